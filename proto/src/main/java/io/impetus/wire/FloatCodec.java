@@ -1,0 +1,94 @@
+package io.impetus.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * Float arrays on the wire: float32, little-endian, in a protobuf {@code bytes} field.
+ *
+ * <p>Ownership: {@link #wrap} does not copy. The returned {@link ByteString} aliases the given
+ * {@code byte[]}, which the caller must leave untouched until gRPC has serialized the message that
+ * carries it (for a request, until the call's reply has arrived; for a reply, until the next
+ * reply on the same call is built). {@link #decode} copies out of the message into a caller-owned
+ * float array and keeps no reference to either.
+ */
+public final class FloatCodec {
+
+  /** Bytes per float32. */
+  public static final int BYTES = Float.BYTES;
+
+  /**
+   * Largest number of floats sent in one message: 2 MiB of payload, so a chunk plus its header
+   * stays well below gRPC's default 4 MiB inbound limit.
+   */
+  public static final int MAX_CHUNK_FLOATS = 1 << 19;
+
+  private FloatCodec() {}
+
+  /** Number of chunks needed for {@code length} floats (at least one, so empty slices still send a header). */
+  public static int chunkCount(long length) {
+    return (int) Math.max(1, (length + MAX_CHUNK_FLOATS - 1) / MAX_CHUNK_FLOATS);
+  }
+
+  /** Length of chunk {@code chunk} of a slice of {@code length} floats. */
+  public static int chunkLength(long length, int chunk) {
+    long start = (long) chunk * MAX_CHUNK_FLOATS;
+    return (int) Math.max(0, Math.min(MAX_CHUNK_FLOATS, length - start));
+  }
+
+  /**
+   * Writes {@code src[from, from+length)} into {@code dst} starting at byte 0 and wraps those bytes
+   * without copying. {@code dst} must hold at least {@code length * 4} bytes.
+   */
+  public static ByteString wrap(float[] src, int from, int length, byte[] dst) {
+    ByteBuffer.wrap(dst, 0, length * BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(src, from, length);
+    return UnsafeByteOperations.unsafeWrap(dst, 0, length * BYTES);
+  }
+
+  /** Encodes {@code src[from, from+length)} into a new byte string. */
+  public static ByteString encode(float[] src, int from, int length) {
+    return wrap(src, from, length, new byte[length * BYTES]);
+  }
+
+  /** Encodes a whole array. */
+  public static ByteString encode(float[] src) {
+    return encode(src, 0, src.length);
+  }
+
+  /** Number of floats in {@code bytes}; throws if its size is not a multiple of 4. */
+  public static int floatCount(ByteString bytes) {
+    if (bytes.size() % BYTES != 0) {
+      throw new IllegalArgumentException(
+          "float32 payload has " + bytes.size() + " bytes, which is not a multiple of 4");
+    }
+    return bytes.size() / BYTES;
+  }
+
+  /**
+   * Decodes all floats of {@code bytes} into {@code dst} starting at {@code dstOffset}, reading
+   * through a read-only view of the message's buffer (no intermediate byte[]).
+   *
+   * @return the number of floats decoded
+   * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
+   */
+  public static int decode(ByteString bytes, float[] dst, int dstOffset) {
+    int count = floatCount(bytes);
+    if (dstOffset < 0 || (long) dstOffset + count > dst.length) {
+      throw new IllegalArgumentException(
+          "chunk of " + count + " floats at offset " + dstOffset + " does not fit in " + dst.length + " values");
+    }
+    FloatBuffer view = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    view.get(dst, dstOffset, count);
+    return count;
+  }
+
+  /** Decodes a whole payload into a new array. */
+  public static float[] decode(ByteString bytes) {
+    float[] out = new float[floatCount(bytes)];
+    decode(bytes, out, 0);
+    return out;
+  }
+}
