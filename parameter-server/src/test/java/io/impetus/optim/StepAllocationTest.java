@@ -1,0 +1,47 @@
+package io.impetus.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link Optimizer#step} allocates nothing: a shard calls it for every gradient it applies. */
+class StepAllocationTest {
+
+  static Stream<OptimizerConfig> configs() {
+    return Stream.of(
+        Configs.sgd(MomentumStyle.PYTORCH, 0.1, 0.0, false),
+        Configs.sgd(MomentumStyle.PYTORCH, 0.1, 0.9, 0.1, false, 0.01),
+        Configs.sgd(MomentumStyle.CLASSIC, 0.1, 0.9, true),
+        Configs.sgd(MomentumStyle.EMA, 0.1, 0.9, true),
+        Configs.adam(OptimizerKind.ADAM, 0.01, 0.01, true),
+        Configs.adam(OptimizerKind.ADAMW, 0.01, 0.01, false));
+  }
+
+  @ParameterizedTest
+  @MethodSource("configs")
+  void stepAllocatesNothing(OptimizerConfig config) {
+    assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+        "needs HotSpot's per-thread allocation counter");
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+    Optimizer optimizer = Optimizers.create(config);
+    OptimizerState state = optimizer.newState(256);
+    float[] params = new float[256];
+    float[] grad = new float[256];
+    java.util.Arrays.fill(grad, 0.01f);
+    for (int i = 0; i < 20_000; i++) { // let the JIT compile step
+      optimizer.step(params, grad, state, 1e-3);
+    }
+    long thread = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < 1_000; i++) {
+      optimizer.step(params, grad, state, 1e-3);
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    assertEquals(0, allocated, "bytes allocated by 1000 steps of " + config.describe());
+  }
+}
