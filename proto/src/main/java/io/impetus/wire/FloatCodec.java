@@ -44,8 +44,17 @@ public final class FloatCodec {
    * without copying. {@code dst} must hold at least {@code length * 4} bytes.
    */
   public static ByteString wrap(float[] src, int from, int length, byte[] dst) {
-    ByteBuffer.wrap(dst, 0, length * BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(src, from, length);
-    return UnsafeByteOperations.unsafeWrap(dst, 0, length * BYTES);
+    return wrap(src, from, length, dst, 0);
+  }
+
+  /**
+   * Writes {@code src[from, from+length)} into {@code dst} starting at byte {@code dstOffset} and
+   * wraps those bytes without copying, so that one buffer can hold every chunk of a slice.
+   */
+  public static ByteString wrap(float[] src, int from, int length, byte[] dst, int dstOffset) {
+    ByteBuffer.wrap(dst, dstOffset, length * BYTES).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+        .put(src, from, length);
+    return UnsafeByteOperations.unsafeWrap(dst, dstOffset, length * BYTES);
   }
 
   /** Encodes {@code src[from, from+length)} into a new byte string. */

@@ -1,0 +1,120 @@
+package io.impetus.cli;
+
+import io.impetus.local.LocalCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.AlreadySelectedException;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.MissingArgumentException;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+import org.apache.commons.cli.UnrecognizedOptionException;
+
+/**
+ * The {@code impetus} command line: {@code impetus <command> [flags]}. Exit codes: 0 success,
+ * 1 the command ran and failed, 2 the command line was wrong (a one-line message names the flag).
+ */
+public final class Impetus {
+  private final Map<String, Command> commands = new LinkedHashMap<>();
+
+  /** The command line with every command registered. */
+  public Impetus() {
+    for (Command c : List.of(new LocalCommand(), new ServerCommand(), new WorkerCommand(), new ReplayCommand())) {
+      commands.put(c.name(), c);
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new Impetus().run(args, System.getenv()));
+  }
+
+  /** Runs {@code args}; returns the exit code. */
+  public int run(String[] args, Map<String, String> env) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      System.out.print(overview());
+      return args.length == 0 ? 2 : 0;
+    }
+    Command command = commands.get(args[0]);
+    if (command instanceof LocalCommand) {
+      command = new LocalCommand().withArgs(Arrays.asList(args));
+    }
+    if (command == null) {
+      System.err.println("impetus: unknown command '" + args[0] + "' (expected one of " + String.join(", ", commands.keySet()) + "; see impetus --help)");
+      return 2;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    try {
+      Options options = command.options();
+      options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+      CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, rest);
+      if (line.hasOption("help")) {
+        System.out.print(help(command));
+        return 0;
+      }
+      if (command.positional().isEmpty() && !line.getArgList().isEmpty()) {
+        throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'");
+      }
+      return command.run(new Flags(line, env));
+    } catch (UnrecognizedOptionException e) {
+      return usage(command, "unknown flag " + e.getOption());
+    } catch (MissingArgumentException e) {
+      return usage(command, "flag --" + e.getOption().getLongOpt() + " needs a value");
+    } catch (AlreadySelectedException e) {
+      return usage(command, e.getMessage());
+    } catch (ParseException e) {
+      return usage(command, e.getMessage());
+    } catch (UsageException e) {
+      return usage(command, e.getMessage());
+    } catch (Exception e) {
+      System.err.println("impetus " + command.name() + ": " + describe(e));
+      return 1;
+    }
+  }
+
+  private static int usage(Command command, String message) {
+    System.err.println("impetus " + command.name() + ": " + message + " (see impetus " + command.name() + " --help)");
+    return 2;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && (cause.getMessage() == null || cause instanceof java.util.concurrent.CompletionException)) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+  }
+
+  /** {@code impetus --help}. */
+  public String overview() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Impetus: a data-parallel trainer with a sharded parameter server.\n\n");
+    sb.append("usage: impetus <command> [flags]   (impetus <command> --help for its flags)\n\ncommands:\n");
+    for (Command c : commands.values()) {
+      sb.append(String.format("  %-8s %s%n", c.name(), c.summary()));
+    }
+    sb.append("\nStart with: impetus local   (2 shards, 4 workers, the mlp-x2 demo, a run folder under runs/)\n");
+    return sb.toString();
+  }
+
+  /** {@code impetus <command> --help}. */
+  public static String help(Command command) {
+    Options options = command.options();
+    options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+    HelpFormatter formatter = new HelpFormatter();
+    formatter.setWidth(110);
+    formatter.setOptionComparator(null);
+    StringWriter out = new StringWriter();
+    PrintWriter pw = new PrintWriter(out);
+    String syntax = "impetus " + command.name() + " [flags]" + (command.positional().isEmpty() ? "" : " " + command.positional());
+    formatter.printHelp(pw, 110, syntax, command.summary() + "\n\n", options, 2, 2, command.footer(), false);
+    pw.flush();
+    return out.toString();
+  }
+}

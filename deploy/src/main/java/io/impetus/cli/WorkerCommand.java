@@ -1,0 +1,122 @@
+package io.impetus.cli;
+
+import io.impetus.model.ModelCatalog;
+import io.impetus.train.WorkerConfig;
+import io.impetus.train.WorkerProcess;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** {@code impetus worker}: trains on one partition of the data against the shards. */
+public final class WorkerCommand implements Command {
+
+  @Override
+  public String name() {
+    return "worker";
+  }
+
+  @Override
+  public String summary() {
+    return "train one data partition against the parameter-server shards";
+  }
+
+  @Override
+  public String footer() {
+    return "\nExample: impetus worker --servers localhost:7070,localhost:7071 --rank 1 --workers 4 --model mlp-x2\n"
+        + "Models: " + String.join(", ", ModelCatalog.names()) + ". Without --epochs or --steps a model with data\n"
+        + "trains 12 epochs; quadratic (no data) trains 500 steps.\n"
+        + "Environment fallbacks: IMPETUS_SERVERS, IMPETUS_RANK or JOB_COMPLETION_INDEX, IMPETUS_WORKERS.";
+  }
+
+  @Override
+  public Options options() {
+    Options o = new Options();
+    o.addOption(OptimizerFlags.valued("servers", "LIST", "shard addresses host:port,host:port,... in shard order"));
+    o.addOption(OptimizerFlags.valued("rank", "R", "this worker's rank in [0, workers) (default 0)"));
+    o.addOption(OptimizerFlags.valued("workers", "N", "number of workers sharing the data (default 1)"));
+    addTraining(o);
+    o.addOption(OptimizerFlags.valued("metrics-file", "CSV", "write one row per logged step to this CSV file"));
+    o.addOption(OptimizerFlags.valued("report-file", "JSON", "write the worker's totals to this JSON file at the end"));
+    o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").build());
+    o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS", "how long to wait for the shards (default 60)"));
+    return o;
+  }
+
+  /** Flags shared with {@code impetus local}. */
+  public static void addTraining(Options o) {
+    o.addOption(OptimizerFlags.valued("model", "NAME", "model to train: " + String.join(", ", ModelCatalog.names()) + " (default mlp-x2)"));
+    o.addOption(OptimizerFlags.valued("batch-size", "B", "examples per minibatch (default 32)"));
+    o.addOption(OptimizerFlags.valued("epochs", "E", "passes over each worker's partition (default 12)"));
+    o.addOption(OptimizerFlags.valued("steps", "K", "steps per worker; overrides --epochs"));
+    o.addOption(OptimizerFlags.valued("seed", "SEED", "seeds data, initial parameters and shuffles (default 42)"));
+    o.addOption(OptimizerFlags.valued("log-every", "K", "log and record metrics every K steps (default 1)"));
+  }
+
+  /** The config the flags describe. */
+  public static WorkerConfig parse(Flags f) {
+    String servers = f.string("servers", "IMPETUS_SERVERS");
+    if (servers == null) {
+      throw new UsageException("--servers is required (or set IMPETUS_SERVERS)");
+    }
+    String model = f.stringOr("model", "mlp-x2");
+    if (!ModelCatalog.names().contains(model)) {
+      throw new UsageException("--model: unknown model '" + model + "' (expected " + String.join(", ", ModelCatalog.names()) + ")");
+    }
+    Long epochs = f.longOrNull("epochs");
+    try {
+      return new WorkerConfig(
+          Arrays.stream(servers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+          f.integer("rank", 0, "IMPETUS_RANK", "JOB_COMPLETION_INDEX"),
+          f.integer("workers", 1, "IMPETUS_WORKERS"),
+          model,
+          f.integer("batch-size", 32),
+          epochs == null ? null : Math.toIntExact(epochs),
+          f.longOrNull("steps"),
+          f.longOrNull("seed") == null ? 42 : f.longOrNull("seed"),
+          f.string("metrics-file") == null ? null : Path.of(f.string("metrics-file")),
+          f.string("report-file") == null ? null : Path.of(f.string("report-file")),
+          f.integer("log-every", 1),
+          f.has("report-progress"),
+          f.integer("connect-timeout", 60));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** The arguments (after {@code worker}) that reproduce {@code c}. */
+  public static List<String> toArgs(WorkerConfig c) {
+    List<String> a = new ArrayList<>();
+    OptimizerFlags.add(a, "servers", String.join(",", c.servers()));
+    OptimizerFlags.add(a, "rank", Integer.toString(c.rank()));
+    OptimizerFlags.add(a, "workers", Integer.toString(c.workers()));
+    OptimizerFlags.add(a, "model", c.model());
+    OptimizerFlags.add(a, "batch-size", Integer.toString(c.batchSize()));
+    if (c.epochs() != null) {
+      OptimizerFlags.add(a, "epochs", Integer.toString(c.epochs()));
+    }
+    if (c.steps() != null) {
+      OptimizerFlags.add(a, "steps", Long.toString(c.steps()));
+    }
+    OptimizerFlags.add(a, "seed", Long.toString(c.seed()));
+    if (c.metricsFile() != null) {
+      OptimizerFlags.add(a, "metrics-file", c.metricsFile().toString());
+    }
+    if (c.reportFile() != null) {
+      OptimizerFlags.add(a, "report-file", c.reportFile().toString());
+    }
+    OptimizerFlags.add(a, "log-every", Integer.toString(c.logEvery()));
+    if (c.reportProgress()) {
+      a.add("--report-progress");
+    }
+    OptimizerFlags.add(a, "connect-timeout", Long.toString(c.connectTimeoutSeconds()));
+    return a;
+  }
+
+  @Override
+  public int run(Flags flags) throws Exception {
+    return WorkerProcess.run(parse(flags));
+  }
+}

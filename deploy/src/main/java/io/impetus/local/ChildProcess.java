@@ -1,0 +1,97 @@
+package io.impetus.local;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A server or worker process started by the local launcher. Its stdout and stderr go, line by line,
+ * to a log file in the run folder; every line is also offered to a listener (which picks out the
+ * machine-readable ones: the listening port, progress).
+ */
+final class ChildProcess {
+  private final String name;
+  private final Process process;
+  private final Path logFile;
+  private final Thread pump;
+
+  private ChildProcess(String name, Process process, Path logFile, Thread pump) {
+    this.name = name;
+    this.process = process;
+    this.logFile = logFile;
+    this.pump = pump;
+  }
+
+  /** Starts {@code java <jvmArgs> -cp <our classpath> io.impetus.cli.Impetus <args>}. */
+  static ChildProcess start(String name, List<String> args, Path logFile, Consumer<String> onLine) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss1m", "-cp", System.getProperty("java.class.path"),
+        "io.impetus.cli.Impetus"));
+    command.addAll(args);
+    Files.createDirectories(logFile.getParent());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Thread pump = new Thread(() -> copy(process, logFile, onLine), name + "-output");
+    pump.setDaemon(true);
+    pump.start();
+    return new ChildProcess(name, process, logFile, pump);
+  }
+
+  private static void copy(Process process, Path logFile, Consumer<String> onLine) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedWriter log = Files.newBufferedWriter(logFile)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        log.write(line);
+        log.newLine();
+        log.flush();
+        onLine.accept(line);
+      }
+    } catch (IOException e) {
+      // the process is gone; its exit code tells the launcher what happened
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits for the process to exit and for its output to be written; returns its exit code. */
+  int waitFor() throws InterruptedException {
+    int code = process.waitFor();
+    pump.join(5000);
+    return code;
+  }
+
+  /** Asks the process to stop (SIGTERM), then kills it if it has not exited within {@code seconds}. */
+  void stop(long seconds) {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+      pump.join(2000);
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.impetus.local;
+
+import io.impetus.cli.Command;
+import io.impetus.cli.Flags;
+import io.impetus.cli.OptimizerFlags;
+import io.impetus.cli.UsageException;
+import io.impetus.cli.WorkerCommand;
+import io.impetus.data.Batcher;
+import io.impetus.model.ModelCatalog;
+import io.impetus.model.Workload;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.shard.ConsistencyMode;
+import io.impetus.train.TrainingPlan;
+import io.impetus.wire.ShardPlan;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+
+/** {@code impetus local}: shards and workers as processes on this machine, one command. */
+public final class LocalCommand implements Command {
+  static final OptimizerConfig DEFAULT_OPTIMIZER = OptimizerConfig.sgd(0.01, 0.8);
+
+  private List<String> rawArgs = List.of();
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public String summary() {
+    return "train with S shard processes and N worker processes on this machine";
+  }
+
+  @Override
+  public String footer() {
+    return "\nDefaults: model mlp-x2, 2 shards, 4 workers, async, sgd momentum 0.8, lr 0.01, batch 32, 12 epochs.\n"
+        + "Writes summary.json, metrics.csv, loss.png, command.txt and logs/ to the run folder.\n"
+        + "Example: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2";
+  }
+
+  @Override
+  public Options options() {
+    Options o = new Options();
+    o.addOption(OptimizerFlags.valued("shards", "S", "shard processes (default 2)"));
+    o.addOption(OptimizerFlags.valued("workers", "N", "worker processes (default 4)"));
+    o.addOption(OptimizerFlags.valued("mode", "MODE", "async or sync (default async)"));
+    WorkerCommand.addTraining(o);
+    OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
+    o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
+    o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").build());
+    return o;
+  }
+
+  /** Remembers the arguments as typed, for the run folder's command.txt. */
+  public LocalCommand withArgs(List<String> args) {
+    this.rawArgs = List.copyOf(args);
+    return this;
+  }
+
+  /** The config the flags describe. */
+  public LocalConfig parse(Flags f) {
+    String model = f.stringOr("model", "mlp-x2");
+    if (!ModelCatalog.names().contains(model)) {
+      throw new UsageException("--model: unknown model '" + model + "' (expected " + String.join(", ", ModelCatalog.names()) + ")");
+    }
+    Long epochs = f.longOrNull("epochs");
+    try {
+      int shards = f.integer("shards", 2);
+      int workers = f.integer("workers", 4);
+      int batchSize = f.integer("batch-size", 32);
+      ConsistencyMode mode = f.choice("mode", ConsistencyMode.ASYNC, ConsistencyMode::parse);
+      Integer epochCount = epochs == null ? null : Math.toIntExact(epochs);
+      long stepsPerWorker = stepsPerWorker(ModelCatalog.create(model), shards, workers, batchSize, epochCount,
+          f.longOrNull("steps"));
+      // The shards count updates: one per step in sync mode, one per worker step in async mode.
+      long updates = mode == ConsistencyMode.SYNC ? stepsPerWorker : stepsPerWorker * workers;
+      Path out = f.has("out") ? Path.of(f.string("out"))
+          : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + model);
+      return new LocalConfig(
+          shards,
+          workers,
+          mode,
+          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates),
+          model,
+          batchSize,
+          epochCount,
+          f.longOrNull("steps"),
+          f.longOrNull("seed") == null ? 42 : f.longOrNull("seed"),
+          out,
+          f.integer("log-every", 1),
+          !f.has("no-progress"),
+          rawArgs.isEmpty() ? List.of("local") : rawArgs);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** Steps each worker takes; checks on the way that the model can be sharded and the data shared. */
+  static long stepsPerWorker(Workload workload, int shards, int workers, int batchSize, Integer epochs, Long steps) {
+    if (shards < 1 || workers < 1 || batchSize < 1) {
+      throw new IllegalArgumentException("--shards, --workers and --batch-size must be at least 1");
+    }
+    new ShardPlan(workload.model().layout().numParams(), shards);
+    int stepsPerEpoch = workload.hasTrainingData()
+        ? Batcher.agreedStepsPerEpoch(workload.train().size(), workers, batchSize)
+        : 0;
+    return TrainingPlan.totalSteps(epochs, steps, stepsPerEpoch);
+  }
+
+  @Override
+  public int run(Flags flags) throws Exception {
+    LocalConfig config = parse(flags);
+    Workload workload = ModelCatalog.create(config.model());
+    long stepsPerWorker = stepsPerWorker(workload, config.shards(), config.workers(), config.batchSize(),
+        config.epochs(), config.steps());
+    return new LocalLauncher(config, workload, stepsPerWorker).run();
+  }
+}

@@ -1,0 +1,180 @@
+package io.impetus.local;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.impetus.cli.ServerCommand;
+import io.impetus.cli.WorkerCommand;
+import io.impetus.client.ShardedClient;
+import io.impetus.model.Workload;
+import io.impetus.proto.StatusReply;
+import io.impetus.shard.ServerConfig;
+import io.impetus.train.WorkerConfig;
+import io.impetus.train.WorkerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a whole training job on this machine: S shard processes and N worker processes on loopback,
+ * each shard on a free port it picks itself and reports. Shows progress, and once the workers are
+ * done collects the shards' status and final parameters, writes the run folder and stops the
+ * shards. Ctrl-C stops every process it started.
+ */
+public final class LocalLauncher {
+  private final LocalConfig config;
+  private final Workload workload;
+  private final long stepsPerWorker;
+  private final List<ChildProcess> servers = new ArrayList<>();
+  private final List<ChildProcess> workers = new ArrayList<>();
+
+  /**
+   * @param workload the model and data the workers will train (used here for the final loss)
+   * @param stepsPerWorker steps each worker takes
+   */
+  public LocalLauncher(LocalConfig config, Workload workload, long stepsPerWorker) {
+    this.config = config;
+    this.workload = workload;
+    this.stepsPerWorker = stepsPerWorker;
+  }
+
+  /** Runs the job; returns the exit code (0 when every worker finished). */
+  public int run() throws Exception {
+    Path out = config.out();
+    Files.createDirectories(out);
+    RunFolder folder = new RunFolder(out);
+    folder.writeCommand(config.commandLine());
+    Thread cleanup = new Thread(this::stopAll, "impetus-local-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    long startMillis = System.currentTimeMillis();
+    try {
+      System.out.printf(Locale.ROOT, "impetus local: %d shards, %d workers, model %s, %s, %s; run folder %s%n",
+          config.shards(), config.workers(), config.model(), config.mode().cliName(),
+          config.optimizer().describe(), out);
+      List<String> addresses = startServers(out);
+      int failures = runWorkers(out, addresses);
+      List<StatusReply> status;
+      float[] finalParams = new float[Math.toIntExact(workload.model().layout().numParams())];
+      try (ShardedClient client = connect(addresses)) {
+        status = client.status().get(30, TimeUnit.SECONDS);
+        client.pull(finalParams).get(60, TimeUnit.SECONDS);
+      }
+      double trainLoss = workload.hasTrainingData()
+          ? workload.model().loss(finalParams, workload.train().asBatch())
+          : workload.model().loss(finalParams, emptyBatch());
+      RunSummary summary =
+          RunSummary.build(config, status, folder.workerReports(config.workers()), trainLoss, startMillis,
+              System.currentTimeMillis(), failures);
+      folder.writeSummary(summary.json());
+      folder.mergeMetrics(config.workers());
+      folder.plotLoss(config.model());
+      System.out.print(summary.describe());
+      System.out.println("run folder: " + out);
+      return failures == 0 ? 0 : 1;
+    } finally {
+      stopAll();
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running already
+      }
+    }
+  }
+
+  private List<String> startServers(Path out) throws Exception {
+    List<CompletableFuture<Integer>> ports = new ArrayList<>();
+    for (int s = 0; s < config.shards(); s++) {
+      ServerConfig sc = new ServerConfig("127.0.0.1", 0, s, config.shards(), config.workers(), config.mode(),
+          config.optimizer());
+      List<String> args = new ArrayList<>(List.of("server"));
+      args.addAll(ServerCommand.toArgs(sc));
+      CompletableFuture<Integer> port = new CompletableFuture<>();
+      servers.add(ChildProcess.start("server-" + s, args, out.resolve("logs/server-" + s + ".log"), line -> {
+        if (line.startsWith(ServerCommand.LISTENING + " ")) {
+          port.complete(Integer.parseInt(line.substring(ServerCommand.LISTENING.length() + 1).trim()));
+        }
+      }));
+      ports.add(port);
+    }
+    List<String> addresses = new ArrayList<>();
+    for (int s = 0; s < ports.size(); s++) {
+      ChildProcess server = servers.get(s);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (true) {
+        try {
+          addresses.add("127.0.0.1:" + ports.get(s).get(200, TimeUnit.MILLISECONDS));
+          break;
+        } catch (TimeoutException e) {
+          if (!server.isAlive()) {
+            throw new IllegalStateException(server.name() + " exited before listening; see " + server.logFile());
+          }
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(server.name() + " did not start within 60 s; see " + server.logFile());
+          }
+        }
+      }
+    }
+    return addresses;
+  }
+
+  private int runWorkers(Path out, List<String> addresses) throws Exception {
+    try (Progress progress = new Progress(config.workers(), stepsPerWorker, config.batchSize(), config.progress())) {
+      for (int r = 0; r < config.workers(); r++) {
+        WorkerConfig wc = new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
+            config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
+            out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60);
+        List<String> args = new ArrayList<>(List.of("worker"));
+        args.addAll(WorkerCommand.toArgs(wc));
+        workers.add(ChildProcess.start("worker-" + r, args, out.resolve("logs/worker-" + r + ".log"), line -> {
+          if (line.startsWith(WorkerProcess.PROGRESS + " ")) {
+            String[] f = line.split(" ");
+            progress.report(Integer.parseInt(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]));
+          }
+        }));
+      }
+      int failures = 0;
+      for (ChildProcess w : workers) {
+        int code = w.waitFor();
+        if (code != 0) {
+          failures++;
+          System.err.println(w.name() + " exited with code " + code + "; see " + w.logFile());
+        }
+      }
+      return failures;
+    }
+  }
+
+  private ShardedClient connect(List<String> addresses) {
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (String a : addresses) {
+      channels.add(NettyChannelBuilder.forTarget(a).usePlaintext().maxInboundMessageSize(8 * 1024 * 1024).build());
+    }
+    return new ShardedClient(channels, channels, 0, workload.model().layout(), config.model());
+  }
+
+  private static io.impetus.data.Batch emptyBatch() {
+    io.impetus.data.Batch b = new io.impetus.data.Batch(1, 0, 0);
+    b.setSize(1);
+    return b;
+  }
+
+  private void stopAll() {
+    for (ChildProcess w : workers) {
+      w.stop(5);
+    }
+    for (ChildProcess s : servers) {
+      s.stop(10);
+    }
+  }
+
+  static void ensure(boolean condition, String message) throws IOException {
+    if (!condition) {
+      throw new IOException(message);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.impetus.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.proto.StatusReply;
+import io.impetus.proto.WorkerStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The figures of a finished local run, as written to summary.json and printed at the end. */
+final class RunSummary {
+  private final Map<String, Object> json;
+
+  private RunSummary(Map<String, Object> json) {
+    this.json = json;
+  }
+
+  Map<String, Object> json() {
+    return json;
+  }
+
+  /**
+   * @param status every shard's final status
+   * @param reports the workers' report files (null entries for workers that wrote none)
+   */
+  static RunSummary build(LocalConfig config, List<StatusReply> status, List<JsonNode> reports, double trainLoss,
+      long launchMillis, long endMillis, int failedWorkers) {
+    long steps = 0;
+    long samples = 0;
+    long firstStart = Long.MAX_VALUE;
+    long lastEnd = 0;
+    List<Integer> failed = new ArrayList<>();
+    for (int r = 0; r < reports.size(); r++) {
+      JsonNode report = reports.get(r);
+      if (report == null) {
+        failed.add(r);
+        continue;
+      }
+      steps += report.get("steps").asLong();
+      samples += report.get("samples").asLong();
+      firstStart = Math.min(firstStart, report.get("start_millis").asLong());
+      lastEnd = Math.max(lastEnd, report.get("end_millis").asLong());
+    }
+    double wall = lastEnd > firstStart ? (lastEnd - firstStart) / 1000.0 : 0;
+
+    StalenessSummary all = new StalenessSummary();
+    Map<Integer, StalenessSummary> perWorker = new TreeMap<>();
+    List<Map<String, Object>> shards = new ArrayList<>();
+    for (StatusReply s : status) {
+      all.add(s.getStaleness());
+      for (WorkerStatus w : s.getWorkersList()) {
+        perWorker.computeIfAbsent(w.getWorkerId(), k -> new StalenessSummary()).add(w.getStaleness());
+      }
+      Map<String, Object> shard = new LinkedHashMap<>();
+      shard.put("shard", s.getShardIndex());
+      shard.put("range", List.of(s.getRangeStart(), s.getRangeEnd()));
+      shard.put("updates_applied", s.getVersion());
+      shard.put("staleness_mean", new StalenessSummary().add(s.getStaleness()).mean());
+      shard.put("staleness_max", s.getStaleness().getMax());
+      shard.put("rejected", new TreeMap<>(s.getRejectedMap()));
+      shards.add(shard);
+    }
+    Map<String, Object> staleness = all.toMap();
+    Map<String, Object> byWorker = new LinkedHashMap<>();
+    perWorker.forEach((w, st) -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("mean", st.mean());
+      m.put("max", st.max());
+      byWorker.put(Integer.toString(w), m);
+    });
+    staleness.put("per_worker", byWorker);
+
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("model", config.model());
+    j.put("mode", config.mode().cliName());
+    j.put("workers", config.workers());
+    j.put("shards", config.shards());
+    j.put("optimizer", config.optimizer().describe());
+    j.put("batch_size", config.batchSize());
+    j.put("seed", config.seed());
+    j.put("steps", steps);
+    j.put("samples", samples);
+    j.put("wall_seconds", wall);
+    j.put("samples_per_second", wall > 0 ? samples / wall : 0.0);
+    j.put("total_seconds", (endMillis - launchMillis) / 1000.0);
+    j.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
+    j.put("staleness", staleness);
+    j.put("per_shard", shards);
+    j.put("failed_workers", failed);
+    j.put("status", failedWorkers == 0 ? "completed" : "failed");
+    return new RunSummary(j);
+  }
+
+  /** A few lines for the terminal. */
+  String describe() {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> st = (Map<String, Object>) json.get("staleness");
+    return String.format(Locale.ROOT,
+        "%s: %d steps, %.1f s, %.0f samples/s, train loss %s, staleness mean %.3f max %s p99 %s%n",
+        json.get("status"), (Long) json.get("steps"), (Double) json.get("wall_seconds"),
+        (Double) json.get("samples_per_second"),
+        json.get("train_loss") == null ? "NaN" : String.format(Locale.ROOT, "%.6g", (Double) json.get("train_loss")),
+        (Double) st.get("mean"), st.get("max"), st.get("p99"));
+  }
+}

@@ -1,0 +1,70 @@
+package io.impetus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.impetus.optim.LrSchedule;
+import io.impetus.optim.MomentumStyle;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.optim.OptimizerKind;
+import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ServerConfig;
+import io.impetus.train.WorkerConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.Options;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local launcher starts servers and workers with arguments made from config records; parsing
+ * those arguments must give back the same records, or children would run another job than asked.
+ */
+class ConfigArgsTest {
+
+  private static Flags flags(Options options, List<String> args, Map<String, String> env) throws Exception {
+    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, args.toArray(String[]::new));
+    return new Flags(line, env);
+  }
+
+  @Test
+  void serverConfigSurvivesTheRoundTripThroughItsArguments() throws Exception {
+    OptimizerConfig adam = new OptimizerConfig(OptimizerKind.ADAMW, 0.003, 0.0, 0.0, false, MomentumStyle.PYTORCH, 0.05,
+        0.8, 0.99, 1e-6, true, LrSchedule.cosine(10, 1000, 1e-5));
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 3, 4, ConsistencyMode.SYNC, adam);
+    assertEquals(config, ServerCommand.parse(flags(new ServerCommand().options(), ServerCommand.toArgs(config), Map.of())));
+
+    OptimizerConfig sgd = new OptimizerConfig(OptimizerKind.SGD, 0.1, 0.9, 0.0, true, MomentumStyle.EMA, 1e-4, 0.9, 0.999,
+        1e-8, false, LrSchedule.step(100, 0.5));
+    ServerConfig other = new ServerConfig("0.0.0.0", 7071, 0, 1, 1, ConsistencyMode.ASYNC, sgd);
+    assertEquals(other, ServerCommand.parse(flags(new ServerCommand().options(), ServerCommand.toArgs(other), Map.of())));
+  }
+
+  @Test
+  void workerConfigSurvivesTheRoundTripThroughItsArguments() throws Exception {
+    WorkerConfig config = new WorkerConfig(List.of("localhost:7070", "localhost:7071"), 2, 4, "linear", 16, 3, null, 7,
+        Path.of("runs/x/w.csv"), Path.of("runs/x/w.json"), 5, true, 30);
+    assertEquals(config, WorkerCommand.parse(flags(new WorkerCommand().options(), WorkerCommand.toArgs(config), Map.of())));
+  }
+
+  @Test
+  void perPodValuesComeFromTheEnvironmentWhenNotGivenAsFlags() throws Exception {
+    WorkerConfig config = WorkerCommand.parse(flags(new WorkerCommand().options(), List.of("--workers", "8"),
+        Map.of("IMPETUS_SERVERS", "ps-0.ps:7070,ps-1.ps:7070", "JOB_COMPLETION_INDEX", "5")));
+    assertEquals(5, config.rank());
+    assertEquals(List.of("ps-0.ps:7070", "ps-1.ps:7070"), config.servers());
+    ServerConfig server = ServerCommand.parse(flags(new ServerCommand().options(), List.of(),
+        Map.of("IMPETUS_SHARD_INDEX", "1", "IMPETUS_NUM_SHARDS", "2")));
+    assertEquals(1, server.shardIndex());
+    assertEquals(2, server.numShards());
+  }
+
+  @Test
+  void theOptimizerDefaultsArePyTorchsAndAdamwDecays() throws Exception {
+    ServerConfig config = ServerCommand.parse(flags(new ServerCommand().options(), List.of("--optimizer", "adamw"), Map.of()));
+    assertEquals(OptimizerKind.ADAMW, config.optimizer().kind());
+    assertEquals(0.01, config.optimizer().weightDecay());
+    assertEquals(0.999, config.optimizer().beta2());
+  }
+}

@@ -1,0 +1,113 @@
+package io.impetus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line: help at every level, and a one-line error with exit code 2 for bad flags. */
+class ImpetusTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream stdout;
+  private PrintStream stderr;
+
+  @BeforeEach
+  void capture() {
+    stdout = System.out;
+    stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(stdout);
+    System.setErr(stderr);
+  }
+
+  private int run(String... args) {
+    return new Impetus().run(args, Map.of());
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8).trim();
+  }
+
+  @Test
+  void topLevelHelpListsEveryCommand() {
+    assertEquals(0, run("--help"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String command : new String[] {"local", "server", "worker", "replay"}) {
+      assertTrue(help.contains("  " + command + " "), help);
+    }
+  }
+
+  @Test
+  void everyCommandHasHelpDescribingItsFlags() {
+    assertEquals(0, run("server", "--help"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    assertTrue(help.contains("--shard-index"), help);
+    assertTrue(help.contains("--momentum-style"), help);
+    assertEquals(0, run("local", "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--straggler") || out.toString(StandardCharsets.UTF_8).contains("--shards"));
+    assertEquals(0, run("worker", "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--servers"));
+    assertEquals(0, run("replay", "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("FILE..."));
+  }
+
+  @Test
+  void anUnknownFlagIsAOneLineErrorNamingItWithExitCode2() {
+    assertEquals(2, run("server", "--bogus", "3"));
+    assertEquals("impetus server: unknown flag --bogus (see impetus server --help)", stderr());
+  }
+
+  @Test
+  void anInvalidValueNamesTheFlag() {
+    assertEquals(2, run("server", "--port", "seventy"));
+    assertEquals("impetus server: --port expects a whole number, got 'seventy' (see impetus server --help)", stderr());
+  }
+
+  @Test
+  void anOutOfRangeValueNamesTheFlag() {
+    assertEquals(2, run("server", "--momentum", "1.5"));
+    assertTrue(stderr().startsWith("impetus server: --momentum must be in [0, 1), got 1.5"), stderr());
+  }
+
+  @Test
+  void aMissingValueNamesTheFlag() {
+    assertEquals(2, run("worker", "--servers"));
+    assertEquals("impetus worker: flag --servers needs a value (see impetus worker --help)", stderr());
+  }
+
+  @Test
+  void anUnknownCommandIsAnError() {
+    assertEquals(2, run("serve"));
+    assertTrue(stderr().startsWith("impetus: unknown command 'serve'"), stderr());
+  }
+
+  @Test
+  void anUnknownModelIsNamed() {
+    assertEquals(2, run("local", "--model", "resnet"));
+    assertTrue(stderr().startsWith("impetus local: --model: unknown model 'resnet'"), stderr());
+  }
+
+  @Test
+  void moreShardsThanParametersIsAUsageError() {
+    assertEquals(2, run("local", "--model", "quadratic", "--shards", "3"));
+    assertTrue(stderr().contains("a model of 2 parameters cannot be cut into 3 shards"), stderr());
+  }
+
+  @Test
+  void replayWithoutFilesIsAUsageError() {
+    assertEquals(2, run("replay"));
+    assertTrue(stderr().contains("give at least one trace FILE"), stderr());
+  }
+}

@@ -1,0 +1,93 @@
+package io.impetus.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code impetus local} for real: the shaded jar, separate server and worker processes, loopback TCP. */
+class LocalRunIT {
+  @TempDir Path tmp;
+
+  private static Path jar() {
+    Path jar = Path.of(System.getProperty("impetus.jar", "target/impetus.jar"));
+    assertTrue(Files.exists(jar), "the shaded jar must be built before the integration tests: " + jar);
+    return jar;
+  }
+
+  private static int impetus(Path log, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true", "-jar",
+        jar().toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("impetus did not finish in 10 minutes; output in " + log);
+    }
+    return p.exitValue();
+  }
+
+  @Test
+  void syncQuadraticOnTwoShardsAndTwoWorkersConvergesAndLeavesACompleteRunFolder() throws Exception {
+    Path out = tmp.resolve("run");
+    Path log = tmp.resolve("local.log");
+    int code = impetus(log, "local", "--model", "quadratic", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.02",
+        "--mode", "sync", "--workers", "2", "--shards", "2", "--steps", "400", "--out", out.toString(), "--no-progress");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, code, output);
+
+    for (String file : List.of("summary.json", "metrics.csv", "loss.png", "command.txt", "logs/server-0.log",
+        "logs/server-1.log", "logs/worker-0.log", "logs/worker-1.log")) {
+      assertTrue(Files.size(out.resolve(file)) > 0, file + " is missing or empty\n" + output);
+    }
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertTrue(summary.get("train_loss").asDouble() < 1e-6, "train_loss " + summary.get("train_loss"));
+    assertEquals("quadratic", summary.get("model").asText());
+    assertEquals("sync", summary.get("mode").asText());
+    assertEquals(2, summary.get("workers").asInt());
+    assertEquals(2, summary.get("shards").asInt());
+    assertEquals(0.9, summary.get("optimizer").get("momentum").asDouble());
+    assertEquals(800, summary.get("steps").asLong());
+    assertTrue(summary.get("wall_seconds").asDouble() > 0);
+    assertTrue(summary.get("samples_per_second").asDouble() > 0);
+    // Sync training is never stale: every applied gradient, on both shards, had staleness 0.
+    JsonNode staleness = summary.get("staleness");
+    assertEquals(0, staleness.get("max").asLong());
+    assertEquals(1600, staleness.get("histogram").get(0).asLong());
+    for (JsonNode shard : summary.get("per_shard")) {
+      assertEquals(400, shard.get("updates_applied").asLong());
+    }
+
+    List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+    assertEquals("time,worker,step,epoch,loss,staleness,samples,compute_ms,wait_ms", metrics.get(0));
+    assertEquals(1 + 800, metrics.size());
+    byte[] png = Files.readAllBytes(out.resolve("loss.png"));
+    assertEquals((byte) 0x89, png[0]);
+    assertEquals('P', png[1]);
+    assertTrue(Files.readString(out.resolve("command.txt")).startsWith("./impetus local --model quadratic"));
+  }
+
+  @Test
+  void replayChecksTheGoldenTracesAndFailsOnAnyOtherFile() throws Exception {
+    Path golden = Path.of(System.getProperty("impetus.shared.dir", "../../shared"), "golden", "optim");
+    Path log = tmp.resolve("replay.log");
+    assertEquals(0, impetus(log, "replay", golden.toString()), Files.readString(log));
+    assertTrue(Files.readString(log).contains("22 of 22 traces within"), Files.readString(log));
+
+    Path bogus = tmp.resolve("bogus.json");
+    Files.writeString(bogus, "{\"name\": \"x\"}");
+    assertEquals(1, impetus(log, "replay", bogus.toString()));
+    assertTrue(Files.readString(log).contains("bogus.json"), Files.readString(log));
+  }
+}

@@ -1,0 +1,255 @@
+package io.impetus.shard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.proto.JoinReply;
+import io.impetus.proto.PushHeader;
+import io.impetus.proto.StatusReply;
+import io.impetus.wire.FloatCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A shard over the in-process transport: every RPC, its numbers, and its refusals. */
+class ShardServerTest {
+  private final List<ShardServer> servers = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    servers.forEach(ShardServer::stop);
+  }
+
+  private ShardTestClient start(ConsistencyMode mode, int workers, OptimizerConfig optimizer) throws Exception {
+    return start(mode, workers, optimizer, 0, 1);
+  }
+
+  private ShardTestClient start(ConsistencyMode mode, int workers, OptimizerConfig optimizer, int shard, int shards)
+      throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, shard, shards, workers, mode, optimizer);
+    servers.add(new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start());
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channels.add(channel);
+    return new ShardTestClient(channel);
+  }
+
+  private static StatusRuntimeException failure(Runnable call) {
+    CompletionException e = assertThrows(CompletionException.class, call::run);
+    assertTrue(e.getCause() instanceof StatusRuntimeException, "expected a gRPC status, got " + e.getCause());
+    return (StatusRuntimeException) e.getCause();
+  }
+
+  @Test
+  void pushingAGradientKTimesWithPlainSgdSubtractsKTimesLrTimesGradient() throws Exception {
+    // Dyadic values: every float operation below is exact, so "exactly" means bit for bit.
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.125, 0.0));
+    float[] init = {3f, -1f, 0.5f, 8f, 0f};
+    float[] g = {1f, -2f, 0.25f, 4f, -0.5f};
+    shard.join(0, ShardTestClient.layout(5, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, init);
+    int k = 7;
+    for (int step = 0; step < k; step++) {
+      shard.push(0, step, step, g).join();
+    }
+    ShardTestClient.Slice pulled = shard.pull(0);
+    float[] expected = new float[init.length];
+    for (int i = 0; i < init.length; i++) {
+      expected[i] = init[i] - k * 0.125f * g[i];
+    }
+    assertArrayEquals(expected, pulled.values());
+    assertEquals(k, pulled.version());
+  }
+
+  @Test
+  void theFirstJoinFixesTheLayoutAndTheFirstInitializationWins() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 2, OptimizerConfig.sgd(0.1, 0.0), 1, 2);
+    JoinReply first = shard.join(0, ShardTestClient.layout(9, 2, 1, ShardTestClient.FINGERPRINT));
+    assertFalse(first.getInitialized());
+    assertEquals(5, first.getRangeStart());
+    assertEquals(9, first.getRangeEnd());
+    assertFalse(shard.initialize(0, new float[] {1, 2, 3, 4}).getAlreadyInitialized());
+    assertTrue(shard.join(1, ShardTestClient.layout(9, 2, 1, ShardTestClient.FINGERPRINT)).getInitialized());
+    assertTrue(shard.initialize(1, new float[] {9, 9, 9, 9}).getAlreadyInitialized());
+    assertArrayEquals(new float[] {1, 2, 3, 4}, shard.pull(1).values());
+  }
+
+  @Test
+  void aJoinWithAnotherLayoutFailsWithFailedPrecondition() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 2, OptimizerConfig.sgd(0.1, 0.0));
+    shard.join(0, ShardTestClient.layout(4, 1, 0, ShardTestClient.FINGERPRINT));
+    StatusRuntimeException otherSize = assertThrows(StatusRuntimeException.class,
+        () -> shard.join(1, ShardTestClient.layout(5, 1, 0, ShardTestClient.FINGERPRINT)));
+    assertEquals(Status.Code.FAILED_PRECONDITION, otherSize.getStatus().getCode());
+    assertTrue(otherSize.getStatus().getDescription().contains("layout mismatch"), otherSize.getMessage());
+    StatusRuntimeException otherModel = assertThrows(StatusRuntimeException.class,
+        () -> shard.join(1, ShardTestClient.layout(4, 1, 0, 42L)));
+    assertEquals(Status.Code.FAILED_PRECONDITION, otherModel.getStatus().getCode());
+    StatusRuntimeException otherPlan = assertThrows(StatusRuntimeException.class,
+        () -> shard.join(1, ShardTestClient.layout(4, 2, 0, ShardTestClient.FINGERPRINT)));
+    assertEquals(Status.Code.FAILED_PRECONDITION, otherPlan.getStatus().getCode());
+  }
+
+  @Test
+  void aGradientOfTheWrongLengthIsRejectedNamingBothLengthsAndChangesNothing() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.9));
+    shard.join(0, ShardTestClient.layout(3, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1, 2, 3});
+    StatusRuntimeException e = failure(() -> shard.push(0, 0, 0, new float[] {1, 1}).join());
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("gradient has 2 values, shard 0 expects 3", e.getStatus().getDescription());
+    // A header that lies about the length is caught when the data runs short.
+    StatusRuntimeException shortData = failure(() -> shard.push(
+        PushHeader.newBuilder().setWorkerId(0).setLength(3).build(), new float[] {1, 1}).join());
+    assertEquals("gradient has 2 values, shard 0 expects 3", shortData.getStatus().getDescription());
+    ShardTestClient.Slice after = shard.pull(0);
+    assertArrayEquals(new float[] {1, 2, 3}, after.values());
+    assertEquals(0, after.version());
+    assertEquals(2L, shard.status().getRejectedMap().get("wrong_length"));
+  }
+
+  @Test
+  void aNanOrInfiniteGradientIsRejectedAndTheShardIsUnchanged() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.9));
+    shard.join(0, ShardTestClient.layout(3, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1, 2, 3});
+    shard.push(0, 0, 0, new float[] {1, 1, 1}).join(); // builds a momentum buffer that a bad push must not touch
+    float[] before = shard.pull(0).values();
+    StatusRuntimeException nan = failure(() -> shard.push(0, 1, 1, new float[] {0, Float.NaN, 0}).join());
+    assertEquals(Status.Code.INVALID_ARGUMENT, nan.getStatus().getCode());
+    assertTrue(nan.getStatus().getDescription().startsWith("gradient value 1 of shard 0 is NaN"), nan.getMessage());
+    StatusRuntimeException inf = failure(() -> shard.push(0, 1, 1, new float[] {0, 0, Float.POSITIVE_INFINITY}).join());
+    assertEquals(Status.Code.INVALID_ARGUMENT, inf.getStatus().getCode());
+    ShardTestClient.Slice after = shard.pull(0);
+    assertArrayEquals(before, after.values());
+    assertEquals(1, after.version());
+    // The next good push continues from the same momentum buffer: v = 0.9*1 + 1, p -= 0.5*v.
+    float[] next = shard.push(0, 1, 1, new float[] {1, 1, 1}).join().values();
+    assertEquals(before[0] - 0.5f * (0.9f * 1f + 1f), next[0], 0f);
+  }
+
+  @Test
+  void aPushFromAWorkerThatNeverJoinedIsNotFound() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 2, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(2, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1, 2});
+    StatusRuntimeException e = failure(() -> shard.push(1, 0, 0, new float[] {1, 1}).join());
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    assertEquals("worker 1 has not joined shard 0", e.getStatus().getDescription());
+  }
+
+  @Test
+  void aWorkerIdOutsideTheConfiguredWorkersIsInvalid() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 2, OptimizerConfig.sgd(0.5, 0.0));
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> shard.join(2, ShardTestClient.layout(2, 1, 0, ShardTestClient.FINGERPRINT)));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+  }
+
+  @Test
+  void pullingBeforeInitializationFailsWithFailedPrecondition() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(2, 1, 0, ShardTestClient.FINGERPRINT));
+    CompletionException e = assertThrows(CompletionException.class, () -> shard.pull(0));
+    assertEquals(Status.Code.FAILED_PRECONDITION, Status.fromThrowable(e.getCause()).getCode());
+  }
+
+  @Test
+  void asyncRecordsTheStalenessOfEveryAppliedGradient() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 2, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(2, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.join(1, ShardTestClient.layout(2, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1, 1});
+    // Both read version 0; worker 0's gradient is applied first, so worker 1's is one version old.
+    ShardTestClient.Slice first = shard.push(0, 0, 0, new float[] {1, 0}).join();
+    ShardTestClient.Slice second = shard.push(1, 0, 0, new float[] {0, 1}).join();
+    ShardTestClient.Slice third = shard.push(0, 1, 1, new float[] {1, 0}).join();
+    assertEquals(0, first.staleness());
+    assertEquals(1, second.staleness());
+    assertEquals(1, third.staleness());
+    assertEquals(3, third.version());
+    StatusReply status = shard.status();
+    assertEquals(List.of(1L, 2L), status.getStaleness().getHistogramList());
+    assertEquals(1, status.getStaleness().getMax());
+    assertEquals(2, status.getStaleness().getSum());
+    assertEquals(1, status.getWorkers(1).getStaleness().getMax());
+    assertEquals(2, status.getWorkers(0).getPushes());
+  }
+
+  @Test
+  void syncAveragesOneGradientPerWorkerAppliesOnceAndAnswersAllWithStalenessZero() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.SYNC, 2, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(2, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.join(1, ShardTestClient.layout(2, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1, 1});
+    CompletableFuture<ShardTestClient.Slice> a = shard.push(0, 0, 0, new float[] {1, 2});
+    CompletableFuture<ShardTestClient.Slice> b = shard.push(1, 0, 0, new float[] {3, -2});
+    ShardTestClient.Slice ra = a.join();
+    ShardTestClient.Slice rb = b.join();
+    // average (2, 0), p = 1 - 0.5 * avg
+    assertArrayEquals(new float[] {0f, 1f}, ra.values());
+    assertArrayEquals(ra.values(), rb.values());
+    assertEquals(1, ra.version());
+    assertEquals(1, rb.version());
+    StatusReply status = shard.status();
+    assertEquals(1, status.getVersion());
+    assertEquals(List.of(2L), status.getStaleness().getHistogramList());
+    assertEquals(0, status.getStaleness().getMax());
+  }
+
+  @Test
+  void syncGoesOnWithoutAWorkerThatLeft() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.SYNC, 2, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(1, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.join(1, ShardTestClient.layout(1, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1});
+    CompletableFuture<ShardTestClient.Slice> a = shard.push(0, 0, 0, new float[] {2});
+    shard.leave(1);
+    assertArrayEquals(new float[] {0f}, a.join().values());
+    assertArrayEquals(new float[] {-1f}, shard.push(0, 1, 1, new float[] {2}).join().values());
+  }
+
+  @Test
+  void syncRefusesAGradientFromAnOldVersion() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.SYNC, 1, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(1, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1});
+    shard.push(0, 0, 0, new float[] {2}).join();
+    StatusRuntimeException e = failure(() -> shard.push(0, 0, 1, new float[] {2}).join());
+    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+    assertEquals(1, shard.status().getVersion());
+  }
+
+  @Test
+  void slicesLargerThanOneMessageTravelInChunks() throws Exception {
+    int n = FloatCodec.MAX_CHUNK_FLOATS * 2 + 123;
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(n, 1, 0, ShardTestClient.FINGERPRINT));
+    float[] init = new float[n];
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) {
+      init[i] = i;
+      g[i] = (i % 7) - 3;
+    }
+    shard.initialize(0, init);
+    float[] after = shard.push(0, 0, 0, g).join().values();
+    for (int i = 0; i < n; i += 9973) {
+      assertEquals(init[i] - 0.5f * g[i], after[i], 0f);
+    }
+    assertEquals(init[n - 1] - 0.5f * g[n - 1], after[n - 1], 0f);
+  }
+}

@@ -1,0 +1,139 @@
+package io.impetus.shard;
+
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.impetus.proto.InitializeChunk;
+import io.impetus.proto.InitializeReply;
+import io.impetus.proto.JoinReply;
+import io.impetus.proto.JoinRequest;
+import io.impetus.proto.Layout;
+import io.impetus.proto.LeaveReply;
+import io.impetus.proto.LeaveRequest;
+import io.impetus.proto.PullRequest;
+import io.impetus.proto.PushChunk;
+import io.impetus.proto.PushHeader;
+import io.impetus.proto.ShardGrpc;
+import io.impetus.proto.SliceChunk;
+import io.impetus.proto.StatusReply;
+import io.impetus.proto.StatusRequest;
+import io.impetus.wire.FloatCodec;
+import java.util.concurrent.CompletableFuture;
+
+/** A minimal client of one shard for tests: every call returns a future of its whole reply. */
+final class ShardTestClient {
+  /** A slice reply put back together. */
+  record Slice(long version, long staleness, float[] values) {}
+
+  static final long FINGERPRINT = 0x1234_5678_9abc_def0L;
+
+  private final ShardGrpc.ShardStub stub;
+  private final ShardGrpc.ShardBlockingStub blocking;
+
+  ShardTestClient(ManagedChannel channel) {
+    this.stub = ShardGrpc.newStub(channel);
+    this.blocking = ShardGrpc.newBlockingStub(channel);
+  }
+
+  static Layout layout(long numParams, int numShards, int shardIndex, long fingerprint) {
+    return Layout.newBuilder().setNumParams(numParams).setNumShards(numShards).setShardIndex(shardIndex)
+        .setFingerprint(fingerprint).setModel("test").build();
+  }
+
+  JoinReply join(int worker, Layout layout) {
+    return blocking.join(JoinRequest.newBuilder().setWorkerId(worker).setLayout(layout).build());
+  }
+
+  InitializeReply initialize(int worker, float[] values) {
+    Unary<InitializeReply> reply = new Unary<>();
+    StreamObserver<InitializeChunk> out = stub.initialize(reply);
+    for (int c = 0; c < FloatCodec.chunkCount(values.length); c++) {
+      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
+      out.onNext(InitializeChunk.newBuilder().setWorkerId(worker).setOffset(from)
+          .setValues(FloatCodec.encode(values, from, FloatCodec.chunkLength(values.length, c))).build());
+    }
+    out.onCompleted();
+    return reply.future.join();
+  }
+
+  Slice pull(int worker) {
+    Collector collector = new Collector();
+    stub.pull(PullRequest.newBuilder().setWorkerId(worker).build(), collector);
+    return collector.future.join();
+  }
+
+  CompletableFuture<Slice> push(int worker, long readVersion, long step, float[] gradient) {
+    return push(PushHeader.newBuilder().setWorkerId(worker).setReadVersion(readVersion).setWorkerStep(step)
+        .setLength(gradient.length).setLoss(1f).setBatchSize(1).build(), gradient);
+  }
+
+  CompletableFuture<Slice> push(PushHeader header, float[] gradient) {
+    Collector collector = new Collector();
+    StreamObserver<PushChunk> out = stub.pushPull(collector);
+    for (int c = 0; c < FloatCodec.chunkCount(gradient.length); c++) {
+      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
+      PushChunk.Builder chunk = PushChunk.newBuilder().setOffset(from)
+          .setGradient(FloatCodec.encode(gradient, from, FloatCodec.chunkLength(gradient.length, c)));
+      if (c == 0) {
+        chunk.setHeader(header);
+      }
+      out.onNext(chunk.build());
+    }
+    out.onCompleted();
+    return collector.future;
+  }
+
+  LeaveReply leave(int worker) {
+    return blocking.leave(LeaveRequest.newBuilder().setWorkerId(worker).build());
+  }
+
+  StatusReply status() {
+    return blocking.status(StatusRequest.getDefaultInstance());
+  }
+
+  private static final class Unary<T> implements StreamObserver<T> {
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    private T value;
+
+    @Override
+    public void onNext(T v) {
+      value = v;
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      future.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      future.complete(value);
+    }
+  }
+
+  private static final class Collector implements StreamObserver<SliceChunk> {
+    final CompletableFuture<Slice> future = new CompletableFuture<>();
+    private float[] values;
+    private long version;
+    private long staleness;
+
+    @Override
+    public void onNext(SliceChunk chunk) {
+      if (chunk.hasHeader()) {
+        values = new float[(int) chunk.getHeader().getLength()];
+        version = chunk.getHeader().getVersion();
+        staleness = chunk.getHeader().getStaleness();
+      }
+      FloatCodec.decode(chunk.getValues(), values, (int) chunk.getOffset());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      future.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      future.complete(new Slice(version, staleness, values));
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package io.impetus.client;
+
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
+import io.impetus.model.ParameterLayout;
+import io.impetus.proto.InitializeChunk;
+import io.impetus.proto.InitializeReply;
+import io.impetus.proto.JoinReply;
+import io.impetus.proto.JoinRequest;
+import io.impetus.proto.Layout;
+import io.impetus.proto.LeaveRequest;
+import io.impetus.proto.PullRequest;
+import io.impetus.proto.PushChunk;
+import io.impetus.proto.PushHeader;
+import io.impetus.proto.ShardGrpc;
+import io.impetus.proto.StatusReply;
+import io.impetus.proto.StatusRequest;
+import io.impetus.wire.FloatCodec;
+import io.impetus.wire.ShardPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's view of the sharded parameter server: the flat parameter vector cut by the
+ * {@link ShardPlan}, one call per shard, all in flight at once.
+ *
+ * <p>Every operation is non-blocking and returns a {@link CompletableFuture}. Replies are decoded
+ * straight into the caller's parameter array at each shard's range; the array must not be read or
+ * written by the caller until the future completes. Gradients are encoded into one byte buffer per
+ * shard that is reused every step: it stays owned by gRPC until that shard's reply arrives, which
+ * is why a worker has at most one push in flight.
+ */
+public final class ShardedClient implements AutoCloseable {
+  private final int workerId;
+  private final ParameterLayout layout;
+  private final String model;
+  private final ShardPlan plan;
+  private final List<ShardGrpc.ShardStub> stubs = new ArrayList<>();
+  private final List<ManagedChannel> owned;
+  private final long[] versions;
+  private final byte[][] gradientBytes;
+
+  /**
+   * A client over {@code channels}, channel i being shard i.
+   *
+   * @param owned channels this client shuts down on {@link #close} (may be empty)
+   */
+  public ShardedClient(
+      List<? extends Channel> channels, List<ManagedChannel> owned, int workerId, ParameterLayout layout, String model) {
+    this.workerId = workerId;
+    this.layout = layout;
+    this.model = model;
+    this.plan = new ShardPlan(layout.numParams(), channels.size());
+    this.owned = List.copyOf(owned);
+    for (Channel c : channels) {
+      stubs.add(ShardGrpc.newStub(c).withWaitForReady());
+    }
+    this.versions = new long[channels.size()];
+    this.gradientBytes = new byte[channels.size()][];
+    for (int s = 0; s < channels.size(); s++) {
+      gradientBytes[s] = new byte[plan.length(s) * FloatCodec.BYTES];
+    }
+  }
+
+  /** The shard plan this client cuts vectors by. */
+  public ShardPlan plan() {
+    return plan;
+  }
+
+  /** The version of each shard's slice last received. */
+  public long[] versions() {
+    return versions.clone();
+  }
+
+  /**
+   * Joins every shard, initializes those that have no parameters yet from {@code params} (the
+   * worker's seeded initial values), then pulls every slice into {@code params}.
+   */
+  public CompletableFuture<Void> join(float[] params, long timeoutSeconds) {
+    checkLength(params);
+    List<CompletableFuture<Void>> joined = new ArrayList<>();
+    for (int s = 0; s < stubs.size(); s++) {
+      final int shard = s;
+      Layout shardLayout =
+          Layout.newBuilder()
+              .setNumParams(layout.numParams())
+              .setNumShards(stubs.size())
+              .setShardIndex(shard)
+              .setFingerprint(layout.fingerprint())
+              .setModel(model)
+              .build();
+      JoinRequest request = JoinRequest.newBuilder().setWorkerId(workerId).setLayout(shardLayout).build();
+      UnaryCall<JoinReply> call = new UnaryCall<>();
+      stubs.get(shard).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).join(request, call);
+      joined.add(call.result().thenCompose(reply -> reply.getInitialized()
+          ? CompletableFuture.completedFuture(null)
+          : initialize(shard, params).thenApply(r -> null)));
+    }
+    return CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).thenCompose(v -> pull(params));
+  }
+
+  private CompletableFuture<InitializeReply> initialize(int shard, float[] params) {
+    UnaryCall<InitializeReply> call = new UnaryCall<>();
+    StreamObserver<InitializeChunk> out = stubs.get(shard).initialize(call);
+    int start = (int) plan.start(shard);
+    int length = plan.length(shard);
+    for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
+      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
+      out.onNext(
+          InitializeChunk.newBuilder()
+              .setWorkerId(workerId)
+              .setOffset(from)
+              .setValues(FloatCodec.encode(params, start + from, FloatCodec.chunkLength(length, c)))
+              .build());
+    }
+    out.onCompleted();
+    return call.result();
+  }
+
+  /** Pulls every shard's current slice into {@code params}. */
+  public CompletableFuture<Void> pull(float[] params) {
+    checkLength(params);
+    List<CompletableFuture<?>> pulls = new ArrayList<>();
+    for (int s = 0; s < stubs.size(); s++) {
+      final int shard = s;
+      SliceReceiver receiver = new SliceReceiver(params, (int) plan.start(s), plan.length(s), s);
+      stubs.get(s).pull(PullRequest.newBuilder().setWorkerId(workerId).build(), receiver);
+      pulls.add(receiver.result().thenAccept(r -> versions[shard] = r.version()));
+    }
+    return CompletableFuture.allOf(pulls.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Pushes {@code gradient} (computed from the parameters last received) to every shard at once and
+   * receives the fresh parameters into {@code params}. {@code gradient} may be reused as soon as this
+   * method returns; {@code params} when the future completes.
+   */
+  public CompletableFuture<PushResult> pushPull(float[] gradient, float loss, int batchSize, long step, float[] params) {
+    checkLength(gradient);
+    checkLength(params);
+    int shards = stubs.size();
+    long[] staleness = new long[shards];
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Void>[] replies = new CompletableFuture[shards];
+    for (int s = 0; s < shards; s++) {
+      final int shard = s;
+      int start = (int) plan.start(s);
+      int length = plan.length(s);
+      SliceReceiver receiver = new SliceReceiver(params, start, length, s);
+      StreamObserver<PushChunk> out = stubs.get(s).pushPull(receiver);
+      PushHeader header =
+          PushHeader.newBuilder()
+              .setWorkerId(workerId)
+              .setReadVersion(versions[s])
+              .setWorkerStep(step)
+              .setLength(length)
+              .setLoss(loss)
+              .setBatchSize(batchSize)
+              .build();
+      for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
+        int from = c * FloatCodec.MAX_CHUNK_FLOATS;
+        PushChunk.Builder chunk =
+            PushChunk.newBuilder()
+                .setOffset(from)
+                .setGradient(
+                    FloatCodec.wrap(gradient, start + from, FloatCodec.chunkLength(length, c), gradientBytes[s],
+                        from * FloatCodec.BYTES));
+        if (c == 0) {
+          chunk.setHeader(header);
+        }
+        out.onNext(chunk.build());
+      }
+      out.onCompleted();
+      replies[s] =
+          receiver.result().thenAccept(r -> {
+            versions[shard] = r.version();
+            staleness[shard] = r.staleness();
+          });
+    }
+    return CompletableFuture.allOf(replies).thenApply(v -> new PushResult(staleness, versions.clone()));
+  }
+
+  /** Tells every shard that this worker has finished. */
+  public CompletableFuture<Void> leave() {
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    for (ShardGrpc.ShardStub stub : stubs) {
+      UnaryCall<io.impetus.proto.LeaveReply> call = new UnaryCall<>();
+      stub.withDeadlineAfter(30, TimeUnit.SECONDS).leave(LeaveRequest.newBuilder().setWorkerId(workerId).build(), call);
+      calls.add(call.result());
+    }
+    return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+  }
+
+  /** Every shard's status, in shard order. */
+  public CompletableFuture<List<StatusReply>> status() {
+    List<CompletableFuture<StatusReply>> calls = new ArrayList<>();
+    for (ShardGrpc.ShardStub stub : stubs) {
+      UnaryCall<StatusReply> call = new UnaryCall<>();
+      stub.withDeadlineAfter(30, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance(), call);
+      calls.add(call.result());
+    }
+    return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+        .thenApply(v -> calls.stream().map(CompletableFuture::join).toList());
+  }
+
+  private void checkLength(float[] vector) {
+    if (vector.length != layout.numParams()) {
+      throw new IllegalArgumentException(
+          "vector has " + vector.length + " values, the model has " + layout.numParams());
+    }
+  }
+
+  /** Shuts down the channels this client owns. */
+  @Override
+  public void close() {
+    for (ManagedChannel c : owned) {
+      c.shutdown();
+    }
+    for (ManagedChannel c : owned) {
+      try {
+        if (!c.awaitTermination(5, TimeUnit.SECONDS)) {
+          c.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        c.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A unary reply as a future. */
+  private static final class UnaryCall<T> implements StreamObserver<T> {
+    private final CompletableFuture<T> result = new CompletableFuture<>();
+    private T value;
+
+    CompletableFuture<T> result() {
+      return result;
+    }
+
+    @Override
+    public void onNext(T v) {
+      value = v;
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      result.complete(value);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.impetus.client;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.impetus.proto.SliceChunk;
+import io.impetus.wire.FloatCodec;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Receives one shard's slice, chunk by chunk, straight into the worker's flat parameter array at the
+ * shard's range, and completes with the header (version, staleness) once the whole slice is in.
+ * Shards own disjoint ranges, so receivers of different shards may write the same array at once.
+ */
+final class SliceReceiver implements StreamObserver<SliceChunk> {
+  /** The header fields of a completed reply. */
+  record Received(long version, long staleness) {}
+
+  private final float[] params;
+  private final int rangeStart;
+  private final int length;
+  private final int shard;
+  private final CompletableFuture<Received> done = new CompletableFuture<>();
+  private long version = -1;
+  private long staleness;
+  private long received;
+
+  SliceReceiver(float[] params, int rangeStart, int length, int shard) {
+    this.params = params;
+    this.rangeStart = rangeStart;
+    this.length = length;
+    this.shard = shard;
+  }
+
+  CompletableFuture<Received> result() {
+    return done;
+  }
+
+  @Override
+  public void onNext(SliceChunk chunk) {
+    if (done.isDone()) {
+      return;
+    }
+    try {
+      if (chunk.hasHeader()) {
+        if (chunk.getHeader().getLength() != length) {
+          throw new IllegalStateException(
+              "shard " + shard + " sent a slice of " + chunk.getHeader().getLength() + " values, expected " + length);
+        }
+        version = chunk.getHeader().getVersion();
+        staleness = chunk.getHeader().getStaleness();
+      }
+      if (chunk.getOffset() != received) {
+        throw new IllegalStateException("shard " + shard + " sent chunk at offset " + chunk.getOffset() + ", expected " + received);
+      }
+      int count = FloatCodec.floatCount(chunk.getValues());
+      if (received + count > length) {
+        throw new IllegalStateException("shard " + shard + " sent more than " + length + " values");
+      }
+      FloatCodec.decode(chunk.getValues(), params, rangeStart + (int) received);
+      received += count;
+    } catch (RuntimeException e) {
+      done.completeExceptionally(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    done.completeExceptionally(t);
+  }
+
+  @Override
+  public void onCompleted() {
+    if (version < 0 || received != length) {
+      done.completeExceptionally(
+          Status.INTERNAL
+              .withDescription("shard " + shard + " ended its reply after " + received + " of " + length + " values")
+              .asRuntimeException());
+    } else {
+      done.complete(new Received(version, staleness));
+    }
+  }
+}

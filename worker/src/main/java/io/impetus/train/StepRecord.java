@@ -1,0 +1,30 @@
+package io.impetus.train;
+
+/**
+ * One training step of one worker as the metrics see it.
+ *
+ * @param timeMillis wall-clock time the step's reply arrived (epoch milliseconds)
+ * @param worker the worker's rank
+ * @param step the worker's step (0-based)
+ * @param epoch the epoch the minibatch came from
+ * @param loss the minibatch loss at the parameters the gradient was computed from
+ * @param staleness the largest staleness any shard measured for this gradient
+ * @param samples examples in the minibatch
+ * @param computeNanos time spent in forward/backward
+ * @param waitNanos time spent waiting for the push-pull replies
+ */
+public record StepRecord(
+    long timeMillis, int worker, long step, int epoch, double loss, long staleness, int samples, long computeNanos,
+    long waitNanos) {
+
+  /** The metrics.csv header for {@link #csvRow}. */
+  public static final String CSV_HEADER = "time,worker,step,epoch,loss,staleness,samples,compute_ms,wait_ms";
+
+  /** This record as a metrics.csv row. */
+  public String csvRow() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.3f,%d,%d,%d,%.9g,%d,%d,%.3f,%.3f",
+        timeMillis / 1000.0, worker, step, epoch, loss, staleness, samples, computeNanos / 1e6, waitNanos / 1e6);
+  }
+}

@@ -1,0 +1,86 @@
+package io.impetus.train;
+
+import io.impetus.client.PushResult;
+import io.impetus.client.ShardedClient;
+import io.impetus.data.Batch;
+import io.impetus.data.Batcher;
+import io.impetus.data.Partition;
+import io.impetus.model.Model;
+import io.impetus.model.Workload;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * A worker's training loop: join the shards (initializing them if first), then repeat: next
+ * minibatch of this rank's partition, forward/backward, push the gradient to every shard at once,
+ * receive the fresh parameters. The gradient and parameter arrays are allocated once.
+ */
+public final class Trainer {
+  private final Workload workload;
+  private final WorkerConfig config;
+  private final ShardedClient client;
+  private final Consumer<StepRecord> onStep;
+
+  /** A trainer that reports every step to {@code onStep} (on the training thread). */
+  public Trainer(Workload workload, WorkerConfig config, ShardedClient client, Consumer<StepRecord> onStep) {
+    this.workload = workload;
+    this.config = config;
+    this.client = client;
+    this.onStep = onStep;
+  }
+
+  /** Trains to the end of the plan, leaves the shards and returns the totals. */
+  public TrainingReport run() throws InterruptedException, ExecutionException {
+    Model model = workload.model();
+    int p = Math.toIntExact(model.layout().numParams());
+    float[] params = new float[p];
+    float[] grad = new float[p];
+    model.initialize(params, config.seed());
+    client.join(params, config.connectTimeoutSeconds()).get();
+
+    Batcher batcher = null;
+    Batch batch;
+    if (workload.hasTrainingData()) {
+      Partition partition = Partition.of(workload.train().size(), config.rank(), config.workers());
+      batcher = new Batcher(workload.train(), partition, config.batchSize(), config.seed());
+      batch = batcher.newBatch();
+    } else {
+      batch = new Batch(1, 0, 0);
+      batch.setSize(1);
+    }
+    long total = TrainingPlan.totalSteps(config.epochs(), config.steps(), batcher == null ? 0 : batcher.stepsPerEpoch());
+
+    long start = System.currentTimeMillis();
+    long samples = 0;
+    double loss = Double.NaN;
+    double stalenessSum = 0;
+    long maxStaleness = 0;
+    for (long step = 0; step < total; step++) {
+      int epoch = batcher == null ? (int) step : batcher.epoch();
+      if (batcher != null) {
+        batcher.nextAcrossEpochs(batch);
+        epoch = batcher.epoch();
+      }
+      long t0 = System.nanoTime();
+      loss = model.lossAndGradient(params, batch, grad);
+      if (!Double.isFinite(loss)) {
+        throw new IllegalStateException(
+            "training diverged: worker " + config.rank() + " computed loss " + loss + " at step " + step
+                + " (try a smaller --lr)");
+      }
+      long t1 = System.nanoTime();
+      PushResult result = client.pushPull(grad, (float) loss, batch.size(), step, params).get();
+      long t2 = System.nanoTime();
+      samples += batch.size();
+      stalenessSum += result.maxStaleness();
+      maxStaleness = Math.max(maxStaleness, result.maxStaleness());
+      onStep.accept(
+          new StepRecord(System.currentTimeMillis(), config.rank(), step, epoch, loss, result.maxStaleness(),
+              batch.size(), t1 - t0, t2 - t1));
+    }
+    client.leave().get();
+    return new TrainingReport(
+        config.rank(), total, samples, start, System.currentTimeMillis(), loss, total == 0 ? 0 : stalenessSum / total,
+        maxStaleness);
+  }
+}

@@ -1,0 +1,33 @@
+package io.impetus.train;
+
+/**
+ * A worker's totals at the end of training.
+ *
+ * @param worker rank
+ * @param steps steps taken
+ * @param samples examples processed
+ * @param startMillis wall-clock time of the first step (epoch ms)
+ * @param endMillis wall-clock time the last reply arrived (epoch ms)
+ * @param finalLoss the last minibatch loss
+ * @param meanStaleness mean over steps of the largest per-shard staleness
+ * @param maxStaleness the largest staleness seen
+ */
+public record TrainingReport(
+    int worker, long steps, long samples, long startMillis, long endMillis, double finalLoss, double meanStaleness,
+    long maxStaleness) {
+
+  /** Seconds between the first step and the last reply. */
+  public double seconds() {
+    return (endMillis - startMillis) / 1000.0;
+  }
+
+  /** The report as a JSON object (the worker's report file). */
+  public String toJson() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
+            + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d}%n",
+        worker, steps, samples, startMillis, endMillis, Double.isFinite(finalLoss) ? Double.toString(finalLoss) : "null",
+        meanStaleness, maxStaleness);
+  }
+}

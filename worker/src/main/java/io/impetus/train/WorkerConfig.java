@@ -1,0 +1,80 @@
+package io.impetus.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything one worker process needs, parsed once from the command line.
+ *
+ * @param servers shard addresses (host:port), shard i first
+ * @param rank this worker's id in [0, workers)
+ * @param workers N, the number of workers sharing the data
+ * @param model the model name (see the model catalog)
+ * @param batchSize examples per minibatch
+ * @param epochs passes over the worker's partition, or null for the default
+ * @param steps total steps, or null to derive from epochs; wins over epochs
+ * @param seed seeds the data, the initial parameters and the shuffles
+ * @param metricsFile CSV file to write one row per logged step to, or null
+ * @param reportFile JSON file to write the worker's totals to at the end, or null
+ * @param logEvery log (and write a metrics row) every this many steps
+ * @param reportProgress print machine-readable progress lines on stdout (for the local launcher)
+ * @param connectTimeoutSeconds how long to wait for the shards to answer the first join
+ */
+public record WorkerConfig(
+    List<String> servers,
+    int rank,
+    int workers,
+    String model,
+    int batchSize,
+    Integer epochs,
+    Long steps,
+    long seed,
+    Path metricsFile,
+    Path reportFile,
+    int logEvery,
+    boolean reportProgress,
+    long connectTimeoutSeconds) {
+
+  /** Validates with messages that name the command-line flag. */
+  public WorkerConfig {
+    servers = List.copyOf(servers);
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("--servers needs at least one host:port");
+    }
+    for (String s : servers) {
+      int colon = s.lastIndexOf(':');
+      if (colon <= 0 || colon == s.length() - 1) {
+        throw new IllegalArgumentException("--servers entry '" + s + "' is not host:port");
+      }
+      try {
+        int port = Integer.parseInt(s.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--servers entry '" + s + "' has no valid port");
+      }
+    }
+    if (workers < 1) {
+      throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+    }
+    if (rank < 0 || rank >= workers) {
+      throw new IllegalArgumentException("--rank must be in [0, " + workers + "), got " + rank);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+    }
+    if (epochs != null && epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+    }
+    if (steps != null && steps < 1) {
+      throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+    }
+    if (logEvery < 1) {
+      throw new IllegalArgumentException("--log-every must be at least 1, got " + logEvery);
+    }
+    if (connectTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("--connect-timeout must be at least 1 second, got " + connectTimeoutSeconds);
+    }
+  }
+}

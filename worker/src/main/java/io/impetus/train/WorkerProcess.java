@@ -1,0 +1,111 @@
+package io.impetus.train;
+
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.impetus.client.ShardedClient;
+import io.impetus.model.ModelCatalog;
+import io.impetus.model.Workload;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker process: connects to the shards named in its config, trains, writes its metrics and
+ * report files, and tells the launcher how far it got. Returns the process exit code.
+ */
+public final class WorkerProcess {
+  /** Prefix of the machine-readable progress lines on stdout: rank, step, total, loss, staleness. */
+  public static final String PROGRESS = "IMPETUS_PROGRESS";
+
+  private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+
+  private WorkerProcess() {}
+
+  /** Runs the worker described by {@code config}; 0 when training completed. */
+  public static int run(WorkerConfig config) throws IOException, InterruptedException {
+    Workload workload = ModelCatalog.create(config.model());
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (String address : config.servers()) {
+      channels.add(
+          NettyChannelBuilder.forTarget(address)
+              .usePlaintext()
+              .directExecutor()
+              .maxInboundMessageSize(8 * 1024 * 1024)
+              .build());
+    }
+    BufferedWriter metrics = null;
+    if (config.metricsFile() != null) {
+      if (config.metricsFile().getParent() != null) {
+        Files.createDirectories(config.metricsFile().getParent());
+      }
+      metrics = Files.newBufferedWriter(config.metricsFile());
+      metrics.write(StepRecord.CSV_HEADER);
+      metrics.newLine();
+    }
+    BufferedWriter metricsOut = metrics;
+    long[] total = {0};
+    try (ShardedClient client =
+        new ShardedClient(channels, channels, config.rank(), workload.model().layout(), config.model())) {
+      log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
+          config.model(), workload.model().layout().numParams(), channels.size());
+      Trainer trainer =
+          new Trainer(workload, config, client, step -> {
+            boolean logged = step.step() % config.logEvery() == 0;
+            if (logged && metricsOut != null) {
+              try {
+                metricsOut.write(step.csvRow());
+                metricsOut.newLine();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+            if (config.reportProgress()) {
+              System.out.printf(Locale.ROOT, "%s %d %d %.6g %d%n", PROGRESS, config.rank(), step.step() + 1, step.loss(),
+                  step.staleness());
+            } else if (logged) {
+              log.info("worker {} step {} epoch {} loss {} staleness {}", config.rank(), step.step(), step.epoch(),
+                  String.format(Locale.ROOT, "%.6g", step.loss()), step.staleness());
+            }
+            total[0]++;
+          });
+      TrainingReport report = trainer.run();
+      log.info(
+          "worker {} done: {} steps, {} samples in {} s, final loss {}, staleness mean {} max {}",
+          config.rank(), report.steps(), report.samples(), String.format(Locale.ROOT, "%.2f", report.seconds()),
+          String.format(Locale.ROOT, "%.6g", report.finalLoss()),
+          String.format(Locale.ROOT, "%.2f", report.meanStaleness()), report.maxStaleness());
+      if (config.reportFile() != null) {
+        if (config.reportFile().getParent() != null) {
+          Files.createDirectories(config.reportFile().getParent());
+        }
+        Files.writeString(config.reportFile(), report.toJson());
+      }
+      return 0;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof StatusRuntimeException s) {
+        log.error("worker {} stopped: a shard answered {}: {}", config.rank(), s.getStatus().getCode(),
+            s.getStatus().getDescription());
+      } else {
+        log.error("worker {} stopped: {}", config.rank(), cause.toString());
+      }
+      return 1;
+    } catch (IllegalStateException e) {
+      log.error("worker {} stopped: {}", config.rank(), e.getMessage());
+      return 1;
+    } finally {
+      if (metricsOut != null) {
+        metricsOut.close();
+      }
+      System.out.flush();
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.impetus.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.impetus.model.ParameterLayout;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ShardServer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** S real shards on the in-process transport, and clients connected to them, for tests. */
+public final class InProcessShards implements AutoCloseable {
+  private final List<ShardServer> servers = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  private final List<ShardedClient> clients = new ArrayList<>();
+
+  public InProcessShards(int shards, int workers, ConsistencyMode mode, OptimizerConfig optimizer) throws Exception {
+    for (int s = 0; s < shards; s++) {
+      String name = InProcessServerBuilder.generateName();
+      names.add(name);
+      servers.add(new ShardServer(InProcessServerBuilder.forName(name),
+          new ServerConfig("127.0.0.1", 0, s, shards, workers, mode, optimizer)).start());
+    }
+  }
+
+  /** A client for worker {@code rank}; closed with the shards. */
+  public ShardedClient client(int rank, ParameterLayout layout) {
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (String name : names) {
+      channels.add(InProcessChannelBuilder.forName(name).build());
+    }
+    ShardedClient client = new ShardedClient(channels, channels, rank, layout, "test");
+    clients.add(client);
+    return client;
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(ShardedClient::close);
+    servers.forEach(ShardServer::stop);
+  }
+}
