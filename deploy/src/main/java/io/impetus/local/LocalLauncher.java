@@ -10,7 +10,6 @@ import io.impetus.proto.StatusReply;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerProcess;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,7 +122,8 @@ public final class LocalLauncher {
   }
 
   private int runWorkers(Path out, List<String> addresses) throws Exception {
-    try (Progress progress = new Progress(config.workers(), stepsPerWorker, config.batchSize(), config.progress())) {
+    try (Progress progress = new Progress(config.workers(), stepsPerWorker,
+        workload.hasTrainingData() ? config.batchSize() : 1, config.progress())) {
       for (int r = 0; r < config.workers(); r++) {
         WorkerConfig wc = new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
             config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
@@ -169,12 +169,6 @@ public final class LocalLauncher {
     }
     for (ChildProcess s : servers) {
       s.stop(10);
-    }
-  }
-
-  static void ensure(boolean condition, String message) throws IOException {
-    if (!condition) {
-      throw new IOException(message);
     }
   }
 }

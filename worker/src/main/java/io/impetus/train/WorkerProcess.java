@@ -51,7 +51,6 @@ public final class WorkerProcess {
       metrics.newLine();
     }
     BufferedWriter metricsOut = metrics;
-    long[] total = {0};
     try (ShardedClient client =
         new ShardedClient(channels, channels, config.rank(), workload.model().layout(), config.model())) {
       log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
@@ -74,7 +73,6 @@ public final class WorkerProcess {
               log.info("worker {} step {} epoch {} loss {} staleness {}", config.rank(), step.step(), step.epoch(),
                   String.format(Locale.ROOT, "%.6g", step.loss()), step.staleness());
             }
-            total[0]++;
           });
       TrainingReport report = trainer.run();
       log.info(
