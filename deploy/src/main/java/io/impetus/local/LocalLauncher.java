@@ -31,6 +31,7 @@ public final class LocalLauncher {
   private final long stepsPerWorker;
   private final List<ChildProcess> servers = new ArrayList<>();
   private final List<ChildProcess> workers = new ArrayList<>();
+  private volatile boolean interrupted;
 
   /**
    * @param workload the model and data the workers will train (used here for the final loss)
@@ -48,7 +49,11 @@ public final class LocalLauncher {
     Files.createDirectories(out);
     RunFolder folder = new RunFolder(out);
     folder.writeCommand(config.commandLine());
-    Thread cleanup = new Thread(this::stopAll, "impetus-local-cleanup");
+    Thread cleanup = new Thread(() -> {
+      interrupted = true;
+      stopAll();
+      System.err.println("impetus local: interrupted; stopped every server and worker; partial logs in " + out);
+    }, "impetus-local-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     long startMillis = System.currentTimeMillis();
     try {
@@ -140,7 +145,7 @@ public final class LocalLauncher {
       int failures = 0;
       for (ChildProcess w : workers) {
         int code = w.waitFor();
-        if (code != 0) {
+        if (code != 0 && !interrupted) {
           failures++;
           System.err.println(w.name() + " exited with code " + code + "; see " + w.logFile());
         }
