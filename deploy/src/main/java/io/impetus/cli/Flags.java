@@ -23,6 +23,12 @@ public final class Flags {
     return line.hasOption(flag);
   }
 
+  /** Every value of a repeatable flag, in order (empty when absent). */
+  public List<String> all(String flag) {
+    String[] values = line.getOptionValues(flag);
+    return values == null ? List.of() : List.of(values);
+  }
+
   /** Positional arguments. */
   public List<String> positional() {
     return line.getArgList();

@@ -42,7 +42,7 @@ public final class ServerCommand implements Command {
     o.addOption(OptimizerFlags.valued("shard-index", "I", "which shard of the plan this process hosts (default 0)"));
     o.addOption(OptimizerFlags.valued("num-shards", "S", "number of shards in the plan (default 1)"));
     o.addOption(OptimizerFlags.valued("workers", "N", "number of workers; sync mode waits for all of them (default 1)"));
-    o.addOption(OptimizerFlags.valued("mode", "MODE", "async (apply on arrival) or sync (average one gradient per worker) (default async)"));
+    ConsistencyFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
     return o;
   }
@@ -50,14 +50,15 @@ public final class ServerCommand implements Command {
   /** The config the flags describe. */
   public static ServerConfig parse(Flags f) {
     try {
-      return new ServerConfig(
+      ServerConfig base = new ServerConfig(
           f.stringOr("host", "0.0.0.0"),
           f.integer("port", 7070, "IMPETUS_PORT"),
           f.integer("shard-index", 0, "IMPETUS_SHARD_INDEX"),
           f.integer("num-shards", 1, "IMPETUS_NUM_SHARDS"),
           f.integer("workers", 1, "IMPETUS_WORKERS"),
-          f.choice("mode", ConsistencyMode.ASYNC, ConsistencyMode::parse),
+          ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
+      return ConsistencyFlags.apply(f, base);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -71,7 +72,8 @@ public final class ServerCommand implements Command {
     OptimizerFlags.add(a, "shard-index", Integer.toString(c.shardIndex()));
     OptimizerFlags.add(a, "num-shards", Integer.toString(c.numShards()));
     OptimizerFlags.add(a, "workers", Integer.toString(c.workers()));
-    OptimizerFlags.add(a, "mode", c.mode().cliName());
+    a.addAll(ConsistencyFlags.toArgs(c));
+    a.addAll(ConsistencyFlags.boundArgs(c));
     a.addAll(OptimizerFlags.toArgs(c.optimizer()));
     return a;
   }

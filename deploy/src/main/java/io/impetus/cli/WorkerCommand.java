@@ -2,6 +2,7 @@ package io.impetus.cli;
 
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
+import io.impetus.train.WorkerDelay;
 import io.impetus.train.WorkerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +43,10 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("report-file", "JSON", "write the worker's totals to this JSON file at the end"));
     o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").build());
     o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS", "how long to wait for the shards (default 60)"));
+    o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
+        "add a delay to every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
+    o.addOption(OptimizerFlags.valued("slowdown", "FACTOR", "compute FACTOR times slower than possible, a straggler (default 1)"));
+    o.addOption(OptimizerFlags.valued("crash-at-step", "K", "fault injection: the process dies abruptly after step K"));
     return o;
   }
 
@@ -80,7 +85,10 @@ public final class WorkerCommand implements Command {
           f.string("report-file") == null ? null : Path.of(f.string("report-file")),
           f.integer("log-every", 1),
           f.has("report-progress"),
-          f.integer("connect-timeout", 60));
+          f.integer("connect-timeout", 60),
+          f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
+          f.number("slowdown", 1.0),
+          f.longOrNull("crash-at-step"));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -112,6 +120,11 @@ public final class WorkerCommand implements Command {
       a.add("--report-progress");
     }
     OptimizerFlags.add(a, "connect-timeout", Long.toString(c.connectTimeoutSeconds()));
+    OptimizerFlags.add(a, "worker-delay", c.delay().spec());
+    OptimizerFlags.add(a, "slowdown", Double.toString(c.slowdown()));
+    if (c.crashAtStep() != null) {
+      OptimizerFlags.add(a, "crash-at-step", Long.toString(c.crashAtStep()));
+    }
     return a;
   }
 

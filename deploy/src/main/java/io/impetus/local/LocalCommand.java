@@ -1,6 +1,7 @@
 package io.impetus.local;
 
 import io.impetus.cli.Command;
+import io.impetus.cli.ConsistencyFlags;
 import io.impetus.cli.Flags;
 import io.impetus.cli.OptimizerFlags;
 import io.impetus.cli.UsageException;
@@ -10,6 +11,11 @@ import io.impetus.model.ModelCatalog;
 import io.impetus.model.Workload;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ServerConfig;
+import io.impetus.train.WorkerDelay;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import io.impetus.train.TrainingPlan;
 import io.impetus.wire.ShardPlan;
 import java.nio.file.Path;
@@ -47,11 +53,17 @@ public final class LocalCommand implements Command {
     Options o = new Options();
     o.addOption(OptimizerFlags.valued("shards", "S", "shard processes (default 2)"));
     o.addOption(OptimizerFlags.valued("workers", "N", "worker processes (default 4)"));
-    o.addOption(OptimizerFlags.valued("mode", "MODE", "async or sync (default async)"));
+    ConsistencyFlags.addTo(o);
     WorkerCommand.addTraining(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
     o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").build());
+    o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
+        "add a delay to every worker step, in ms: fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA"));
+    o.addOption(Option.builder().longOpt("straggler").hasArg().argName("RANK:FACTOR")
+        .desc("make worker RANK compute FACTOR times slower (repeat the flag for more)").build());
+    o.addOption(Option.builder().longOpt("crash-worker").hasArg().argName("RANK:STEP")
+        .desc("fault injection: worker RANK dies abruptly after STEP (repeatable); the run goes on without it").build());
     return o;
   }
 
@@ -72,7 +84,9 @@ public final class LocalCommand implements Command {
       int shards = f.integer("shards", 2);
       int workers = f.integer("workers", 4);
       int batchSize = f.integer("batch-size", 32);
-      ConsistencyMode mode = f.choice("mode", ConsistencyMode.ASYNC, ConsistencyMode::parse);
+      ServerConfig server = ConsistencyFlags.apply(f,
+          new ServerConfig("127.0.0.1", 0, 0, shards, workers, ConsistencyMode.ASYNC, DEFAULT_OPTIMIZER));
+      ConsistencyMode mode = server.mode();
       Integer epochCount = epochs == null ? null : Math.toIntExact(epochs);
       long stepsPerWorker = stepsPerWorker(ModelCatalog.create(model), shards, workers, batchSize, epochCount,
           f.longOrNull("steps"));
@@ -80,11 +94,12 @@ public final class LocalCommand implements Command {
       long updates = mode == ConsistencyMode.SYNC ? stepsPerWorker : stepsPerWorker * workers;
       Path out = f.has("out") ? Path.of(f.string("out"))
           : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + model);
+      server = new ServerConfig(server.host(), 0, 0, shards, workers, mode, server.backupWorkers(),
+          server.stalenessBound(), server.workerTimeoutMillis(), server.policy(),
+          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates));
       return new LocalConfig(
           shards,
-          workers,
-          mode,
-          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates),
+          server,
           model,
           batchSize,
           epochCount,
@@ -93,10 +108,30 @@ public final class LocalCommand implements Command {
           out,
           f.integer("log-every", 1),
           !f.has("no-progress"),
+          f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
+          pairs(f, "straggler", Double::parseDouble),
+          pairs(f, "crash-worker", Long::parseLong),
           rawArgs.isEmpty() ? List.of("local") : rawArgs);
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  /** Repeated RANK:VALUE flags as a map. */
+  private static <T> Map<Integer, T> pairs(Flags f, String flag, Function<String, T> value) {
+    Map<Integer, T> out = new TreeMap<>();
+    for (String pair : f.all(flag)) {
+      String[] parts = pair.split(":");
+      try {
+        if (parts.length != 2) {
+          throw new NumberFormatException();
+        }
+        out.put(Integer.parseInt(parts[0].trim()), value.apply(parts[1].trim()));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--" + flag + " expects RANK:VALUE, got '" + pair + "'");
+      }
+    }
+    return out;
   }
 
   /** Steps each worker takes; checks on the way that the model can be sharded and the data shared. */

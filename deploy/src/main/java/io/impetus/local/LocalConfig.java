@@ -2,16 +2,17 @@ package io.impetus.local;
 
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ServerConfig;
+import io.impetus.train.WorkerDelay;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything {@code impetus local} needs, parsed once from the command line.
  *
  * @param shards S, the number of shard processes
- * @param workers N, the number of worker processes
- * @param mode the shards' consistency mode
- * @param optimizer the shards' optimizer
+ * @param server what every shard runs (host, port and shard index are filled in per process)
  * @param model the model every worker trains
  * @param batchSize examples per minibatch
  * @param epochs epochs per worker, or null for the default
@@ -20,13 +21,14 @@ import java.util.List;
  * @param out the run folder
  * @param logEvery metrics row every this many steps
  * @param progress show a progress bar
+ * @param delay an artificial delay added to every worker's steps
+ * @param stragglers slowdown factor by worker rank
+ * @param crashes fault injection: the step after which a worker rank dies, by rank
  * @param commandLine the arguments as typed, for command.txt
  */
 public record LocalConfig(
     int shards,
-    int workers,
-    ConsistencyMode mode,
-    OptimizerConfig optimizer,
+    ServerConfig server,
     String model,
     int batchSize,
     Integer epochs,
@@ -35,6 +37,9 @@ public record LocalConfig(
     Path out,
     int logEvery,
     boolean progress,
+    WorkerDelay delay,
+    Map<Integer, Double> stragglers,
+    Map<Integer, Long> crashes,
     List<String> commandLine) {
 
   /** Validates with messages that name the command-line flag. */
@@ -42,9 +47,36 @@ public record LocalConfig(
     if (shards < 1) {
       throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
     }
-    if (workers < 1) {
-      throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+    for (int rank : stragglers.keySet()) {
+      checkRank("--straggler", rank, server.workers());
     }
+    for (int rank : crashes.keySet()) {
+      checkRank("--crash-worker", rank, server.workers());
+    }
+    if (crashes.size() >= server.workers()) {
+      throw new IllegalArgumentException("--crash-worker would crash every worker; leave at least one");
+    }
+    stragglers = Map.copyOf(stragglers);
+    crashes = Map.copyOf(crashes);
     commandLine = List.copyOf(commandLine);
+  }
+
+  private static void checkRank(String flag, int rank, int workers) {
+    if (rank < 0 || rank >= workers) {
+      throw new IllegalArgumentException(flag + " names worker " + rank + ", but ranks are 0.." + (workers - 1));
+    }
+  }
+
+  /** N, the number of worker processes. */
+  public int workers() {
+    return server.workers();
+  }
+
+  public ConsistencyMode mode() {
+    return server.mode();
+  }
+
+  public OptimizerConfig optimizer() {
+    return server.optimizer();
   }
 }

@@ -79,7 +79,8 @@ public final class LocalLauncher {
       folder.plotLoss(config.model());
       System.out.print(summary.describe());
       System.out.println("run folder: " + out);
-      return failures == 0 ? 0 : 1;
+      // Training went on without lost workers; it failed only if nobody finished.
+      return failures < config.workers() ? 0 : 1;
     } finally {
       stopAll();
       try {
@@ -93,8 +94,7 @@ public final class LocalLauncher {
   private List<String> startServers(Path out) throws Exception {
     List<CompletableFuture<Integer>> ports = new ArrayList<>();
     for (int s = 0; s < config.shards(); s++) {
-      ServerConfig sc = new ServerConfig("127.0.0.1", 0, s, config.shards(), config.workers(), config.mode(),
-          config.optimizer());
+      ServerConfig sc = config.server().withAddress("127.0.0.1", 0, s);
       List<String> args = new ArrayList<>(List.of("server"));
       args.addAll(ServerCommand.toArgs(sc));
       CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -132,7 +132,8 @@ public final class LocalLauncher {
       for (int r = 0; r < config.workers(); r++) {
         WorkerConfig wc = new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
             config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
-            out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60);
+            out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
+            config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r));
         List<String> args = new ArrayList<>(List.of("worker"));
         args.addAll(WorkerCommand.toArgs(wc));
         workers.add(ChildProcess.start("worker-" + r, args, out.resolve("logs/worker-" + r + ".log"), line -> {
@@ -143,11 +144,13 @@ public final class LocalLauncher {
         }));
       }
       int failures = 0;
-      for (ChildProcess w : workers) {
+      for (int r = 0; r < workers.size(); r++) {
+        ChildProcess w = workers.get(r);
         int code = w.waitFor();
         if (code != 0 && !interrupted) {
           failures++;
-          System.err.println(w.name() + " exited with code " + code + "; see " + w.logFile());
+          String why = config.crashes().containsKey(r) ? " (crashed on purpose, --crash-worker)" : "";
+          System.err.println(w.name() + " exited with code " + code + why + "; see " + w.logFile());
         }
       }
       return failures;

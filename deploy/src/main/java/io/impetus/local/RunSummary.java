@@ -47,12 +47,27 @@ final class RunSummary {
     double wall = lastEnd > firstStart ? (lastEnd - firstStart) / 1000.0 : 0;
 
     StalenessSummary all = new StalenessSummary();
+    StalenessSummary lag = new StalenessSummary();
+    long maxLead = 0;
+    long parked = 0;
+    Map<String, Long> rejectedTotal = new TreeMap<>();
+    Map<String, String> workerStates = new TreeMap<>();
     Map<Integer, StalenessSummary> perWorker = new TreeMap<>();
     List<Map<String, Object>> shards = new ArrayList<>();
     for (StatusReply s : status) {
       all.add(s.getStaleness());
+      lag.add(s.getStepLag());
+      maxLead = Math.max(maxLead, s.getMaxReplyLead());
+      parked += s.getParkedReplies();
+      s.getRejectedMap().forEach((k, v) -> rejectedTotal.merge(k, v, Long::sum));
       for (WorkerStatus w : s.getWorkersList()) {
         perWorker.computeIfAbsent(w.getWorkerId(), k -> new StalenessSummary()).add(w.getStaleness());
+        // A worker counts as lost if any shard saw it expire or never join.
+        if (!w.getState().equals("JOINED") && !w.getState().equals("LEFT")) {
+          workerStates.put(Integer.toString(w.getWorkerId()), w.getState());
+        } else {
+          workerStates.putIfAbsent(Integer.toString(w.getWorkerId()), w.getState());
+        }
       }
       Map<String, Object> shard = new LinkedHashMap<>();
       shard.put("shard", s.getShardIndex());
@@ -61,6 +76,9 @@ final class RunSummary {
       shard.put("staleness_mean", new StalenessSummary().add(s.getStaleness()).mean());
       shard.put("staleness_max", s.getStaleness().getMax());
       shard.put("rejected", new TreeMap<>(s.getRejectedMap()));
+      shard.put("max_reply_lead", s.getMaxReplyLead());
+      shard.put("parked_replies", s.getParkedReplies());
+      shard.put("effective_momentum", s.getEffectiveMomentum());
       shards.add(shard);
     }
     Map<String, Object> staleness = all.toMap();
@@ -72,10 +90,21 @@ final class RunSummary {
       byWorker.put(Integer.toString(w), m);
     });
     staleness.put("per_worker", byWorker);
+    Map<String, Object> stepLag = lag.toMap();
 
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("model", config.model());
     j.put("mode", config.mode().cliName());
+    Map<String, Object> consistency = new LinkedHashMap<>();
+    consistency.put("backup_workers", config.server().backupWorkers());
+    if (config.mode() == io.impetus.shard.ConsistencyMode.SSP) {
+      consistency.put("staleness_bound", config.server().stalenessBound());
+    }
+    consistency.put("worker_timeout_seconds", config.server().workerTimeoutMillis() / 1000.0);
+    consistency.put("staleness_policy", config.server().policy().spec());
+    consistency.put("max_reply_lead", maxLead);
+    consistency.put("parked_replies", parked);
+    j.put("consistency", consistency);
     j.put("workers", config.workers());
     j.put("shards", config.shards());
     j.put("optimizer", config.optimizer().describe());
@@ -88,9 +117,13 @@ final class RunSummary {
     j.put("total_seconds", (endMillis - launchMillis) / 1000.0);
     j.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
     j.put("staleness", staleness);
+    j.put("step_lag", stepLag);
+    j.put("rejected", rejectedTotal);
+    j.put("worker_states", workerStates);
     j.put("per_shard", shards);
-    j.put("failed_workers", failed);
-    j.put("status", failedWorkers == 0 ? "completed" : "failed");
+    j.put("lost_workers", failed);
+    j.put("status", failedWorkers == 0 ? "completed"
+        : failedWorkers < config.workers() ? "completed_with_lost_workers" : "failed");
     return new RunSummary(j);
   }
 

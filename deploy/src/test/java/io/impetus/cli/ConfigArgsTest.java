@@ -8,7 +8,10 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
+import io.impetus.staleness.DelayCompensation;
+import io.impetus.staleness.DropStale;
 import io.impetus.train.WorkerConfig;
+import io.impetus.train.WorkerDelay;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +35,12 @@ class ConfigArgsTest {
   void serverConfigSurvivesTheRoundTripThroughItsArguments() throws Exception {
     OptimizerConfig adam = new OptimizerConfig(OptimizerKind.ADAMW, 0.003, 0.0, 0.0, false, MomentumStyle.PYTORCH, 0.05,
         0.8, 0.99, 1e-6, true, LrSchedule.cosine(10, 1000, 1e-5));
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 3, 4, ConsistencyMode.SYNC, adam);
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 3, 4, ConsistencyMode.SYNC, 1, 0, 2500,
+        new DelayCompensation(0.04), adam);
     assertEquals(config, ServerCommand.parse(flags(new ServerCommand().options(), ServerCommand.toArgs(config), Map.of())));
+    ServerConfig ssp = new ServerConfig("127.0.0.1", 0, 1, 3, 4, ConsistencyMode.SSP, 0, 5, 60_000,
+        new DropStale(3), adam);
+    assertEquals(ssp, ServerCommand.parse(flags(new ServerCommand().options(), ServerCommand.toArgs(ssp), Map.of())));
 
     OptimizerConfig sgd = new OptimizerConfig(OptimizerKind.SGD, 0.1, 0.9, 0.0, true, MomentumStyle.EMA, 1e-4, 0.9, 0.999,
         1e-8, false, LrSchedule.step(100, 0.5));
@@ -44,7 +51,7 @@ class ConfigArgsTest {
   @Test
   void workerConfigSurvivesTheRoundTripThroughItsArguments() throws Exception {
     WorkerConfig config = new WorkerConfig(List.of("localhost:7070", "localhost:7071"), 2, 4, "linear", 16, 3, null, 7,
-        Path.of("runs/x/w.csv"), Path.of("runs/x/w.json"), 5, true, 30);
+        Path.of("runs/x/w.csv"), Path.of("runs/x/w.json"), 5, true, 30, WorkerDelay.parse("lognormal:5:0.5"), 3.0, 17L);
     assertEquals(config, WorkerCommand.parse(flags(new WorkerCommand().options(), WorkerCommand.toArgs(config), Map.of())));
   }
 
@@ -58,6 +65,22 @@ class ConfigArgsTest {
         Map.of("IMPETUS_SHARD_INDEX", "1", "IMPETUS_NUM_SHARDS", "2")));
     assertEquals(1, server.shardIndex());
     assertEquals(2, server.numShards());
+  }
+
+  @Test
+  void sspDefaultsToABoundOfThreeAndOtherModesRefuseABound() throws Exception {
+    assertEquals(3, ServerCommand.parse(flags(new ServerCommand().options(), List.of("--mode", "ssp"), Map.of()))
+        .stalenessBound());
+    UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> ServerCommand.parse(
+        flags(new ServerCommand().options(), List.of("--staleness-bound", "2"), Map.of())));
+    assertEquals("--staleness-bound applies only to --mode ssp", e.getMessage());
+  }
+
+  @Test
+  void momentumCompensationNeedsSgdWithMomentum() throws Exception {
+    UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> ServerCommand.parse(
+        flags(new ServerCommand().options(), List.of("--staleness-policy", "momentum-compensation"), Map.of())));
+    assertEquals("--staleness-policy momentum-compensation needs --optimizer sgd with --momentum > 0", e.getMessage());
   }
 
   @Test

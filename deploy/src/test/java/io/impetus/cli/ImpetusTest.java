@@ -56,7 +56,8 @@ class ImpetusTest {
     assertTrue(help.contains("--shard-index"), help);
     assertTrue(help.contains("--momentum-style"), help);
     assertEquals(0, run("local", "--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--straggler") || out.toString(StandardCharsets.UTF_8).contains("--shards"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--straggler"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--staleness-policy"));
     assertEquals(0, run("worker", "--help"));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("--servers"));
     assertEquals(0, run("replay", "--help"));
@@ -103,6 +104,20 @@ class ImpetusTest {
   void moreShardsThanParametersIsAUsageError() {
     assertEquals(2, run("local", "--model", "quadratic", "--shards", "3"));
     assertTrue(stderr().contains("a model of 2 parameters cannot be cut into 3 shards"), stderr());
+  }
+
+  @Test
+  void aMalformedStragglerNamesTheFlag() {
+    assertEquals(2, run("local", "--straggler", "two"));
+    assertEquals("impetus local: --straggler expects RANK:VALUE, got 'two' (see impetus local --help)", stderr());
+    assertEquals(2, run("local", "--workers", "2", "--straggler", "5:3"));
+    assertTrue(stderr().contains("--straggler names worker 5, but ranks are 0..1"), stderr());
+  }
+
+  @Test
+  void anUnknownStalenessPolicyIsNamed() {
+    assertEquals(2, run("server", "--staleness-policy", "fast"));
+    assertTrue(stderr().startsWith("impetus server: --staleness-policy: unknown staleness policy 'fast'"), stderr());
   }
 
   @Test

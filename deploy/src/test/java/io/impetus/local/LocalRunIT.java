@@ -70,12 +70,36 @@ class LocalRunIT {
     }
 
     List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
-    assertEquals("time,worker,step,epoch,loss,staleness,samples,compute_ms,wait_ms", metrics.get(0));
+    assertEquals("time,worker,step,epoch,loss,staleness,step_lag,dropped,samples,compute_ms,wait_ms", metrics.get(0));
     assertEquals(1 + 800, metrics.size());
     byte[] png = Files.readAllBytes(out.resolve("loss.png"));
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
     assertTrue(Files.readString(out.resolve("command.txt")).startsWith("./impetus local --model quadratic"));
+  }
+
+  @Test
+  void aSyncRunGoesOnWhenAWorkerProcessDiesAndListsTheLostWorker() throws Exception {
+    Path out = tmp.resolve("crash");
+    Path log = tmp.resolve("crash.log");
+    // Worker 1 dies abruptly after step 10 of 60; its lease (2 s) runs out and the barrier moves on.
+    int code = impetus(log, "local", "--model", "mlp-x2", "--mode", "sync", "--workers", "3", "--shards", "2",
+        "--epochs", "6", "--batch-size", "32", "--crash-worker", "1:10", "--worker-timeout", "2", "--out", out.toString(),
+        "--no-progress");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, code, output);
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals("completed_with_lost_workers", summary.get("status").asText(), summary.toString());
+    assertEquals(1, summary.get("lost_workers").size());
+    assertEquals(1, summary.get("lost_workers").get(0).asInt());
+    assertEquals("EXPIRED", summary.get("worker_states").get("1").asText());
+    for (int survivor : new int[] {0, 2}) {
+      JsonNode report = new ObjectMapper().readTree(out.resolve("workers/worker-" + survivor + ".json").toFile());
+      assertEquals(6 * 11, report.get("steps").asLong(), "worker " + survivor + " finished all its steps");
+    }
+    // Sync stays sync: nothing applied was stale, even across the loss of a worker.
+    assertEquals(0, summary.get("staleness").get("max").asLong());
+    assertTrue(Double.isFinite(summary.get("train_loss").asDouble()));
   }
 
   @Test

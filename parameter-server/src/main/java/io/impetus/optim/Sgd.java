@@ -25,9 +25,7 @@ public final class Sgd implements Optimizer {
   private final boolean hasMomentum;
   private final boolean nesterov;
   // Python scalars become float32 before they touch a tensor, so the kernels see these values.
-  private final float mu;
   private final float oneMinusDampening;
-  private final float oneMinusMu;
   private final float wd;
 
   /** An SGD optimizer for {@code config}, whose kind must be {@link OptimizerKind#SGD}. */
@@ -38,9 +36,7 @@ public final class Sgd implements Optimizer {
     this.config = config;
     this.hasMomentum = config.momentum() != 0;
     this.nesterov = config.nesterov();
-    this.mu = (float) config.momentum();
     this.oneMinusDampening = (float) (1 - config.dampening()); // 1 - dampening is computed in double by Python
-    this.oneMinusMu = (float) (1 - config.momentum());
     this.wd = (float) config.weightDecay();
   }
 
@@ -56,17 +52,30 @@ public final class Sgd implements Optimizer {
 
   @Override
   public void step(float[] params, float[] grad, OptimizerState state, double lr) {
+    step(params, grad, state, lr, config.momentum());
+  }
+
+  /**
+   * One update with momentum {@code momentum} in place of the configured one, for policies that
+   * tune momentum during training (the configured momentum must be non-zero, so the state has a
+   * velocity buffer; a momentum of 0 here still updates the buffer, with the current gradient).
+   */
+  public void step(float[] params, float[] grad, OptimizerState state, double lr, double momentum) {
     SgdState s = checkedState(params, grad, state, lr);
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+    }
     float lrf = (float) lr; // torch rounds the Python lr to float32 (alpha=-lr)
+    float mu = (float) momentum;
     float[] v = s.velocity();
     if (!hasMomentum) {
       plainStep(params, grad, lrf);
     } else if (config.momentumStyle() == MomentumStyle.PYTORCH) {
-      pytorchStep(params, grad, v, lrf, s.steps() == 0);
+      pytorchStep(params, grad, v, lrf, mu, s.steps() == 0);
     } else if (config.momentumStyle() == MomentumStyle.CLASSIC) {
-      classicStep(params, grad, v, lrf);
+      classicStep(params, grad, v, lrf, mu);
     } else {
-      emaStep(params, grad, v, lrf);
+      emaStep(params, grad, v, lrf, mu, (float) (1 - momentum));
     }
     s.advance();
   }
@@ -83,7 +92,7 @@ public final class Sgd implements Optimizer {
   }
 
   /** torch's order of operations; every {@code add_(y, alpha=a)} is one fused multiply-add, as in its kernel. */
-  private void pytorchStep(float[] p, float[] g, float[] v, float lr, boolean first) {
+  private void pytorchStep(float[] p, float[] g, float[] v, float lr, float mu, boolean first) {
     for (int i = 0; i < p.length; i++) {
       float d = decayed(g[i], p[i]);
       float buf = first ? d : Math.fma(oneMinusDampening, d, v[i] * mu); // buf.mul_(mu).add_(d, 1-dampening)
@@ -94,7 +103,7 @@ public final class Sgd implements Optimizer {
   }
 
   /** The buffer holds lr-scaled steps, so an lr change only affects new gradients. */
-  private void classicStep(float[] p, float[] g, float[] v, float lr) {
+  private void classicStep(float[] p, float[] g, float[] v, float lr, float mu) {
     for (int i = 0; i < p.length; i++) {
       float d = decayed(g[i], p[i]);
       float buf = Math.fma(lr, d, v[i] * mu);
@@ -104,7 +113,7 @@ public final class Sgd implements Optimizer {
   }
 
   /** The buffer is an average of d on the gradient's scale, so lr applies to the whole history at use time. */
-  private void emaStep(float[] p, float[] g, float[] v, float lr) {
+  private void emaStep(float[] p, float[] g, float[] v, float lr, float mu, float oneMinusMu) {
     for (int i = 0; i < p.length; i++) {
       float d = decayed(g[i], p[i]);
       float buf = Math.fma(oneMinusMu, d, v[i] * mu);

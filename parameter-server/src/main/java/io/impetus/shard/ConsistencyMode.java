@@ -10,7 +10,12 @@ public enum ConsistencyMode {
    * One gradient per live worker per step, computed from the shard's current version, averaged in
    * worker-id order and applied once; every waiting worker then gets the same fresh parameters.
    */
-  SYNC;
+  SYNC,
+  /**
+   * Stale Synchronous Parallel (Ho et al. 2013): gradients are applied on arrival, but a worker at
+   * step c is answered only once every live worker has reached step c - s, for a staleness bound s.
+   */
+  SSP;
 
   /** The command-line name. */
   public String cliName() {
@@ -24,6 +29,6 @@ public enum ConsistencyMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("unknown mode '" + name + "' (expected async or sync)");
+    throw new IllegalArgumentException("unknown mode '" + name + "' (expected async, sync or ssp)");
   }
 }

@@ -1,6 +1,9 @@
 package io.impetus.shard;
 
 import io.impetus.optim.OptimizerConfig;
+import io.impetus.optim.OptimizerKind;
+import io.impetus.staleness.MomentumCompensation;
+import io.impetus.staleness.StalenessPolicy;
 
 /**
  * Everything one shard process needs, parsed once from the command line.
@@ -9,12 +12,29 @@ import io.impetus.optim.OptimizerConfig;
  * @param port port to listen on (0 picks a free one)
  * @param shardIndex which range of the ShardPlan this process owns
  * @param numShards S, the number of shards in the plan
- * @param workers N, the number of workers the sync barrier waits for
- * @param mode when gradients are applied
+ * @param workers N, the number of workers the barriers count
+ * @param mode when gradients are applied and replies given
+ * @param backupWorkers sync: apply a step once N - b gradients are in; later ones are dropped
+ * @param stalenessBound ssp: how many steps a worker may run ahead of the slowest live one
+ * @param workerTimeoutMillis a worker silent this long leaves every barrier
+ * @param policy what to do with a gradient according to its staleness
  * @param optimizer the update rule and its hyperparameters
  */
 public record ServerConfig(
-    String host, int port, int shardIndex, int numShards, int workers, ConsistencyMode mode, OptimizerConfig optimizer) {
+    String host,
+    int port,
+    int shardIndex,
+    int numShards,
+    int workers,
+    ConsistencyMode mode,
+    int backupWorkers,
+    long stalenessBound,
+    long workerTimeoutMillis,
+    StalenessPolicy policy,
+    OptimizerConfig optimizer) {
+
+  /** Default lease: a worker silent for a minute is presumed dead. */
+  public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
 
   /** Validates ranges with messages that name the command-line flag. */
   public ServerConfig {
@@ -31,5 +51,51 @@ public record ServerConfig(
     if (workers < 1) {
       throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
     }
+    if (backupWorkers < 0 || backupWorkers >= workers) {
+      throw new IllegalArgumentException("--backup-workers must be in [0, " + workers + "), got " + backupWorkers);
+    }
+    if (backupWorkers > 0 && mode != ConsistencyMode.SYNC) {
+      throw new IllegalArgumentException("--backup-workers applies only to --mode sync");
+    }
+    if (stalenessBound < 0) {
+      throw new IllegalArgumentException("--staleness-bound must be >= 0, got " + stalenessBound);
+    }
+    if (workerTimeoutMillis < 100) {
+      throw new IllegalArgumentException("--worker-timeout must be at least 0.1 s, got " + workerTimeoutMillis + " ms");
+    }
+    if (policy instanceof MomentumCompensation
+        && (optimizer.kind() != OptimizerKind.SGD || optimizer.momentum() <= 0)) {
+      throw new IllegalArgumentException("--staleness-policy momentum-compensation needs --optimizer sgd with --momentum > 0");
+    }
+  }
+
+  /** A shard with the default liveness settings and no staleness policy. */
+  public ServerConfig(
+      String host, int port, int shardIndex, int numShards, int workers, ConsistencyMode mode, OptimizerConfig optimizer) {
+    this(host, port, shardIndex, numShards, workers, mode, 0, 0, DEFAULT_WORKER_TIMEOUT_MILLIS,
+        new StalenessPolicy.None(), optimizer);
+  }
+
+  /** The staleness bound that gates replies: s for ssp, none (Long.MAX_VALUE) for async. */
+  long replyBound() {
+    return mode == ConsistencyMode.SSP ? stalenessBound : Long.MAX_VALUE;
+  }
+
+  /** A copy with another mode and its parameters. */
+  public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
+        workerTimeoutMillis, policy, optimizer);
+  }
+
+  /** A copy for another process: another address and shard index. */
+  public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
+    return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer);
+  }
+
+  /** A copy with another lease and policy. */
+  public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        newWorkerTimeoutMillis, newPolicy, optimizer);
   }
 }

@@ -6,44 +6,63 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.impetus.optim.Optimizer;
 import io.impetus.optim.OptimizerState;
 import io.impetus.optim.Optimizers;
+import io.impetus.optim.Sgd;
 import io.impetus.proto.JoinReply;
 import io.impetus.proto.JoinRequest;
 import io.impetus.proto.Layout;
 import io.impetus.proto.SliceChunk;
+import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
+import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
+import io.impetus.staleness.UpdatePlan;
 import io.impetus.wire.ShardPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One shard's state and the operations on it: its slice of the parameters, the optimizer state for
- * that slice, the version (number of updates applied), the joined workers and the staleness of
- * everything applied.
+ * that slice, the version (number of updates applied), the workers with their leases and clocks,
+ * and the staleness of everything applied.
  *
- * <p>Threading: every method except {@link #worker}, {@link #sliceLength} and {@link #countRejected}
- * must run on the shard's {@link UpdateLoop}. Those three are safe from any thread; they let gRPC
- * threads validate a push before handing it over.
+ * <p>Consistency: {@code async} applies each gradient on arrival and answers at once; {@code ssp}
+ * applies on arrival but parks the reply until the worker is at most s steps ahead of the slowest
+ * live worker; {@code sync} collects one gradient per live worker (or N - b of them) computed from
+ * the current version, averages them in worker-id order, applies once and answers them all.
+ * Workers that finish (leave) or fall silent (lease expired) stop counting, so no barrier waits
+ * forever.
+ *
+ * <p>Threading: every method except {@link #worker}, {@link #sliceLength} and {@link
+ * #countRejected} must run on the shard's {@link UpdateLoop}. Those three are safe from any thread;
+ * they let gRPC threads validate a push before handing it over.
  */
 final class Shard {
   private static final Logger log = LoggerFactory.getLogger(Shard.class);
 
   private final ServerConfig config;
   private final Optimizer optimizer;
+  private final StalenessPolicy policy;
   private final ConcurrentMap<Integer, WorkerSlot> workers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   private final StalenessRecorder staleness = new StalenessRecorder();
+  private final StalenessRecorder stepLag = new StalenessRecorder();
   private final SliceSender sender = new SliceSender();
+  private final UpdatePlan plan = new UpdatePlan();
   /** Sync mode: the gradients of the current step, by worker id (so averaging order is fixed). */
   private final TreeMap<Integer, PendingPush> round = new TreeMap<>();
+  /** Worker ids that never joined within one lease of the first join: they no longer count. */
+  private final TreeSet<Integer> neverJoined = new TreeSet<>();
 
   private volatile int sliceLength = -1;
   private long numParams = -1;
@@ -56,14 +75,24 @@ final class Shard {
   private OptimizerState state;
   private boolean initialized;
   private long version;
-  private int left;
+  private boolean anyoneJoined;
+  private long firstJoinNanos;
+  private long maxReplyLead;
+  private long parkedReplies;
+  private double lastMomentum;
 
-  Shard(ServerConfig config) {
+  private final LongSupplier clock;
+
+  /** A shard whose leases run on {@code clock} (System::nanoTime, or a fake one in tests). */
+  Shard(ServerConfig config, LongSupplier clock) {
     this.config = config;
+    this.clock = clock;
     this.optimizer = Optimizers.create(config.optimizer());
+    this.policy = config.policy();
+    this.lastMomentum = config.optimizer().momentum();
   }
 
-  /** The joined worker with this id, or null. Safe from any thread. */
+  /** The worker with this id, or null if it never joined. Safe from any thread. */
   WorkerSlot worker(int workerId) {
     return workers.get(workerId);
   }
@@ -89,15 +118,23 @@ final class Shard {
           .withDescription("worker id " + id + " outside [0, " + config.workers() + ") for shard " + index())
           .asException();
     }
-    Layout layout = request.getLayout();
-    checkLayout(layout);
+    checkLayout(request.getLayout());
+    if (!anyoneJoined) {
+      anyoneJoined = true;
+      firstJoinNanos = clock.getAsLong();
+    }
     WorkerSlot previous = workers.get(id);
-    if (previous == null || previous.state == WorkerSlot.State.LEFT) {
-      if (previous != null) {
-        left--;
-      }
-      workers.put(id, new WorkerSlot(id, sliceLength));
-      log.info("shard {}: worker {} joined ({} of {})", index(), id, liveWorkers(), config.workers());
+    if (previous == null || !previous.isLive()) {
+      WorkerSlot slot = new WorkerSlot(id, sliceLength, clock.getAsLong());
+      // A returning worker resumes at the slowest live worker's clock, so it neither blocks the
+      // others for the steps it missed nor counts as far ahead of them.
+      slot.clock = previous == null ? 0 : Math.max(previous.clock, minLiveClock());
+      workers.put(id, slot);
+      neverJoined.remove(id);
+      log.info("shard {}: worker {} {} ({} of {} live)", index(), id, previous == null ? "joined" : "rejoined",
+          liveWorkers(), config.workers());
+    } else {
+      previous.touch(clock.getAsLong());
     }
     return JoinReply.newBuilder()
         .setInitialized(initialized)
@@ -105,6 +142,7 @@ final class Shard {
         .setRangeStart(rangeStart)
         .setRangeEnd(rangeEnd)
         .setMode(config.mode().cliName())
+        .setLeaseMillis(config.workerTimeoutMillis())
         .build();
   }
 
@@ -117,18 +155,18 @@ final class Shard {
           .asException();
     }
     if (numParams < 0) {
-      ShardPlan plan;
+      ShardPlan shardPlan;
       try {
-        plan = new ShardPlan(layout.getNumParams(), layout.getNumShards());
+        shardPlan = new ShardPlan(layout.getNumParams(), layout.getNumShards());
       } catch (IllegalArgumentException e) {
         throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
       }
       numParams = layout.getNumParams();
       fingerprint = layout.getFingerprint();
       model = layout.getModel();
-      rangeStart = plan.start(index());
-      rangeEnd = plan.end(index());
-      params = new float[plan.length(index())];
+      rangeStart = shardPlan.start(index());
+      rangeEnd = shardPlan.end(index());
+      params = new float[shardPlan.length(index())];
       average = new float[params.length];
       state = optimizer.newState(params.length);
       sliceLength = params.length;
@@ -166,18 +204,40 @@ final class Shard {
   }
 
   /** Streams the current slice to {@code reply}. */
-  void pull(ServerCallStreamObserver<SliceChunk> reply) throws StatusException {
+  void pull(int workerId, ServerCallStreamObserver<SliceChunk> reply) throws StatusException {
     requireInitialized();
-    sender.send(params, version, 0, reply);
+    WorkerSlot slot = workers.get(workerId);
+    if (slot != null) {
+      slot.touch(clock.getAsLong());
+      rememberRead(slot);
+    }
+    sender.send(params, version, reply);
   }
 
-  /** Applies (async) or collects (sync) a received gradient; answers its call when applied. */
+  /** Renews a worker's lease; false if it has none (never joined, left, or expired). */
+  boolean heartbeat(int workerId) {
+    WorkerSlot slot = workers.get(workerId);
+    if (slot == null || !slot.isLive()) {
+      return false;
+    }
+    slot.touch(clock.getAsLong());
+    return true;
+  }
+
+  /** Applies, collects or drops a received gradient, and answers its call when the mode allows. */
   void push(PendingPush push) {
+    WorkerSlot slot = push.slot();
     try {
       requireInitialized();
-      if (push.slot().state == WorkerSlot.State.LEFT) {
+      if (slot.state == WorkerSlot.State.LEFT) {
         throw Status.FAILED_PRECONDITION
-            .withDescription("worker " + push.slot().workerId + " has left shard " + index() + "; join again")
+            .withDescription("worker " + slot.workerId + " has left shard " + index() + "; join again to train")
+            .asException();
+      }
+      if (slot.state == WorkerSlot.State.EXPIRED || workers.get(slot.workerId) != slot) {
+        throw Status.ABORTED
+            .withDescription("worker " + slot.workerId + "'s lease on shard " + index() + " expired (silent for more than "
+                + config.workerTimeoutMillis() + " ms); join again")
             .asException();
       }
       long readVersion = push.header().getReadVersion();
@@ -187,82 +247,69 @@ final class Shard {
                 "gradient computed from version " + readVersion + " but shard " + index() + " is at version " + version)
             .asException();
       }
+      slot.touch(clock.getAsLong());
       if (config.mode() == ConsistencyMode.SYNC) {
-        if (readVersion != version) {
-          throw Status.FAILED_PRECONDITION
-              .withDescription(
-                  "sync step is at version " + version + "; worker " + push.slot().workerId
-                      + " pushed a gradient computed from version " + readVersion)
-              .asException();
-        }
-        round.put(push.slot().workerId, push);
-        completeRoundIfReady();
+        pushSync(push);
       } else {
-        long lag = version - readVersion;
-        optimizer.step(params, push.slot().gradient, state, currentLr());
-        version++;
-        recordApplied(push, lag);
-        push.slot().release();
-        sender.send(params, version, lag, push.reply());
+        pushOnArrival(push);
       }
     } catch (StatusException e) {
       countRejected(e.getStatus().getCode().name().toLowerCase());
-      push.slot().release();
+      slot.release();
       fail(push.reply(), e);
     }
   }
 
-  /** Marks a worker as finished: it no longer counts towards the sync barrier. */
-  long leave(int workerId) throws StatusException {
-    WorkerSlot slot = workers.get(workerId);
-    if (slot == null) {
-      throw Status.NOT_FOUND.withDescription("worker " + workerId + " has not joined shard " + index()).asException();
+  /** async and ssp: apply now (unless the policy drops it); answer now or when the SSP gate opens. */
+  private void pushOnArrival(PendingPush push) {
+    WorkerSlot slot = push.slot();
+    long lag = version - push.header().getReadVersion();
+    plan.reset(currentLr(), config.optimizer().momentum());
+    policy.adjust(plan, lag, slot.gradient, params, slot.readParams, staleness.mean());
+    if (plan.drop()) {
+      push.dropped = true;
+      countRejected("too_stale");
+      slot.dropped++;
+    } else {
+      applyOptimizer(slot.gradient, plan);
+      version++;
     }
-    if (slot.state != WorkerSlot.State.LEFT) {
-      slot.state = WorkerSlot.State.LEFT;
-      left++;
-      log.info("shard {}: worker {} left after {} pushes ({} still live)", index(), workerId, slot.pushes, liveWorkers());
-      completeRoundIfReady();
+    advanceClock(push, lag);
+    slot.release();
+    slot.waiting = push;
+    if (lead(slot) > 0 && lead(slot) > config.replyBound()) {
+      parkedReplies++;
     }
-    return version;
+    releaseParked();
   }
 
-  StatusReply status() {
-    StatusReply.Builder b =
-        StatusReply.newBuilder()
-            .setShardIndex(index())
-            .setNumShards(config.numShards())
-            .setInitialized(initialized)
-            .setVersion(version)
-            .setNumParams(Math.max(0, numParams))
-            .setRangeStart(rangeStart)
-            .setRangeEnd(rangeEnd)
-            .setMode(config.mode().cliName())
-            .setOptimizer(config.optimizer().describe().toString())
-            .setCurrentLr(currentLr())
-            .setStaleness(staleness.toProto())
-            .setExpectedWorkers(config.workers());
-    for (WorkerSlot slot : new TreeMap<>(workers).values()) {
-      b.addWorkers(
-          WorkerStatus.newBuilder()
-              .setWorkerId(slot.workerId)
-              .setState(slot.state.name())
-              .setPushes(slot.pushes)
-              .setLastStep(slot.lastStep)
-              .setStaleness(slot.staleness.toProto()));
+  /** sync: join the current step's round, or drop a gradient that is late for a finished step. */
+  private void pushSync(PendingPush push) {
+    WorkerSlot slot = push.slot();
+    if (push.header().getReadVersion() != version) {
+      // Its step was applied without it (a backup worker's gradient, or a worker that was presumed
+      // dead): drop it and hand the worker the current parameters.
+      push.dropped = true;
+      countRejected("late_for_step");
+      slot.dropped++;
+      advanceClock(push, version - push.header().getReadVersion());
+      slot.release();
+      answer(push);
+      return;
     }
-    for (Map.Entry<String, AtomicLong> e : rejected.entrySet()) {
-      b.putRejected(e.getKey(), e.getValue().get());
+    round.put(slot.workerId, push);
+    slot.waiting = push;
+    if (round.size() < roundSize()) {
+      parkedReplies++;
     }
-    return b.build();
+    completeRoundIfReady();
   }
 
   private void completeRoundIfReady() {
-    if (round.isEmpty() || round.size() < liveWorkers() + pendingFromLeft()) {
+    if (round.isEmpty() || round.size() < roundSize()) {
       return;
     }
     // Sum in worker-id order, then divide: the result does not depend on arrival order.
-    List<ServerCallStreamObserver<SliceChunk>> replies = new ArrayList<>(round.size());
     boolean first = true;
     for (PendingPush p : round.values()) {
       float[] g = p.slot().gradient;
@@ -281,39 +328,227 @@ final class Shard {
         average[i] /= n;
       }
     }
-    optimizer.step(params, average, state, currentLr());
+    plan.reset(currentLr(), config.optimizer().momentum());
+    applyOptimizer(average, plan);
     version++;
+    List<ServerCallStreamObserver<SliceChunk>> replies = new ArrayList<>(round.size());
     for (PendingPush p : round.values()) {
-      recordApplied(p, 0);
+      advanceClock(p, 0);
       p.slot().release();
+      p.slot().waiting = null;
+      rememberRead(p.slot());
       replies.add(p.reply());
     }
     round.clear();
-    sender.send(params, version, 0, replies);
+    sender.send(params, SliceHeader.newBuilder().setVersion(version).build(), replies);
   }
 
-  /** Workers that left with a gradient still in the round (they count towards it once). */
-  private int pendingFromLeft() {
-    int n = 0;
-    for (PendingPush p : round.values()) {
-      if (p.slot().state == WorkerSlot.State.LEFT) {
-        n++;
+  /** Gradients needed to close a sync step: one per live worker, less the backups, at least one. */
+  private int roundSize() {
+    return Math.max(1, liveWorkers() - config.backupWorkers());
+  }
+
+  private void applyOptimizer(float[] gradient, UpdatePlan p) {
+    if (p.momentum() != config.optimizer().momentum() && optimizer instanceof Sgd sgd) {
+      sgd.step(params, gradient, state, p.lr(), p.momentum());
+    } else {
+      optimizer.step(params, gradient, state, p.lr());
+    }
+    lastMomentum = p.momentum();
+  }
+
+  /** Records a processed gradient: the worker's clock moves on, and an applied one counts its staleness. */
+  private void advanceClock(PendingPush push, long lag) {
+    WorkerSlot slot = push.slot();
+    slot.lastStep = push.header().getWorkerStep();
+    slot.clock = Math.max(slot.clock, push.header().getWorkerStep() + 1);
+    push.staleness = lag;
+    push.stepLag = maxLiveClock() - slot.clock;
+    if (!push.dropped) {
+      slot.pushes++;
+      slot.staleness.record(lag);
+      staleness.record(lag);
+      stepLag.record(push.stepLag);
+    }
+  }
+
+  /** Answers every parked async/ssp reply whose worker is now within the staleness bound. */
+  private void releaseParked() {
+    if (config.mode() == ConsistencyMode.SYNC) {
+      return;
+    }
+    for (WorkerSlot slot : workers.values()) {
+      PendingPush push = slot.waiting;
+      if (push != null && lead(slot) <= config.replyBound()) {
+        answer(push);
       }
     }
-    return n;
   }
 
-  private int liveWorkers() {
-    return config.workers() - left;
+  /** How many steps {@code slot} is ahead of the slowest live worker. */
+  private long lead(WorkerSlot slot) {
+    return Math.max(0, slot.clock - minLiveClock());
   }
 
-  private void recordApplied(PendingPush push, long lag) {
+  private void answer(PendingPush push) {
     WorkerSlot slot = push.slot();
-    slot.pushes++;
-    slot.lastStep = push.header().getWorkerStep();
-    slot.lastLoss = push.header().getLoss();
-    slot.staleness.record(lag);
-    staleness.record(lag);
+    long lead = lead(slot);
+    slot.maxLead = Math.max(slot.maxLead, lead);
+    maxReplyLead = Math.max(maxReplyLead, lead);
+    slot.waiting = null;
+    rememberRead(slot);
+    sender.send(params,
+        SliceHeader.newBuilder().setVersion(version).setStaleness(push.staleness).setStepLag(push.stepLag)
+            .setDropped(push.dropped).build(),
+        List.of(push.reply()));
+  }
+
+  private void rememberRead(WorkerSlot slot) {
+    if (policy.needsReadParams() && params != null) {
+      if (slot.readParams == null) {
+        slot.readParams = new float[params.length];
+      }
+      System.arraycopy(params, 0, slot.readParams, 0, params.length);
+    }
+  }
+
+  /** Marks a worker as finished: it no longer counts towards any barrier. */
+  long leave(int workerId) throws StatusException {
+    WorkerSlot slot = workers.get(workerId);
+    if (slot == null) {
+      throw Status.NOT_FOUND.withDescription("worker " + workerId + " has not joined shard " + index()).asException();
+    }
+    if (slot.state != WorkerSlot.State.LEFT) {
+      slot.state = WorkerSlot.State.LEFT;
+      log.info("shard {}: worker {} left after {} pushes ({} still live)", index(), workerId, slot.pushes, liveWorkers());
+      barriersChanged();
+    }
+    return version;
+  }
+
+  /**
+   * Expires the leases of workers silent for longer than the timeout (a worker blocked on one of our
+   * barriers is not silent), and gives up on workers that never joined within one lease of the
+   * first join. Runs periodically on the update loop.
+   */
+  void checkLeases() {
+    long now = clock.getAsLong();
+    long timeout = TimeUnit.MILLISECONDS.toNanos(config.workerTimeoutMillis());
+    boolean changed = false;
+    for (WorkerSlot slot : workers.values()) {
+      if (slot.isLive() && !slot.isWaitingOnShard() && now - slot.lastSeenNanos > timeout) {
+        slot.state = WorkerSlot.State.EXPIRED;
+        if (slot.waiting != null) {
+          slot.waiting = null; // its call is gone; the gradient stays in a sync round if it got there
+        }
+        changed = true;
+        log.warn("shard {}: worker {} silent for more than {} ms: it leaves the barriers ({} still live)",
+            index(), slot.workerId, config.workerTimeoutMillis(), liveWorkers());
+      }
+    }
+    if (anyoneJoined && now - firstJoinNanos > timeout) {
+      for (int id = 0; id < config.workers(); id++) {
+        if (!workers.containsKey(id) && neverJoined.add(id)) {
+          changed = true;
+          log.warn("shard {}: worker {} never joined within {} ms of the first: the barriers stop waiting for it",
+              index(), id, config.workerTimeoutMillis());
+        }
+      }
+    }
+    if (changed) {
+      barriersChanged();
+    }
+  }
+
+  private void barriersChanged() {
+    if (config.mode() == ConsistencyMode.SYNC) {
+      completeRoundIfReady();
+    } else {
+      releaseParked();
+    }
+  }
+
+  /** Workers the barriers count: all N, less those that left, expired or never joined. */
+  private int liveWorkers() {
+    int gone = neverJoined.size();
+    for (WorkerSlot slot : workers.values()) {
+      if (!slot.isLive()) {
+        gone++;
+      }
+    }
+    return config.workers() - gone;
+  }
+
+  /**
+   * The slowest live worker's clock. A worker expected but not yet joined counts as clock 0 (so the
+   * first workers wait for the rest, as sync does); with no live worker at all, nothing holds back.
+   */
+  private long minLiveClock() {
+    long min = Long.MAX_VALUE;
+    for (int id = 0; id < config.workers(); id++) {
+      WorkerSlot slot = workers.get(id);
+      if (slot == null) {
+        if (!neverJoined.contains(id)) {
+          min = 0;
+        }
+      } else if (slot.isLive()) {
+        min = Math.min(min, slot.clock);
+      }
+    }
+    return min == Long.MAX_VALUE ? Long.MAX_VALUE / 2 : min;
+  }
+
+  private long maxLiveClock() {
+    long max = 0;
+    for (WorkerSlot slot : workers.values()) {
+      if (slot.isLive()) {
+        max = Math.max(max, slot.clock);
+      }
+    }
+    return max;
+  }
+
+  StatusReply status() {
+    StatusReply.Builder b =
+        StatusReply.newBuilder()
+            .setShardIndex(index())
+            .setNumShards(config.numShards())
+            .setInitialized(initialized)
+            .setVersion(version)
+            .setNumParams(Math.max(0, numParams))
+            .setRangeStart(rangeStart)
+            .setRangeEnd(rangeEnd)
+            .setMode(config.mode().cliName())
+            .setOptimizer(config.optimizer().describe().toString())
+            .setCurrentLr(currentLr())
+            .setStaleness(staleness.toProto())
+            .setStepLag(stepLag.toProto())
+            .setExpectedWorkers(config.workers())
+            .setLiveWorkers(liveWorkers())
+            .setMaxReplyLead(maxReplyLead)
+            .setParkedReplies(parkedReplies)
+            .setStalenessPolicy(policy.spec())
+            .setEffectiveMomentum(lastMomentum);
+    for (int id = 0; id < config.workers(); id++) {
+      WorkerSlot slot = workers.get(id);
+      if (slot != null) {
+        b.addWorkers(
+            WorkerStatus.newBuilder()
+                .setWorkerId(id)
+                .setState(slot.state.name())
+                .setPushes(slot.pushes)
+                .setLastStep(slot.lastStep)
+                .setDropped(slot.dropped)
+                .setMaxLead(slot.maxLead)
+                .setStaleness(slot.staleness.toProto()));
+      } else if (neverJoined.contains(id)) {
+        b.addWorkers(WorkerStatus.newBuilder().setWorkerId(id).setState("NEVER_JOINED").setLastStep(-1));
+      }
+    }
+    for (Map.Entry<String, AtomicLong> e : rejected.entrySet()) {
+      b.putRejected(e.getKey(), e.getValue().get());
+    }
+    return b.build();
   }
 
   private double currentLr() {

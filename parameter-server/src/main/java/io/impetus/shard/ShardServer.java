@@ -3,7 +3,9 @@ package io.impetus.shard;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,22 +20,44 @@ public final class ShardServer {
   private final ServerConfig config;
   private final UpdateLoop loop;
   private final Server server;
+  private final Shard shard;
 
   /** Prepares a shard for {@code config}; nothing listens until {@link #start}. */
   public ShardServer(ServerBuilder<?> builder, ServerConfig config) {
+    this(builder, config, System::nanoTime);
+  }
+
+  /** As above, with leases measured on {@code clock} (tests pass a clock they advance by hand). */
+  ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
     this.config = config;
     this.loop = new UpdateLoop(config.shardIndex());
-    this.server = builder.addService(new ShardService(new Shard(config), loop)).build();
+    Shard shard = new Shard(config, clock);
+    this.shard = shard;
+    this.server = builder.addService(new ShardService(shard, loop)).build();
+    // Check leases a few times per timeout, so a silent worker is noticed within ~1.25 timeouts.
+    loop.every(Math.max(50, config.workerTimeoutMillis() / 4), shard::checkLeases);
   }
 
   /** Starts serving. */
   public ShardServer start() throws IOException {
     server.start();
     log.info(
-        "shard {} of {} serving on port {}: mode {}, {} workers, optimizer {}",
-        config.shardIndex(), config.numShards(), server.getPort(), config.mode().cliName(), config.workers(),
-        config.optimizer().describe());
+        "shard {} of {} serving on port {}: mode {}{}, {} workers, worker timeout {} ms, staleness policy {}, optimizer {}",
+        config.shardIndex(), config.numShards(), server.getPort(), config.mode().cliName(),
+        config.mode() == ConsistencyMode.SSP ? " (bound " + config.stalenessBound() + ")"
+            : config.backupWorkers() > 0 ? " (" + config.backupWorkers() + " backup workers)" : "",
+        config.workers(), config.workerTimeoutMillis(), config.policy().spec(), config.optimizer().describe());
     return this;
+  }
+
+  /** Runs a lease check now, on the update loop, and waits for it (for tests with a fake clock). */
+  void checkLeasesNow() throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    loop.execute(() -> {
+      shard.checkLeases();
+      done.complete(null);
+    });
+    done.get(10, TimeUnit.SECONDS);
   }
 
   /** The port the server listens on (useful when the config asked for port 0). */

@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.impetus.proto.HeartbeatReply;
+import io.impetus.proto.HeartbeatRequest;
 import io.impetus.proto.InitializeChunk;
 import io.impetus.proto.InitializeReply;
 import io.impetus.proto.JoinReply;
@@ -111,7 +113,7 @@ final class ShardService extends ShardGrpc.ShardImplBase {
     loop.execute(
         () -> {
           try {
-            shard.pull(call);
+            shard.pull(request.getWorkerId(), call);
           } catch (StatusException e) {
             Shard.fail(call, e);
           }
@@ -133,6 +135,15 @@ final class ShardService extends ShardGrpc.ShardImplBase {
           } catch (StatusException e) {
             reply.onError(e);
           }
+        });
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatReply> reply) {
+    loop.execute(
+        () -> {
+          reply.onNext(HeartbeatReply.newBuilder().setLive(shard.heartbeat(request.getWorkerId())).build());
+          reply.onCompleted();
         });
   }
 

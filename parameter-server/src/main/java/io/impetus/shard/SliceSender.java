@@ -19,12 +19,15 @@ final class SliceSender {
   private final byte[] chunkBuffer = new byte[FloatCodec.MAX_CHUNK_FLOATS * FloatCodec.BYTES];
 
   /** Sends {@code params} with its version to one call and completes it. */
-  void send(float[] params, long version, long staleness, ServerCallStreamObserver<SliceChunk> target) {
-    send(params, version, staleness, List.of(target));
+  void send(float[] params, long version, ServerCallStreamObserver<SliceChunk> target) {
+    send(params, SliceHeader.newBuilder().setVersion(version).build(), List.of(target));
   }
 
-  /** Sends {@code params} with its version to every call in {@code targets} and completes them. */
-  void send(float[] params, long version, long staleness, List<ServerCallStreamObserver<SliceChunk>> targets) {
+  /**
+   * Sends {@code params} to every call in {@code targets} and completes them; {@code header} is
+   * completed with the slice length and goes in the first chunk.
+   */
+  void send(float[] params, SliceHeader header, List<ServerCallStreamObserver<SliceChunk>> targets) {
     int chunks = FloatCodec.chunkCount(params.length);
     for (int c = 0; c < chunks; c++) {
       int from = c * FloatCodec.MAX_CHUNK_FLOATS;
@@ -32,8 +35,7 @@ final class SliceSender {
       ByteString values = FloatCodec.wrap(params, from, len, chunkBuffer);
       SliceChunk.Builder chunk = SliceChunk.newBuilder().setOffset(from).setValues(values);
       if (c == 0) {
-        chunk.setHeader(
-            SliceHeader.newBuilder().setVersion(version).setLength(params.length).setStaleness(staleness));
+        chunk.setHeader(header.toBuilder().setLength(params.length));
       }
       SliceChunk message = chunk.build();
       for (ServerCallStreamObserver<SliceChunk> target : targets) {

@@ -4,15 +4,19 @@ import io.impetus.staleness.StalenessRecorder;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A joined worker as one shard sees it: its gradient buffer (one push in flight at a time, so one
- * buffer suffices and is reused every step), and its records. The buffer is written by the gRPC
- * thread that receives the push while {@link #tryAcquire} holds it, then read by the update loop;
- * the records are touched only by the update loop.
+ * A worker as one shard sees it: its gradient buffer (one push in flight at a time, so one buffer
+ * suffices and is reused every step), its lease, its clock and its records. The buffer is written by
+ * the gRPC thread that receives a push while {@link #tryAcquire} holds it, then read by the update
+ * loop; everything else is touched only by the update loop.
  */
 final class WorkerSlot {
   enum State {
+    /** Training, counted by the barriers. */
     JOINED,
-    LEFT
+    /** Finished its steps and said so. */
+    LEFT,
+    /** Silent for longer than the lease: presumed dead until it joins again. */
+    EXPIRED
   }
 
   final int workerId;
@@ -20,13 +24,22 @@ final class WorkerSlot {
   final StalenessRecorder staleness = new StalenessRecorder();
   private final AtomicBoolean busy = new AtomicBoolean();
   volatile State state = State.JOINED;
+  volatile long lastSeenNanos;
+  /** Steps processed (the next step it will push); the SSP gate compares these. */
+  long clock;
   long pushes;
+  long dropped;
   long lastStep = -1;
-  float lastLoss = Float.NaN;
+  long maxLead;
+  /** A push that is waiting for its sync step or its SSP gate, or null. */
+  PendingPush waiting;
+  /** The slice this worker last received, for delay compensation; null unless a policy needs it. */
+  float[] readParams;
 
-  WorkerSlot(int workerId, int sliceLength) {
+  WorkerSlot(int workerId, int sliceLength, long nowNanos) {
     this.workerId = workerId;
     this.gradient = new float[sliceLength];
+    this.lastSeenNanos = nowNanos;
   }
 
   /** Claims the gradient buffer for one push; false if a push from this worker is already in flight. */
@@ -37,5 +50,19 @@ final class WorkerSlot {
   /** Gives the buffer back once the push has been applied or rejected. */
   void release() {
     busy.set(false);
+  }
+
+  /** Records activity: a push or a heartbeat. */
+  void touch(long nowNanos) {
+    lastSeenNanos = nowNanos;
+  }
+
+  boolean isLive() {
+    return state == State.JOINED;
+  }
+
+  /** Whether the worker is blocked on us (a parked reply on a call it has not abandoned). */
+  boolean isWaitingOnShard() {
+    return waiting != null && !waiting.reply().isCancelled();
   }
 }

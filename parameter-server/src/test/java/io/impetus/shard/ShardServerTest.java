@@ -224,14 +224,18 @@ class ShardServerTest {
   }
 
   @Test
-  void syncRefusesAGradientFromAnOldVersion() throws Exception {
+  void syncDropsAGradientLateForItsStepAndHandsBackTheCurrentParameters() throws Exception {
     ShardTestClient shard = start(ConsistencyMode.SYNC, 1, OptimizerConfig.sgd(0.5, 0.0));
     shard.join(0, ShardTestClient.layout(1, 1, 0, ShardTestClient.FINGERPRINT));
     shard.initialize(0, new float[] {1});
     shard.push(0, 0, 0, new float[] {2}).join();
-    StatusRuntimeException e = failure(() -> shard.push(0, 0, 1, new float[] {2}).join());
-    assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-    assertEquals(1, shard.status().getVersion());
+    ShardTestClient.Slice late = shard.push(0, 0, 1, new float[] {2}).join();
+    assertTrue(late.dropped());
+    assertArrayEquals(new float[] {0f}, late.values());
+    assertEquals(1, late.version());
+    StatusReply status = shard.status();
+    assertEquals(1, status.getVersion());
+    assertEquals(1L, status.getRejectedMap().get("late_for_step"));
   }
 
   @Test

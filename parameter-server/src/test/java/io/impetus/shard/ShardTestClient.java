@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 /** A minimal client of one shard for tests: every call returns a future of its whole reply. */
 final class ShardTestClient {
   /** A slice reply put back together. */
-  record Slice(long version, long staleness, float[] values) {}
+  record Slice(long version, long staleness, boolean dropped, float[] values) {}
 
   static final long FINGERPRINT = 0x1234_5678_9abc_def0L;
 
@@ -82,6 +82,10 @@ final class ShardTestClient {
     return collector.future;
   }
 
+  boolean heartbeat(int worker) {
+    return blocking.heartbeat(io.impetus.proto.HeartbeatRequest.newBuilder().setWorkerId(worker).build()).getLive();
+  }
+
   LeaveReply leave(int worker) {
     return blocking.leave(LeaveRequest.newBuilder().setWorkerId(worker).build());
   }
@@ -115,6 +119,7 @@ final class ShardTestClient {
     private float[] values;
     private long version;
     private long staleness;
+    private boolean dropped;
 
     @Override
     public void onNext(SliceChunk chunk) {
@@ -122,6 +127,7 @@ final class ShardTestClient {
         values = new float[(int) chunk.getHeader().getLength()];
         version = chunk.getHeader().getVersion();
         staleness = chunk.getHeader().getStaleness();
+        dropped = chunk.getHeader().getDropped();
       }
       FloatCodec.decode(chunk.getValues(), values, (int) chunk.getOffset());
     }
@@ -133,7 +139,7 @@ final class ShardTestClient {
 
     @Override
     public void onCompleted() {
-      future.complete(new Slice(version, staleness, values));
+      future.complete(new Slice(version, staleness, dropped, values));
     }
   }
 }

@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import io.impetus.model.ParameterLayout;
+import io.impetus.proto.HeartbeatRequest;
 import io.impetus.proto.InitializeChunk;
 import io.impetus.proto.InitializeReply;
 import io.impetus.proto.JoinReply;
@@ -21,6 +22,9 @@ import io.impetus.wire.ShardPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +46,8 @@ public final class ShardedClient implements AutoCloseable {
   private final List<ManagedChannel> owned;
   private final long[] versions;
   private final byte[][] gradientBytes;
+  private final ScheduledExecutorService heartbeats;
+  private volatile ScheduledFuture<?> heartbeat;
 
   /**
    * A client over {@code channels}, channel i being shard i.
@@ -63,6 +69,11 @@ public final class ShardedClient implements AutoCloseable {
     for (int s = 0; s < channels.size(); s++) {
       gradientBytes[s] = new byte[plan.length(s) * FloatCodec.BYTES];
     }
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "worker-" + workerId + "-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** The shard plan this client cuts vectors by. */
@@ -95,11 +106,38 @@ public final class ShardedClient implements AutoCloseable {
       JoinRequest request = JoinRequest.newBuilder().setWorkerId(workerId).setLayout(shardLayout).build();
       UnaryCall<JoinReply> call = new UnaryCall<>();
       stubs.get(shard).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).join(request, call);
-      joined.add(call.result().thenCompose(reply -> reply.getInitialized()
-          ? CompletableFuture.completedFuture(null)
-          : initialize(shard, params).thenApply(r -> null)));
+      joined.add(call.result().thenCompose(reply -> {
+        startHeartbeats(reply.getLeaseMillis());
+        return reply.getInitialized()
+            ? CompletableFuture.completedFuture(null)
+            : initialize(shard, params).thenApply(r -> null);
+      }));
     }
     return CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).thenCompose(v -> pull(params));
+  }
+
+  /**
+   * Renews the lease on every shard a few times per lease, from a background thread, so a worker
+   * that computes for a long time (a slow model, an injected delay) is not presumed dead.
+   */
+  private synchronized void startHeartbeats(long leaseMillis) {
+    if (heartbeat != null || leaseMillis <= 0) {
+      return;
+    }
+    long period = Math.max(20, leaseMillis / 4);
+    HeartbeatRequest request = HeartbeatRequest.newBuilder().setWorkerId(workerId).build();
+    heartbeat = heartbeats.scheduleWithFixedDelay(() -> {
+      for (ShardGrpc.ShardStub stub : stubs) {
+        stub.withDeadlineAfter(period, TimeUnit.MILLISECONDS).heartbeat(request, new UnaryCall<>());
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void stopHeartbeats() {
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+      heartbeat = null;
+    }
   }
 
   private CompletableFuture<InitializeReply> initialize(int shard, float[] params) {
@@ -143,6 +181,8 @@ public final class ShardedClient implements AutoCloseable {
     checkLength(params);
     int shards = stubs.size();
     long[] staleness = new long[shards];
+    long[] stepLag = new long[shards];
+    boolean[] dropped = new boolean[shards];
     @SuppressWarnings("unchecked")
     CompletableFuture<Void>[] replies = new CompletableFuture[shards];
     for (int s = 0; s < shards; s++) {
@@ -178,13 +218,17 @@ public final class ShardedClient implements AutoCloseable {
           receiver.result().thenAccept(r -> {
             versions[shard] = r.version();
             staleness[shard] = r.staleness();
+            stepLag[shard] = r.stepLag();
+            dropped[shard] = r.dropped();
           });
     }
-    return CompletableFuture.allOf(replies).thenApply(v -> new PushResult(staleness, versions.clone()));
+    return CompletableFuture.allOf(replies)
+        .thenApply(v -> new PushResult(staleness, stepLag, dropped, versions.clone()));
   }
 
   /** Tells every shard that this worker has finished. */
   public CompletableFuture<Void> leave() {
+    stopHeartbeats();
     List<CompletableFuture<?>> calls = new ArrayList<>();
     for (ShardGrpc.ShardStub stub : stubs) {
       UnaryCall<io.impetus.proto.LeaveReply> call = new UnaryCall<>();
@@ -216,6 +260,8 @@ public final class ShardedClient implements AutoCloseable {
   /** Shuts down the channels this client owns. */
   @Override
   public void close() {
+    stopHeartbeats();
+    heartbeats.shutdownNow();
     for (ManagedChannel c : owned) {
       c.shutdown();
     }

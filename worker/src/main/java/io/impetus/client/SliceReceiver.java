@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SliceReceiver implements StreamObserver<SliceChunk> {
   /** The header fields of a completed reply. */
-  record Received(long version, long staleness) {}
+  record Received(long version, long staleness, long stepLag, boolean dropped) {}
 
   private final float[] params;
   private final int rangeStart;
@@ -22,6 +22,8 @@ final class SliceReceiver implements StreamObserver<SliceChunk> {
   private final CompletableFuture<Received> done = new CompletableFuture<>();
   private long version = -1;
   private long staleness;
+  private long stepLag;
+  private boolean dropped;
   private long received;
 
   SliceReceiver(float[] params, int rangeStart, int length, int shard) {
@@ -48,6 +50,8 @@ final class SliceReceiver implements StreamObserver<SliceChunk> {
         }
         version = chunk.getHeader().getVersion();
         staleness = chunk.getHeader().getStaleness();
+        stepLag = chunk.getHeader().getStepLag();
+        dropped = chunk.getHeader().getDropped();
       }
       if (chunk.getOffset() != received) {
         throw new IllegalStateException("shard " + shard + " sent chunk at offset " + chunk.getOffset() + ", expected " + received);
@@ -76,7 +80,7 @@ final class SliceReceiver implements StreamObserver<SliceChunk> {
               .withDescription("shard " + shard + " ended its reply after " + received + " of " + length + " values")
               .asRuntimeException());
     } else {
-      done.complete(new Received(version, staleness));
+      done.complete(new Received(version, staleness, stepLag, dropped));
     }
   }
 }

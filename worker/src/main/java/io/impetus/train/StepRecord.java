@@ -9,22 +9,26 @@ package io.impetus.train;
  * @param epoch the epoch the minibatch came from
  * @param loss the minibatch loss at the parameters the gradient was computed from
  * @param staleness the largest staleness any shard measured for this gradient
+ * @param stepLag the largest step lag any shard measured (newest live worker step minus this one)
+ * @param dropped whether a shard dropped this gradient (too stale, or late for its sync step)
  * @param samples examples in the minibatch
- * @param computeNanos time spent in forward/backward
+ * @param computeNanos time spent in forward/backward (including any injected delay)
  * @param waitNanos time spent waiting for the push-pull replies
  */
 public record StepRecord(
-    long timeMillis, int worker, long step, int epoch, double loss, long staleness, int samples, long computeNanos,
-    long waitNanos) {
+    long timeMillis, int worker, long step, int epoch, double loss, long staleness, long stepLag, boolean dropped,
+    int samples, long computeNanos, long waitNanos) {
 
   /** The metrics.csv header for {@link #csvRow}. */
-  public static final String CSV_HEADER = "time,worker,step,epoch,loss,staleness,samples,compute_ms,wait_ms";
+  public static final String CSV_HEADER =
+      "time,worker,step,epoch,loss,staleness,step_lag,dropped,samples,compute_ms,wait_ms";
 
   /** This record as a metrics.csv row. */
   public String csvRow() {
     return String.format(
         java.util.Locale.ROOT,
-        "%.3f,%d,%d,%d,%.9g,%d,%d,%.3f,%.3f",
-        timeMillis / 1000.0, worker, step, epoch, loss, staleness, samples, computeNanos / 1e6, waitNanos / 1e6);
+        "%.3f,%d,%d,%d,%.9g,%d,%d,%d,%d,%.3f,%.3f",
+        timeMillis / 1000.0, worker, step, epoch, loss, staleness, stepLag, dropped ? 1 : 0, samples,
+        computeNanos / 1e6, waitNanos / 1e6);
   }
 }

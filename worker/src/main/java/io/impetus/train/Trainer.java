@@ -1,5 +1,6 @@
 package io.impetus.train;
 
+import io.grpc.Status;
 import io.impetus.client.PushResult;
 import io.impetus.client.ShardedClient;
 import io.impetus.data.Batch;
@@ -7,15 +8,21 @@ import io.impetus.data.Batcher;
 import io.impetus.data.Partition;
 import io.impetus.model.Model;
 import io.impetus.model.Workload;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's training loop: join the shards (initializing them if first), then repeat: next
  * minibatch of this rank's partition, forward/backward, push the gradient to every shard at once,
- * receive the fresh parameters. The gradient and parameter arrays are allocated once.
+ * receive the fresh parameters. The gradient and parameter arrays are allocated once. A worker whose
+ * lease expired (a shard answers ABORTED) joins again, pulls fresh parameters and carries on.
  */
 public final class Trainer {
+  private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
   private final Workload workload;
   private final WorkerConfig config;
   private final ShardedClient client;
@@ -49,14 +56,17 @@ public final class Trainer {
       batch.setSize(1);
     }
     long total = TrainingPlan.totalSteps(config.epochs(), config.steps(), batcher == null ? 0 : batcher.stepsPerEpoch());
+    SplittableRandom delays = new SplittableRandom(config.seed() * 1_000_003L + config.rank());
 
     long start = System.currentTimeMillis();
     long samples = 0;
     double loss = Double.NaN;
     double stalenessSum = 0;
     long maxStaleness = 0;
+    long dropped = 0;
+    long rejoins = 0;
     for (long step = 0; step < total; step++) {
-      int epoch = batcher == null ? (int) step : batcher.epoch();
+      int epoch = (int) step;
       if (batcher != null) {
         batcher.nextAcrossEpochs(batch);
         epoch = batcher.epoch();
@@ -68,19 +78,47 @@ public final class Trainer {
             "training diverged: worker " + config.rank() + " computed loss " + loss + " at step " + step
                 + " (try a smaller --lr)");
       }
+      simulateSlowness(System.nanoTime() - t0, delays);
       long t1 = System.nanoTime();
-      PushResult result = client.pushPull(grad, (float) loss, batch.size(), step, params).get();
+      PushResult result;
+      try {
+        result = client.pushPull(grad, (float) loss, batch.size(), step, params).get();
+      } catch (ExecutionException e) {
+        if (Status.fromThrowable(e.getCause()).getCode() != Status.Code.ABORTED) {
+          throw e;
+        }
+        log.warn("worker {}: {}; joining again", config.rank(), Status.fromThrowable(e.getCause()).getDescription());
+        client.join(params, config.connectTimeoutSeconds()).get();
+        rejoins++;
+        continue;
+      }
       long t2 = System.nanoTime();
       samples += batch.size();
       stalenessSum += result.maxStaleness();
       maxStaleness = Math.max(maxStaleness, result.maxStaleness());
+      if (result.anyDropped()) {
+        dropped++;
+      }
       onStep.accept(
           new StepRecord(System.currentTimeMillis(), config.rank(), step, epoch, loss, result.maxStaleness(),
-              batch.size(), t1 - t0, t2 - t1));
+              result.maxStepLag(), result.anyDropped(), batch.size(), t1 - t0, t2 - t1));
+      if (config.crashAtStep() != null && step == config.crashAtStep()) {
+        log.error("worker {}: crashing on purpose after step {} (--crash-at-step)", config.rank(), step);
+        Runtime.getRuntime().halt(137);
+      }
     }
     client.leave().get();
     return new TrainingReport(
         config.rank(), total, samples, start, System.currentTimeMillis(), loss, total == 0 ? 0 : stalenessSum / total,
-        maxStaleness);
+        maxStaleness, dropped, rejoins);
+  }
+
+  /** A straggler on demand: stretch this step's compute by the slowdown factor, then add the delay. */
+  private void simulateSlowness(long computeNanos, SplittableRandom delays) throws InterruptedException {
+    double extraMillis = (config.slowdown() - 1) * computeNanos / 1e6 + config.slowdown() * config.delay().nextMillis(delays);
+    if (extraMillis > 0) {
+      long nanos = (long) (extraMillis * 1e6);
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    }
   }
 }

@@ -11,10 +11,12 @@ package io.impetus.train;
  * @param finalLoss the last minibatch loss
  * @param meanStaleness mean over steps of the largest per-shard staleness
  * @param maxStaleness the largest staleness seen
+ * @param dropped steps whose gradient some shard dropped
+ * @param rejoins times the worker had to join again after its lease expired
  */
 public record TrainingReport(
     int worker, long steps, long samples, long startMillis, long endMillis, double finalLoss, double meanStaleness,
-    long maxStaleness) {
+    long maxStaleness, long dropped, long rejoins) {
 
   /** Seconds between the first step and the last reply. */
   public double seconds() {
@@ -26,8 +28,8 @@ public record TrainingReport(
     return String.format(
         java.util.Locale.ROOT,
         "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
-            + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d}%n",
+            + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d}%n",
         worker, steps, samples, startMillis, endMillis, Double.isFinite(finalLoss) ? Double.toString(finalLoss) : "null",
-        meanStaleness, maxStaleness);
+        meanStaleness, maxStaleness, dropped, rejoins);
   }
 }

@@ -19,6 +19,9 @@ import java.util.List;
  * @param logEvery log (and write a metrics row) every this many steps
  * @param reportProgress print machine-readable progress lines on stdout (for the local launcher)
  * @param connectTimeoutSeconds how long to wait for the shards to answer the first join
+ * @param delay an artificial delay added to every step (stragglers on demand)
+ * @param slowdown this worker computes this many times slower than it could (1 = full speed)
+ * @param crashAtStep fault injection: the process dies abruptly after this step, or null
  */
 public record WorkerConfig(
     List<String> servers,
@@ -33,7 +36,10 @@ public record WorkerConfig(
     Path reportFile,
     int logEvery,
     boolean reportProgress,
-    long connectTimeoutSeconds) {
+    long connectTimeoutSeconds,
+    WorkerDelay delay,
+    double slowdown,
+    Long crashAtStep) {
 
   /** Validates with messages that name the command-line flag. */
   public WorkerConfig {
@@ -73,8 +79,25 @@ public record WorkerConfig(
     if (logEvery < 1) {
       throw new IllegalArgumentException("--log-every must be at least 1, got " + logEvery);
     }
+    if (delay == null) {
+      delay = WorkerDelay.none();
+    }
+    if (!(slowdown >= 1) || Double.isInfinite(slowdown)) {
+      throw new IllegalArgumentException("--slowdown must be a finite factor >= 1, got " + slowdown);
+    }
+    if (crashAtStep != null && crashAtStep < 0) {
+      throw new IllegalArgumentException("--crash-at-step must be >= 0, got " + crashAtStep);
+    }
     if (connectTimeoutSeconds < 1) {
       throw new IllegalArgumentException("--connect-timeout must be at least 1 second, got " + connectTimeoutSeconds);
     }
+  }
+
+  /** A worker at full speed, without artificial delays or faults. */
+  public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
+      Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
+      long connectTimeoutSeconds) {
+    this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
+        reportProgress, connectTimeoutSeconds, WorkerDelay.none(), 1.0, null);
   }
 }

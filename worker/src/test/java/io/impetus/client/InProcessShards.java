@@ -9,6 +9,7 @@ import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardServer;
 import java.util.ArrayList;
+import io.impetus.proto.StatusReply;
 import java.util.List;
 
 /** S real shards on the in-process transport, and clients connected to them, for tests. */
@@ -18,11 +19,27 @@ public final class InProcessShards implements AutoCloseable {
   private final List<ShardedClient> clients = new ArrayList<>();
 
   public InProcessShards(int shards, int workers, ConsistencyMode mode, OptimizerConfig optimizer) throws Exception {
-    for (int s = 0; s < shards; s++) {
+    this(new ServerConfig("127.0.0.1", 0, 0, shards, workers, mode, optimizer));
+  }
+
+  /** One shard per index of {@code template}'s plan, each configured like {@code template}. */
+  public InProcessShards(ServerConfig template) throws Exception {
+    for (int s = 0; s < template.numShards(); s++) {
       String name = InProcessServerBuilder.generateName();
       names.add(name);
-      servers.add(new ShardServer(InProcessServerBuilder.forName(name),
-          new ServerConfig("127.0.0.1", 0, s, shards, workers, mode, optimizer)).start());
+      servers.add(new ShardServer(InProcessServerBuilder.forName(name), template.withAddress("127.0.0.1", 0, s)).start());
+    }
+  }
+
+  /** Every shard's status, in shard order. */
+  public List<StatusReply> status() throws Exception {
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (String name : names) {
+      channels.add(InProcessChannelBuilder.forName(name).build());
+    }
+    ParameterLayout any = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("any", names.size())));
+    try (ShardedClient client = new ShardedClient(channels, channels, 0, any, "status")) {
+      return client.status().get();
     }
   }
 
