@@ -26,7 +26,8 @@ public final class Impetus {
 
   /** The command line with every command registered. */
   public Impetus() {
-    for (Command c : List.of(new LocalCommand(), new ServerCommand(), new WorkerCommand(), new ReplayCommand())) {
+    for (Command c : List.of(new LocalCommand(), new ServerCommand(), new WorkerCommand(), new ReplayCommand(),
+        new CompareCommand())) {
       commands.put(c.name(), c);
     }
   }
