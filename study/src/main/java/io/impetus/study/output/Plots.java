@@ -40,6 +40,20 @@ public final class Plots {
     save(chart, png);
   }
 
+  /** Points without lines (one series per entry), e.g. measured against predicted. */
+  public static void scatter(Path png, String title, String xTitle, String yTitle, List<Line> series) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    style(chart);
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    for (Line line : series) {
+      double[][] kept = keep(line.x(), line.y(), false);
+      if (kept[0].length > 0) {
+        chart.addSeries(line.name(), kept[0], kept[1]);
+      }
+    }
+    save(chart, png);
+  }
+
   /** Common style: white background, legend outside on the right, thin lines. */
   public static void style(XYChart chart) {
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
