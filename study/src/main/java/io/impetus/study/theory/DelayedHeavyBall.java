@@ -4,6 +4,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import org.apache.commons.math3.analysis.solvers.LaguerreSolver;
 import org.apache.commons.math3.complex.Complex;
+import org.apache.commons.math3.exception.ConvergenceException;
+import org.apache.commons.math3.exception.TooManyEvaluationsException;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
  * Heavy-ball momentum with a fixed delay on the scalar quadratic f(x) = h/2·x²:
@@ -94,10 +98,33 @@ public final class DelayedHeavyBall {
   }
 
   private static Complex[] solve(double[] coefficients) {
-    Complex[] r = new LaguerreSolver(1e-14, 1e-14).solveAllComplex(coefficients, 0.5, 10_000);
+    Complex[] r;
+    try {
+      r = new LaguerreSolver(1e-14, 1e-14).solveAllComplex(coefficients, 0.5, 100_000);
+    } catch (TooManyEvaluationsException | ConvergenceException e) {
+      r = companionEigenvalues(coefficients); // Laguerre can stall near clustered roots (large τ, β near 1)
+    }
     Complex[] sorted = Arrays.copyOf(r, r.length);
     Arrays.sort(sorted, Comparator.comparingDouble(Complex::abs).reversed());
     return sorted;
+  }
+
+  /** The eigenvalues of the companion matrix of the monic polynomial: its roots, by a QR-type method. */
+  private static Complex[] companionEigenvalues(double[] c) {
+    int n = c.length - 1;
+    double[][] m = new double[n][n];
+    for (int j = 0; j < n; j++) {
+      m[0][j] = -c[n - 1 - j] / c[n];
+    }
+    for (int i = 1; i < n; i++) {
+      m[i][i - 1] = 1;
+    }
+    EigenDecomposition eig = new EigenDecomposition(new Array2DRowRealMatrix(m, false));
+    Complex[] roots = new Complex[n];
+    for (int i = 0; i < n; i++) {
+      roots[i] = new Complex(eig.getRealEigenvalue(i), eig.getImagEigenvalue(i));
+    }
+    return roots;
   }
 
   public double h() {
