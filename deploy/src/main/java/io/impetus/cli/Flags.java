@@ -18,6 +18,11 @@ public final class Flags {
     this.env = env;
   }
 
+  /** The parsed command line, e.g. to write the exact command into a run folder. */
+  public CommandLine commandLine() {
+    return line;
+  }
+
   /** Whether the flag was given on the command line. */
   public boolean has(String flag) {
     return line.hasOption(flag);

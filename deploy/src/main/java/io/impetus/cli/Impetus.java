@@ -27,7 +27,7 @@ public final class Impetus {
   /** The command line with every command registered. */
   public Impetus() {
     for (Command c : List.of(new LocalCommand(), new ServerCommand(), new WorkerCommand(), new ReplayCommand(),
-        new CompareCommand())) {
+        new io.impetus.cli.study.StudyCommand(), new CompareCommand())) {
       commands.put(c.name(), c);
     }
   }
@@ -51,12 +51,49 @@ public final class Impetus {
       return 2;
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (command instanceof CommandGroup group) {
+      return runGroup(group, rest, env);
+    }
+    return runCommand(command.name(), command, rest, env);
+  }
+
+  /** {@code impetus <group> <sub> [flags]}: the group's help, or the sub-command run like any command. */
+  private static int runGroup(CommandGroup group, String[] args, Map<String, String> env) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      System.out.print(groupHelp(group));
+      return args.length == 0 ? 2 : 0;
+    }
+    for (Command sub : group.subcommands()) {
+      if (sub.name().equals(args[0])) {
+        return runCommand(group.name() + " " + sub.name(), sub, Arrays.copyOfRange(args, 1, args.length), env);
+      }
+    }
+    List<String> names = group.subcommands().stream().map(Command::name).toList();
+    System.err.println("impetus " + group.name() + ": unknown command '" + args[0] + "' (expected one of "
+        + String.join(", ", names) + "; see impetus " + group.name() + " --help)");
+    return 2;
+  }
+
+  /** {@code impetus <group> --help}. */
+  public static String groupHelp(CommandGroup group) {
+    StringBuilder sb = new StringBuilder(group.summary()).append("\n\n");
+    sb.append("usage: impetus ").append(group.name()).append(" <command> [flags]   (impetus ").append(group.name())
+        .append(" <command> --help for its flags)\n\ncommands:\n");
+    for (Command c : group.subcommands()) {
+      sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+    }
+    sb.append(group.footer());
+    return sb.toString();
+  }
+
+  /** Parses {@code rest} against {@code command}'s flags and runs it; {@code path} names it in messages. */
+  private static int runCommand(String path, Command command, String[] rest, Map<String, String> env) {
     try {
       Options options = command.options();
-      options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+      options.addOption(helpOption(options));
       CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, rest);
       if (line.hasOption("help")) {
-        System.out.print(help(command));
+        System.out.print(help(path, command));
         return 0;
       }
       if (command.positional().isEmpty() && !line.getArgList().isEmpty()) {
@@ -64,23 +101,28 @@ public final class Impetus {
       }
       return command.run(new Flags(line, env));
     } catch (UnrecognizedOptionException e) {
-      return usage(command, "unknown flag " + e.getOption());
+      return usage(path, "unknown flag " + e.getOption());
     } catch (MissingArgumentException e) {
-      return usage(command, "flag --" + e.getOption().getLongOpt() + " needs a value");
+      return usage(path, "flag --" + e.getOption().getLongOpt() + " needs a value");
     } catch (AlreadySelectedException e) {
-      return usage(command, e.getMessage());
+      return usage(path, e.getMessage());
     } catch (ParseException e) {
-      return usage(command, e.getMessage());
+      return usage(path, e.getMessage());
     } catch (UsageException e) {
-      return usage(command, e.getMessage());
+      return usage(path, e.getMessage());
     } catch (Exception e) {
-      System.err.println("impetus " + command.name() + ": " + describe(e));
+      System.err.println("impetus " + path + ": " + describe(e));
       return 1;
     }
   }
 
-  private static int usage(Command command, String message) {
-    System.err.println("impetus " + command.name() + ": " + message + " (see impetus " + command.name() + " --help)");
+  /** --help, and -h unless the command has its own --h (the study's curvature), which -h would shadow. */
+  private static Option helpOption(Options options) {
+    return (options.hasLongOption("h") ? Option.builder() : Option.builder("h")).longOpt("help").desc("show this help").build();
+  }
+
+  private static int usage(String path, String message) {
+    System.err.println("impetus " + path + ": " + message + " (see impetus " + path + " --help)");
     return 2;
   }
 
@@ -106,14 +148,19 @@ public final class Impetus {
 
   /** {@code impetus <command> --help}. */
   public static String help(Command command) {
+    return help(command.name(), command);
+  }
+
+  /** {@code impetus <path> --help}, where path may be {@code group sub}. */
+  public static String help(String path, Command command) {
     Options options = command.options();
-    options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
+    options.addOption(helpOption(options));
     HelpFormatter formatter = new HelpFormatter();
     formatter.setWidth(110);
     formatter.setOptionComparator(null);
     StringWriter out = new StringWriter();
     PrintWriter pw = new PrintWriter(out);
-    String syntax = "impetus " + command.name() + " [flags]" + (command.positional().isEmpty() ? "" : " " + command.positional());
+    String syntax = "impetus " + path + " [flags]" + (command.positional().isEmpty() ? "" : " " + command.positional());
     formatter.printHelp(pw, 110, syntax, command.summary() + "\n\n", options, 2, 2, command.footer(), false);
     pw.flush();
     return out.toString();

@@ -125,4 +125,33 @@ class ImpetusTest {
     assertEquals(2, run("replay"));
     assertTrue(stderr().contains("give at least one trace FILE"), stderr());
   }
+
+  @Test
+  void studyIsAGroupWithHelpAtBothLevels() {
+    assertEquals(0, run("study", "--help"));
+    String help = out.toString(StandardCharsets.UTF_8);
+    for (String sub : new String[] {"simulate", "theory", "stability", "sweep", "report", "run"}) {
+      assertTrue(help.contains("  " + sub + " "), help);
+    }
+    assertEquals(0, run("study", "theory", "--help"));
+    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--alpha"));
+  }
+
+  @Test
+  void anUnknownStudyFlagOrSubIsAOneLineErrorWithExitCode2() {
+    assertEquals(2, run("study", "theory", "--x"));
+    assertEquals("impetus study theory: unknown flag --x (see impetus study theory --help)", stderr());
+    err.reset();
+    assertEquals(2, run("study", "bogus"));
+    assertTrue(stderr().startsWith("impetus study: unknown command 'bogus'"), stderr());
+  }
+
+  @Test
+  void studyTheoryPrintsJsonWithTheRateAndTheMeasurement() {
+    assertEquals(0, run("study", "theory", "--h", "1", "--alpha", "0.5", "--delay", "1", "--json", "--measure"));
+    String json = out.toString(StandardCharsets.UTF_8);
+    for (String key : new String[] {"\"roots\"", "\"spectral_radius\"", "\"converges\" : true", "\"max_stable_alpha\"", "\"measured_rate\""}) {
+      assertTrue(json.contains(key), json);
+    }
+  }
 }

@@ -1,0 +1,71 @@
+package io.impetus.cli.study;
+
+import io.impetus.cli.Command;
+import io.impetus.cli.Flags;
+import io.impetus.cli.OptimizerFlags;
+import io.impetus.cli.UsageException;
+import io.impetus.study.experiments.Experiment;
+import io.impetus.study.experiments.ExperimentOptions;
+import io.impetus.study.experiments.ExperimentRegistry;
+import io.impetus.study.experiments.Outcome;
+import io.impetus.study.output.RunFolderWriter;
+import java.util.stream.Collectors;
+import org.apache.commons.cli.Options;
+
+/** {@code impetus study run NAME}: a named experiment that checks a published finding. */
+final class RunCommand implements Command {
+
+  @Override
+  public String name() {
+    return "run";
+  }
+
+  @Override
+  public String summary() {
+    return "run a named experiment and say whether it supports its claim (--list shows them)";
+  }
+
+  @Override
+  public String positional() {
+    return "NAME";
+  }
+
+  @Override
+  public Options options() {
+    Options o = new Options();
+    o.addOption(StudyFlags.flag("list", "list the named experiments and their claims"));
+    o.addOption(StudyFlags.flag("quick", "a smaller grid (seconds), for a smoke test"));
+    o.addOption(OptimizerFlags.valued("threads", "N", "parallel simulations (default: available cores)"));
+    o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<time>-NAME)"));
+    return o;
+  }
+
+  @Override
+  public int run(Flags f) throws Exception {
+    if (f.has("list")) {
+      for (Experiment e : ExperimentRegistry.all()) {
+        System.out.printf("%-26s %s%n", e.name(), e.claim());
+      }
+      return 0;
+    }
+    if (f.positional().size() != 1) {
+      throw new UsageException("give one experiment NAME (impetus study run --list shows them)");
+    }
+    String name = f.positional().get(0);
+    Experiment e = ExperimentRegistry.find(name).orElseThrow(() -> new UsageException("unknown experiment '" + name
+        + "' (expected one of " + ExperimentRegistry.all().stream().map(Experiment::name).collect(Collectors.joining(", ")) + ")"));
+    int threads = f.integer("threads", Runtime.getRuntime().availableProcessors());
+    if (threads < 1) {
+      throw new UsageException("--threads must be >= 1");
+    }
+    RunFolderWriter out = new RunFolderWriter(RunFolderWriter.defaultDir(f.string("out"), name));
+    System.out.println("claim: " + e.claim());
+    Outcome o = ExperimentRegistry.runAndReport(e, new ExperimentOptions(out, threads, f.has("quick"), System.out::println),
+        StudyFlags.echo("run", f));
+    for (String line : o.evidence()) {
+      System.out.println("  " + line);
+    }
+    System.out.println((o.supported() ? "SUPPORTED" : "NOT SUPPORTED") + " by this run; report: " + out.dir().resolve("report.md"));
+    return o.supported() ? 0 : 1;
+  }
+}

@@ -1,0 +1,41 @@
+package io.impetus.study.experiments;
+
+import io.impetus.study.output.RunFolderWriter;
+import io.impetus.study.report.ReportWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The named experiments that exist, in the order {@code run --list} shows them, and how to run one. */
+public final class ExperimentRegistry {
+  private ExperimentRegistry() {}
+
+  /** Every registered experiment. Add new ones here. */
+  public static List<Experiment> all() {
+    return List.of(new DelayedQuadratic(), new ImplicitMomentum(), new BestMomentumVsWorkers());
+  }
+
+  /** The experiment called {@code name}, if registered. */
+  public static Optional<Experiment> find(String name) {
+    return all().stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+
+  /** Runs {@code e}, writes its summary.json and report.md, and returns the outcome. */
+  public static Outcome runAndReport(Experiment e, ExperimentOptions options, List<String> args) throws Exception {
+    RunFolderWriter out = options.out();
+    Outcome o = e.run(options);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("kind", "experiment");
+    summary.put("experiment", e.name());
+    summary.put("claim", e.claim());
+    summary.put("supported", o.supported());
+    summary.put("evidence", o.evidence());
+    summary.put("quick", options.quick());
+    summary.put("table", o.table());
+    out.writeCommand(args);
+    out.writeSummary(summary);
+    ReportWriter.write(out.dir());
+    return o;
+  }
+}

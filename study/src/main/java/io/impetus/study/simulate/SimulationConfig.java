@@ -1,0 +1,69 @@
+package io.impetus.study.simulate;
+
+import io.impetus.optim.OptimizerConfig;
+import java.util.Objects;
+
+/**
+ * One simulated asynchronous run.
+ *
+ * @param problem what is trained
+ * @param optimizer the shard's optimizer, exactly as {@code impetus server} would build it
+ * @param delay the delay spec ({@code fixed:τ}, {@code uniform:s}, {@code geometric:M},
+ *     {@code round-robin:M}, {@code histogram:FILE})
+ * @param steps updates to apply
+ * @param seed seeds the delays, the gradient noise and the minibatch order
+ * @param noise standard deviation of the Gaussian noise added to every gradient coordinate (0: exact)
+ * @param primedMomentum start the momentum buffer at the gradient of the start point, as if the run
+ *     had been sitting there forever (the steady history the delayed gradients of the first updates
+ *     see); off for ordinary runs, where the buffer starts as the optimizer makes it
+ * @param recordIterates keep every iterate (memory: steps × parameters floats), for averaging
+ *     trajectories over seeds
+ */
+public record SimulationConfig(
+    Problem problem,
+    OptimizerConfig optimizer,
+    String delay,
+    int steps,
+    long seed,
+    double noise,
+    boolean primedMomentum,
+    boolean recordIterates) {
+
+  /** Validates ranges. */
+  public SimulationConfig {
+    Objects.requireNonNull(problem, "problem");
+    Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(delay, "delay");
+    if (steps < 1) {
+      throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+    }
+    if (!(noise >= 0) || !Double.isFinite(noise)) {
+      throw new IllegalArgumentException("--noise must be a finite number >= 0, got " + noise);
+    }
+  }
+
+  /** A plain run: no priming, no iterate recording. */
+  public static SimulationConfig of(Problem problem, OptimizerConfig optimizer, String delay, int steps, long seed, double noise) {
+    return new SimulationConfig(problem, optimizer, delay, steps, seed, noise, false, false);
+  }
+
+  /** A copy with another seed. */
+  public SimulationConfig withSeed(long newSeed) {
+    return new SimulationConfig(problem, optimizer, delay, steps, newSeed, noise, primedMomentum, recordIterates);
+  }
+
+  /** A copy with another optimizer. */
+  public SimulationConfig withOptimizer(OptimizerConfig newOptimizer) {
+    return new SimulationConfig(problem, newOptimizer, delay, steps, seed, noise, primedMomentum, recordIterates);
+  }
+
+  /** A copy with another delay spec. */
+  public SimulationConfig withDelay(String newDelay) {
+    return new SimulationConfig(problem, optimizer, newDelay, steps, seed, noise, primedMomentum, recordIterates);
+  }
+
+  /** A copy that primes the momentum buffer and records iterates as asked. */
+  public SimulationConfig with(boolean prime, boolean record) {
+    return new SimulationConfig(problem, optimizer, delay, steps, seed, noise, prime, record);
+  }
+}

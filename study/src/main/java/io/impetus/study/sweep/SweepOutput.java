@@ -1,0 +1,140 @@
+package io.impetus.study.sweep;
+
+import io.impetus.optim.OptimizerKind;
+import io.impetus.study.delay.Delays;
+import io.impetus.study.output.Plots;
+import io.impetus.study.output.RunFolderWriter;
+import io.impetus.study.simulate.Fmt;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+
+/**
+ * Writes a finished sweep: {@code results.csv} (one row per cell), {@code summary.json} (the config
+ * and the best momentum per delay), and per (optimizer, lr) a heatmap of median steps-to-target over
+ * (momentum, delay) and the mean loss curves, plus {@code best-momentum.png} (best momentum against M
+ * or mean delay).
+ */
+public final class SweepOutput {
+  /** The columns of results.csv. */
+  public static final String CSV_HEADER =
+      "optimizer,lr,momentum,momentum_style,delay,workers,seed,steps,noise,target,steps_to_target,final_loss,tail_loss,diverged";
+
+  private SweepOutput() {}
+
+  /** Writes every file; returns the summary written to summary.json. */
+  public static Map<String, Object> write(SweepConfig c, List<CellResult> results, RunFolderWriter out) throws IOException {
+    StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
+    for (CellResult r : results) {
+      Cell cell = r.cell();
+      csv.append(cell.optimizer().cliName()).append(',').append(Fmt.num(cell.lr())).append(',').append(Fmt.num(cell.momentum()))
+          .append(',').append(c.style().cliName()).append(',').append(c.delays().get(cell.delayIndex())).append(',')
+          .append(c.workers().isEmpty() ? "" : c.workers().get(cell.delayIndex())).append(',').append(cell.seed()).append(',')
+          .append(c.steps()).append(',').append(Fmt.num(c.noise())).append(',').append(Fmt.num(c.target())).append(',')
+          .append(r.stepsToTarget() < 0 ? "" : Integer.toString(r.stepsToTarget())).append(',').append(r.finalLoss()).append(',')
+          .append(r.tailLoss()).append(',').append(r.diverged() ? "yes" : "no").append('\n');
+    }
+    out.writeText("results.csv", csv.toString());
+    List<Setting> settings = Setting.of(results);
+    Map<List<Object>, Setting> best = Setting.bestMomentum(settings);
+    for (OptimizerKind kind : c.optimizers()) {
+      for (double lr : c.lrs()) {
+        String tag = kind.cliName() + "-lr" + Fmt.num(lr);
+        heatmap(c, settings, kind, lr, out.resolve("heatmap-" + tag + ".png").toString());
+        curves(c, settings, kind, lr, out, "loss-" + tag + ".png");
+      }
+    }
+    bestPlot(c, best, out);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("kind", "sweep");
+    summary.put("problem", c.problem().describe());
+    summary.put("momenta", c.momenta());
+    summary.put("delays", c.delays());
+    if (!c.workers().isEmpty()) {
+      summary.put("workers", c.workers());
+    }
+    summary.put("optimizers", c.optimizers().stream().map(OptimizerKind::cliName).toList());
+    summary.put("momentum_style", c.style().cliName());
+    summary.put("lrs", c.lrs());
+    summary.put("seeds", c.seeds());
+    summary.put("steps", c.steps());
+    summary.put("noise", c.noise());
+    summary.put("target_loss", c.target());
+    summary.put("cells", results.size());
+    List<Map<String, Object>> bests = new ArrayList<>();
+    for (Setting s : best.values()) {
+      Map<String, Object> b = new LinkedHashMap<>();
+      b.put("optimizer", s.optimizer().cliName());
+      b.put("lr", s.lr());
+      b.put("delay", c.delayLabel(s.delayIndex()));
+      b.put("best_momentum", s.momentum());
+      b.put("tail_loss", Double.isFinite(s.meanTailLoss()) ? (Object) s.meanTailLoss() : (Object) "inf");
+      bests.add(b);
+    }
+    summary.put("best_momentum", bests);
+    out.writeSummary(summary);
+    return summary;
+  }
+
+  private static void heatmap(SweepConfig c, List<Setting> settings, OptimizerKind kind, double lr, String png) throws IOException {
+    List<String> xs = new ArrayList<>();
+    for (int d = 0; d < c.delays().size(); d++) {
+      xs.add(c.delayLabel(d));
+    }
+    List<String> ys = new ArrayList<>();
+    for (double m : c.momenta()) {
+      ys.add(Fmt.num(m));
+    }
+    List<Number[]> heat = new ArrayList<>();
+    for (Setting s : settings) {
+      if (s.optimizer() == kind && s.lr() == lr) {
+        // Unreached cells are drawn at the run length: "at least this many".
+        double v = Double.isFinite(s.medianSteps()) ? s.medianSteps() : c.steps();
+        heat.add(new Number[] {s.delayIndex(), c.momenta().indexOf(s.momentum()), v});
+      }
+    }
+    HeatMapChart chart = new HeatMapChartBuilder().width(900).height(560)
+        .title("Median steps to loss " + Fmt.num(c.target()) + " (" + kind.cliName() + ", lr " + Fmt.num(lr) + "; " + c.steps()
+            + " = not reached)")
+        .xAxisTitle("delay").yAxisTitle("momentum").build();
+    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setShowValue(true);
+    chart.getStyler().setPlotContentSize(0.999);
+    chart.addSeries("steps", xs, ys, heat);
+    Plots.save(chart, java.nio.file.Path.of(png));
+  }
+
+  private static void curves(SweepConfig c, List<Setting> settings, OptimizerKind kind, double lr, RunFolderWriter out, String png)
+      throws IOException {
+    List<Plots.Line> lines = new ArrayList<>();
+    for (Setting s : settings) {
+      if (s.optimizer() == kind && s.lr() == lr) {
+        lines.add(new Plots.Line("m=" + Fmt.num(s.momentum()) + " " + c.delayLabel(s.delayIndex()), s.curveSteps(), s.meanCurve()));
+      }
+    }
+    Plots.lines(out.resolve(png), "Mean loss over seeds (" + kind.cliName() + ", lr " + Fmt.num(lr) + ")", "update", "loss", lines,
+        true);
+  }
+
+  private static void bestPlot(SweepConfig c, Map<List<Object>, Setting> best, RunFolderWriter out) throws IOException {
+    List<Plots.Line> lines = new ArrayList<>();
+    for (OptimizerKind kind : c.optimizers()) {
+      for (double lr : c.lrs()) {
+        double[] x = new double[c.delays().size()];
+        double[] y = new double[c.delays().size()];
+        for (int d = 0; d < x.length; d++) {
+          x[d] = c.workers().isEmpty() ? Delays.parse(c.delays().get(d)).mean() : c.workers().get(d);
+          Setting s = best.get(List.of(kind, lr, d));
+          y[d] = s == null || !Double.isFinite(s.meanTailLoss()) ? Double.NaN : s.momentum();
+        }
+        lines.add(new Plots.Line(kind.cliName() + " lr=" + Fmt.num(lr), x, y));
+      }
+    }
+    Plots.lines(out.resolve("best-momentum.png"), "Best momentum (lowest final loss)",
+        c.workers().isEmpty() ? "mean delay" : "workers M", "best momentum", lines, false);
+  }
+}

@@ -1,0 +1,143 @@
+package io.impetus.study.theory;
+
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.study.simulate.Fmt;
+import io.impetus.study.simulate.Problem;
+import io.impetus.study.simulate.RateFit;
+import io.impetus.study.simulate.SimulationConfig;
+import io.impetus.study.simulate.Simulator;
+import io.impetus.study.simulate.Trajectory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.complex.Complex;
+
+/**
+ * The analysis {@code impetus study theory} prints: per eigenvalue the polynomial (or companion
+ * matrix), its roots and spectral radius; overall the rate (the slowest eigenvalue's), convergence,
+ * the largest stable α, and with measuring the simulator's fitted rate beside it.
+ */
+public final class TheoryReport {
+  private final TheoryConfig config;
+  private final List<DelayedHeavyBall> modes = new ArrayList<>();
+  private final double rate;
+  private final double maxStableAlpha;
+  private final Double measured;
+
+  /** Analyses (and, if asked, simulates) {@code config}. */
+  public TheoryReport(TheoryConfig config) {
+    this.config = config;
+    double r = 0;
+    for (double h : config.curvatures()) {
+      DelayedHeavyBall m = new DelayedHeavyBall(h, config.alpha(), config.beta(), config.tau());
+      modes.add(m);
+      r = Math.max(r, m.spectralRadius());
+    }
+    this.rate = r;
+    this.maxStableAlpha = Stability.maxStableAlpha(config.curvatures(), config.beta(), config.tau());
+    this.measured = config.measure() ? measure(config) : null;
+  }
+
+  /** The fitted rate of the real optimizer (PyTorch-style SGD momentum) on the same problem, from x = 1. */
+  public static double measure(TheoryConfig c) {
+    SimulationConfig sim = SimulationConfig.of(Problem.quadratic(c.curvatures()), OptimizerConfig.sgd(c.alpha(), c.beta()),
+        "fixed:" + c.tau(), c.steps(), 0, 0);
+    Trajectory tr = Simulator.run(sim);
+    return RateFit.rate(tr.norm(), c.tau() + 2);
+  }
+
+  public double spectralRadius() {
+    return rate;
+  }
+
+  public boolean converges() {
+    return rate < 1;
+  }
+
+  public double maxStableAlpha() {
+    return maxStableAlpha;
+  }
+
+  /** The fitted rate, or null when not measured. */
+  public Double measuredRate() {
+    return measured;
+  }
+
+  /** The JSON object of {@code --json}. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("curvatures", config.curvatures());
+    m.put("alpha", config.alpha());
+    m.put("beta", config.beta());
+    m.put("delay", config.tau());
+    List<Map<String, Object>> perMode = new ArrayList<>();
+    List<List<Double>> allRoots = new ArrayList<>();
+    for (DelayedHeavyBall mode : modes) {
+      Map<String, Object> pm = new LinkedHashMap<>();
+      pm.put("h", mode.h());
+      pm.put("polynomial", mode.polynomialText());
+      List<List<Double>> roots = new ArrayList<>();
+      for (Complex z : mode.roots()) {
+        roots.add(List.of(z.getReal(), z.getImaginary()));
+      }
+      pm.put("roots", roots);
+      pm.put("spectral_radius", mode.spectralRadius());
+      perMode.add(pm);
+      allRoots.addAll(roots);
+    }
+    m.put("roots", allRoots);
+    m.put("spectral_radius", rate);
+    m.put("converges", converges());
+    m.put("max_stable_alpha", maxStableAlpha);
+    if (measured != null) {
+      m.put("measured_rate", Double.isFinite(measured) ? (Object) measured : (Object) "NaN");
+    }
+    if (modes.size() > 1) {
+      m.put("modes", perMode);
+    }
+    return m;
+  }
+
+  /** The human-readable form. */
+  public String toText() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("delayed heavy ball: x_{t+1} = x_t - alpha*h*x_{t-tau} + beta*(x_t - x_{t-1})\n");
+    sb.append("alpha = ").append(Fmt.num(config.alpha())).append(", beta = ").append(Fmt.num(config.beta()))
+        .append(", tau = ").append(config.tau()).append('\n');
+    for (DelayedHeavyBall mode : modes) {
+      sb.append("\nh = ").append(Fmt.num(mode.h())).append(" (alpha*h = ").append(Fmt.num(mode.alpha() * mode.h())).append(")\n");
+      if (mode.tau() == 0) {
+        double[][] a = mode.companionMatrix();
+        sb.append("  companion matrix on (x_t, x_{t-1}):\n");
+        sb.append(String.format("    [ %10s  %10s ]%n", Fmt.num(a[0][0]), Fmt.num(a[0][1])));
+        sb.append(String.format("    [ %10s  %10s ]%n", Fmt.num(a[1][0]), Fmt.num(a[1][1])));
+      }
+      sb.append("  characteristic polynomial: ").append(mode.polynomialText()).append('\n');
+      sb.append("  roots (|z|):\n");
+      for (Complex z : mode.roots()) {
+        sb.append(String.format("    %s  (%s)%n", complex(z), Fmt.fixed(z.abs(), 6)));
+      }
+      sb.append("  spectral radius: ").append(Fmt.fixed(mode.spectralRadius(), 6)).append('\n');
+    }
+    sb.append('\n');
+    sb.append("predicted rate (spectral radius): ").append(Fmt.fixed(rate, 6)).append('\n');
+    if (measured != null) {
+      sb.append("measured rate (simulator, ").append(config.steps()).append(" updates): ")
+          .append(Double.isFinite(measured) ? Fmt.fixed(measured, 6) : "not measurable (converged to 0 too fast)");
+      if (Double.isFinite(measured)) {
+        sb.append(String.format("   (%+.3f%%)", 100 * (measured - rate) / rate));
+      }
+      sb.append('\n');
+    }
+    sb.append("converges: ").append(converges() ? "yes" : "no").append('\n');
+    sb.append("largest stable alpha for beta = ").append(Fmt.num(config.beta())).append(", tau = ").append(config.tau())
+        .append(": ").append(Fmt.fixed(maxStableAlpha, 6)).append('\n');
+    return sb.toString();
+  }
+
+  private static String complex(Complex z) {
+    double im = Math.abs(z.getImaginary()) < 1e-12 ? 0 : z.getImaginary();
+    return String.format("%+.6f %s %.6fi", z.getReal(), im < 0 ? "-" : "+", Math.abs(im));
+  }
+}
