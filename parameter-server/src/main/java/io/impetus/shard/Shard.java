@@ -3,10 +3,6 @@ package io.impetus.shard;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.impetus.optim.Optimizer;
-import io.impetus.optim.OptimizerState;
-import io.impetus.optim.Optimizers;
-import io.impetus.optim.Sgd;
 import io.impetus.proto.JoinReply;
 import io.impetus.proto.JoinRequest;
 import io.impetus.proto.Layout;
@@ -16,7 +12,6 @@ import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
-import io.impetus.staleness.UpdatePlan;
 import io.impetus.wire.ShardPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,14 +46,11 @@ final class Shard {
   private static final Logger log = LoggerFactory.getLogger(Shard.class);
 
   private final ServerConfig config;
-  private final Optimizer optimizer;
   private final StalenessPolicy policy;
   private final ConcurrentMap<Integer, WorkerSlot> workers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
-  private final StalenessRecorder staleness = new StalenessRecorder();
   private final StalenessRecorder stepLag = new StalenessRecorder();
   private final SliceSender sender = new SliceSender();
-  private final UpdatePlan plan = new UpdatePlan();
   /** Sync mode: the gradients of the current step, by worker id (so averaging order is fixed). */
   private final TreeMap<Integer, PendingPush> round = new TreeMap<>();
   /** Worker ids that never joined within one lease of the first join: they no longer count. */
@@ -72,14 +64,12 @@ final class Shard {
   private long rangeEnd;
   private float[] params;
   private float[] average;
-  private OptimizerState state;
+  private SliceUpdater updater;
   private boolean initialized;
-  private long version;
   private boolean anyoneJoined;
   private long firstJoinNanos;
   private long maxReplyLead;
   private long parkedReplies;
-  private double lastMomentum;
 
   private final LongSupplier clock;
 
@@ -87,9 +77,7 @@ final class Shard {
   Shard(ServerConfig config, LongSupplier clock) {
     this.config = config;
     this.clock = clock;
-    this.optimizer = Optimizers.create(config.optimizer());
     this.policy = config.policy();
-    this.lastMomentum = config.optimizer().momentum();
   }
 
   /** The worker with this id, or null if it never joined. Safe from any thread. */
@@ -138,7 +126,7 @@ final class Shard {
     }
     return JoinReply.newBuilder()
         .setInitialized(initialized)
-        .setVersion(version)
+        .setVersion(version())
         .setRangeStart(rangeStart)
         .setRangeEnd(rangeEnd)
         .setMode(config.mode().cliName())
@@ -168,7 +156,7 @@ final class Shard {
       rangeEnd = shardPlan.end(index());
       params = new float[shardPlan.length(index())];
       average = new float[params.length];
-      state = optimizer.newState(params.length);
+      updater = new SliceUpdater(config.optimizer(), policy, params.length);
       sliceLength = params.length;
       log.info(
           "shard {}: layout of model '{}' fixed: {} parameters, this shard owns [{}, {})",
@@ -211,7 +199,7 @@ final class Shard {
       slot.touch(clock.getAsLong());
       rememberRead(slot);
     }
-    sender.send(params, version, reply);
+    sender.send(params, version(), reply);
   }
 
   /** Renews a worker's lease; false if it has none (never joined, left, or expired). */
@@ -241,10 +229,10 @@ final class Shard {
             .asException();
       }
       long readVersion = push.header().getReadVersion();
-      if (readVersion > version || readVersion < 0) {
+      if (readVersion > version() || readVersion < 0) {
         throw Status.INVALID_ARGUMENT
             .withDescription(
-                "gradient computed from version " + readVersion + " but shard " + index() + " is at version " + version)
+                "gradient computed from version " + readVersion + " but shard " + index() + " is at version " + version())
             .asException();
       }
       slot.touch(clock.getAsLong());
@@ -263,16 +251,11 @@ final class Shard {
   /** async and ssp: apply now (unless the policy drops it); answer now or when the SSP gate opens. */
   private void pushOnArrival(PendingPush push) {
     WorkerSlot slot = push.slot();
-    long lag = version - push.header().getReadVersion();
-    plan.reset(currentLr(), config.optimizer().momentum());
-    policy.adjust(plan, lag, slot.gradient, params, slot.readParams, staleness.mean());
-    if (plan.drop()) {
+    long lag = version() - push.header().getReadVersion();
+    if (!updater.apply(params, slot.gradient, lag, slot.readParams)) {
       push.dropped = true;
       countRejected("too_stale");
       slot.dropped++;
-    } else {
-      applyOptimizer(slot.gradient, plan);
-      version++;
     }
     advanceClock(push, lag);
     slot.release();
@@ -286,13 +269,13 @@ final class Shard {
   /** sync: join the current step's round, or drop a gradient that is late for a finished step. */
   private void pushSync(PendingPush push) {
     WorkerSlot slot = push.slot();
-    if (push.header().getReadVersion() != version) {
+    if (push.header().getReadVersion() != version()) {
       // Its step was applied without it (a backup worker's gradient, or a worker that was presumed
       // dead): drop it and hand the worker the current parameters.
       push.dropped = true;
       countRejected("late_for_step");
       slot.dropped++;
-      advanceClock(push, version - push.header().getReadVersion());
+      advanceClock(push, version() - push.header().getReadVersion());
       slot.release();
       answer(push);
       return;
@@ -328,9 +311,7 @@ final class Shard {
         average[i] /= n;
       }
     }
-    plan.reset(currentLr(), config.optimizer().momentum());
-    applyOptimizer(average, plan);
-    version++;
+    updater.applyFresh(params, average, round.size());
     List<ServerCallStreamObserver<SliceChunk>> replies = new ArrayList<>(round.size());
     for (PendingPush p : round.values()) {
       advanceClock(p, 0);
@@ -340,21 +321,12 @@ final class Shard {
       replies.add(p.reply());
     }
     round.clear();
-    sender.send(params, SliceHeader.newBuilder().setVersion(version).build(), replies);
+    sender.send(params, SliceHeader.newBuilder().setVersion(version()).build(), replies);
   }
 
   /** Gradients needed to close a sync step: one per live worker, less the backups, at least one. */
   private int roundSize() {
     return Math.max(1, liveWorkers() - config.backupWorkers());
-  }
-
-  private void applyOptimizer(float[] gradient, UpdatePlan p) {
-    if (p.momentum() != config.optimizer().momentum() && optimizer instanceof Sgd sgd) {
-      sgd.step(params, gradient, state, p.lr(), p.momentum());
-    } else {
-      optimizer.step(params, gradient, state, p.lr());
-    }
-    lastMomentum = p.momentum();
   }
 
   /** Records a processed gradient: the worker's clock moves on, and an applied one counts its staleness. */
@@ -367,7 +339,6 @@ final class Shard {
     if (!push.dropped) {
       slot.pushes++;
       slot.staleness.record(lag);
-      staleness.record(lag);
       stepLag.record(push.stepLag);
     }
   }
@@ -398,7 +369,7 @@ final class Shard {
     slot.waiting = null;
     rememberRead(slot);
     sender.send(params,
-        SliceHeader.newBuilder().setVersion(version).setStaleness(push.staleness).setStepLag(push.stepLag)
+        SliceHeader.newBuilder().setVersion(version()).setStaleness(push.staleness).setStepLag(push.stepLag)
             .setDropped(push.dropped).build(),
         List.of(push.reply()));
   }
@@ -423,7 +394,7 @@ final class Shard {
       log.info("shard {}: worker {} left after {} pushes ({} still live)", index(), workerId, slot.pushes, liveWorkers());
       barriersChanged();
     }
-    return version;
+    return version();
   }
 
   /**
@@ -514,21 +485,21 @@ final class Shard {
             .setShardIndex(index())
             .setNumShards(config.numShards())
             .setInitialized(initialized)
-            .setVersion(version)
+            .setVersion(version())
             .setNumParams(Math.max(0, numParams))
             .setRangeStart(rangeStart)
             .setRangeEnd(rangeEnd)
             .setMode(config.mode().cliName())
             .setOptimizer(config.optimizer().describe().toString())
             .setCurrentLr(currentLr())
-            .setStaleness(staleness.toProto())
+            .setStaleness(updater == null ? new StalenessRecorder().toProto() : updater.staleness().toProto())
             .setStepLag(stepLag.toProto())
             .setExpectedWorkers(config.workers())
             .setLiveWorkers(liveWorkers())
             .setMaxReplyLead(maxReplyLead)
             .setParkedReplies(parkedReplies)
             .setStalenessPolicy(policy.spec())
-            .setEffectiveMomentum(lastMomentum);
+            .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum());
     for (int id = 0; id < config.workers(); id++) {
       WorkerSlot slot = workers.get(id);
       if (slot != null) {
@@ -552,7 +523,12 @@ final class Shard {
   }
 
   private double currentLr() {
-    return config.optimizer().schedule().lrAt(config.optimizer().lr(), version);
+    return updater == null ? config.optimizer().lr() : updater.currentLr();
+  }
+
+  /** Updates applied so far. */
+  private long version() {
+    return updater == null ? 0 : updater.version();
   }
 
   private void requireInitialized() throws StatusException {
