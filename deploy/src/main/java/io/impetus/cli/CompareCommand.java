@@ -65,7 +65,7 @@ public final class CompareCommand implements Command {
     for (Map.Entry<String, List<JsonNode>> g : groups.entrySet()) {
       List<JsonNode> runs = g.getValue();
       System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
-          figure(runs, "train_loss", "%.4f"), figure(runs, "staleness.mean", "%.2f"), figure(runs, "staleness.p99", "%.0f"),
+          figure(runs, "train_loss", "%.4g"), figure(runs, "staleness.mean", "%.2f"), figure(runs, "staleness.p99", "%.0f"),
           figure(runs, "staleness.max", "%.0f"), figure(runs, "samples_per_second", "%.0f"));
     }
     return 0;
