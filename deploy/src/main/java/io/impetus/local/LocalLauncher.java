@@ -74,8 +74,9 @@ public final class LocalLauncher {
       RunSummary summary =
           RunSummary.build(config, status, folder.workerReports(config.workers()), trainLoss, startMillis,
               System.currentTimeMillis(), failures);
-      folder.writeSummary(summary.json());
       folder.mergeMetrics(config.workers());
+      summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status));
+      folder.writeSummary(summary.json());
       folder.plotLoss(config.model());
       System.out.print(summary.describe());
       System.out.println("run folder: " + out);

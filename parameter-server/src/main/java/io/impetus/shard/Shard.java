@@ -51,6 +51,7 @@ final class Shard {
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   private final StalenessRecorder stepLag = new StalenessRecorder();
   private final SliceSender sender = new SliceSender();
+  private final ApplyTimer applyTimer = new ApplyTimer();
   /** Sync mode: the gradients of the current step, by worker id (so averaging order is fixed). */
   private final TreeMap<Integer, PendingPush> round = new TreeMap<>();
   /** Worker ids that never joined within one lease of the first join: they no longer count. */
@@ -252,7 +253,10 @@ final class Shard {
   private void pushOnArrival(PendingPush push) {
     WorkerSlot slot = push.slot();
     long lag = version() - push.header().getReadVersion();
-    if (!updater.apply(params, slot.gradient, lag, slot.readParams)) {
+    long t0 = System.nanoTime();
+    boolean applied = updater.apply(params, slot.gradient, lag, slot.readParams);
+    applyTimer.record(System.nanoTime() - t0);
+    if (!applied) {
       push.dropped = true;
       countRejected("too_stale");
       slot.dropped++;
@@ -292,6 +296,7 @@ final class Shard {
     if (round.isEmpty() || round.size() < roundSize()) {
       return;
     }
+    long t0 = System.nanoTime();
     // Sum in worker-id order, then divide: the result does not depend on arrival order.
     boolean first = true;
     for (PendingPush p : round.values()) {
@@ -312,6 +317,7 @@ final class Shard {
       }
     }
     updater.applyFresh(params, average, round.size());
+    applyTimer.record(System.nanoTime() - t0);
     List<ServerCallStreamObserver<SliceChunk>> replies = new ArrayList<>(round.size());
     for (PendingPush p : round.values()) {
       advanceClock(p, 0);
@@ -499,6 +505,7 @@ final class Shard {
             .setMaxReplyLead(maxReplyLead)
             .setParkedReplies(parkedReplies)
             .setStalenessPolicy(policy.spec())
+            .setApplyMicros(applyTimer.toProto())
             .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum());
     for (int id = 0; id < config.workers(); id++) {
       WorkerSlot slot = workers.get(id);
