@@ -39,6 +39,32 @@ public final class IdxFile {
 
   /** Reads an image file ({@link #IMAGES_MAGIC}). */
   public static Images readImages(Path file) throws IOException {
+    try {
+      return images(file);
+    } catch (IOException e) {
+      throw namingFile(file, e);
+    }
+  }
+
+  /** Reads a label file ({@link #LABELS_MAGIC}): one unsigned byte per example. */
+  public static byte[] readLabels(Path file) throws IOException {
+    try {
+      return labels(file);
+    } catch (IOException e) {
+      throw namingFile(file, e);
+    }
+  }
+
+  /** {@code e} if its message already names the file, else an exception that does (a gzip or I/O fault). */
+  private static IOException namingFile(Path file, IOException e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.startsWith(file.toString())) {
+      return e;
+    }
+    return new IOException(file + ": cannot read: " + e, e);
+  }
+
+  private static Images images(Path file) throws IOException {
     try (DataInputStream in = open(file)) {
       requireMagic(file, in, IMAGES_MAGIC, "images");
       int count = readDimension(file, in, "image count");
@@ -54,8 +80,7 @@ public final class IdxFile {
     }
   }
 
-  /** Reads a label file ({@link #LABELS_MAGIC}): one unsigned byte per example. */
-  public static byte[] readLabels(Path file) throws IOException {
+  private static byte[] labels(Path file) throws IOException {
     try (DataInputStream in = open(file)) {
       requireMagic(file, in, LABELS_MAGIC, "labels");
       int count = readDimension(file, in, "label count");
@@ -75,7 +100,7 @@ public final class IdxFile {
       return new DataInputStream(in);
     } catch (IOException e) {
       raw.close();
-      throw new IOException(file + ": cannot read (" + e.getMessage() + ")", e);
+      throw e;
     }
   }
 
