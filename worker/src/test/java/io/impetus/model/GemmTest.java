@@ -56,6 +56,14 @@ class GemmTest {
     assertEquals(11f, c[0]);
   }
 
+  @Test
+  void saysWhichBlasItUses() {
+    // JNIBLAS with a system libblas.so.3 (OpenBLAS), else VectorBLAS (or Java11BLAS without the Vector API).
+    String implementation = Gemm.implementation();
+    System.out.println("BLAS: " + implementation);
+    assertEquals(true, implementation.startsWith("dev.ludovic.netlib.blas."), implementation);
+  }
+
   private static float[] random(SplittableRandom rng, int length) {
     float[] values = new float[length];
     for (int i = 0; i < length; i++) {
