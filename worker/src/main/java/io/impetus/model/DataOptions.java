@@ -64,7 +64,8 @@ public record DataOptions(String dataset, Path dataDir, int[] hidden, long dataS
    * @throws IllegalArgumentException naming the text if it is not a list of positive integers
    */
   public static int[] parseHidden(String text) {
-    String[] parts = text.trim().split("\\s*,\\s*");
+    // Limit -1 keeps trailing empty parts, so "256," is an error rather than [256].
+    String[] parts = text.trim().split("\\s*,\\s*", -1);
     int[] widths = new int[parts.length];
     for (int i = 0; i < parts.length; i++) {
       try {
