@@ -108,13 +108,19 @@ final class Conv2d {
             int iy = oy + i - pad;
             int dst = row + oy * w;
             if (iy < 0 || iy >= h || oxFrom >= oxTo) {
-              java.util.Arrays.fill(col, dst, dst + w, 0f);
+              for (int ox = 0; ox < w; ox++) {
+                col[dst + ox] = 0f;
+              }
               continue;
             }
             for (int ox = 0; ox < oxFrom; ox++) {
               col[dst + ox] = 0f;
             }
-            System.arraycopy(x, xOff + (c * h + iy) * w + oxFrom + j - pad, col, dst + oxFrom, oxTo - oxFrom);
+            // A plain loop, not System.arraycopy: rows are short (w ≤ 28), where the call costs more than the copy.
+            int src = xOff + (c * h + iy) * w + j - pad;
+            for (int ox = oxFrom; ox < oxTo; ox++) {
+              col[dst + ox] = x[src + ox];
+            }
             for (int ox = oxTo; ox < w; ox++) {
               col[dst + ox] = 0f;
             }
