@@ -43,7 +43,7 @@ class ImageModelNoAllocationTest {
     List<Classifier> models = List.of(Mlp.softmaxRegression(784, 10), new Mlp(784, Mlp.DEFAULT_HIDDEN, 10), new Cnn());
     for (Classifier model : models) {
       // The CNN is ~50× the work per example: fewer steps keep the test quick.
-      int steps = model instanceof Cnn ? 8 : 100;
+      int steps = model instanceof Cnn ? 5 : 100;
       int p = (int) model.layout().numParams();
       float[] params = new float[p];
       float[] grad = new float[p];
@@ -53,17 +53,25 @@ class ImageModelNoAllocationTest {
       Batch batch = batcher.newBatch();
       runSteps(model, batcher, batch, params, grad, steps); // warm up: buffers, class loading, JIT
       model.evaluate(params, test);
-      long before = THREADS.getCurrentThreadAllocatedBytes();
-      double sink = runSteps(model, batcher, batch, params, grad, steps);
-      long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+      // The least of three rounds: a per-step allocation shows in every round, while a one-off
+      // event of the JVM's own (a deoptimization, a lazily loaded class) must not fail the test.
+      long allocated = Long.MAX_VALUE;
+      for (int round = 0; round < 3; round++) {
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        double sink = runSteps(model, batcher, batch, params, grad, steps);
+        allocated = Math.min(allocated, THREADS.getCurrentThreadAllocatedBytes() - before);
+        assertTrue(Double.isFinite(sink));
+      }
       assertTrue(allocated < steps, model.name() + " allocated " + allocated + " bytes in " + steps + " steps");
-      assertTrue(Double.isFinite(sink));
 
-      before = THREADS.getCurrentThreadAllocatedBytes();
-      Evaluation evaluation = model.evaluate(params, test);
-      allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+      allocated = Long.MAX_VALUE;
+      for (int round = 0; round < 3; round++) {
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        Evaluation evaluation = model.evaluate(params, test);
+        allocated = Math.min(allocated, THREADS.getCurrentThreadAllocatedBytes() - before);
+        assertEquals(100, evaluation.examples());
+      }
       assertTrue(allocated <= 64, model.name() + " evaluation allocated " + allocated + " bytes");
-      assertEquals(100, evaluation.examples());
     }
   }
 
