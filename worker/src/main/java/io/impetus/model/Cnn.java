@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * {@code conv2.weight [c2, c1, k, k]}, {@code conv2.bias}, {@code fc1.weight [f, c2·h/4·w/4]},
  * {@code fc1.bias}, {@code fc2.weight [classes, f]}, {@code fc2.bias}. Convolutions are im2col +
  * GEMM per image, the linear layers GEMM per batch (see {@link Gemm}); buffers are sized for the
- * largest batch seen. Not thread-safe.
+ * largest batch seen (about 1.1 MB per example for the default network, most of it the im2col
+ * matrices kept for the backward pass: 72 MB at batch 64). Not thread-safe.
  */
 public final class Cnn extends ClassifierBase {
   private final Conv2d conv1;
@@ -47,7 +48,10 @@ public final class Cnn extends ClassifierBase {
   private float[] dA2;
   private float[] dP1;
   private float[] dA1;
-  private final float[] col;
+  /** The im2col matrices of every image of the batch, kept from the forward pass for the backward pass. */
+  private float[] cols1;
+  private float[] cols2;
+  private final float[] dcol;
 
   /** The {@code cnn} model for 28×28 images and 10 classes. */
   public Cnn() {
@@ -84,8 +88,8 @@ public final class Cnn extends ClassifierBase {
         new ParameterLayout.TensorSpec("fc1.bias", fcHidden),
         new ParameterLayout.TensorSpec("fc2.weight", classes, fcHidden),
         new ParameterLayout.TensorSpec("fc2.bias", classes)));
-    // One image's im2col at a time, so this does not grow with the batch.
-    col = new float[Math.max(conv1.colSize(), conv2.colSize())];
+    // One image's column gradient at a time, so this does not grow with the batch.
+    dcol = new float[conv2.colSize()];
   }
 
   @Override
@@ -127,17 +131,19 @@ public final class Cnn extends ClassifierBase {
     h1 = new float[rows * fc1.out];
     dH1 = new float[h1.length];
     logits = new float[rows * fc2.out];
+    cols1 = new float[rows * conv1.colSize()];
+    cols2 = new float[rows * conv2.colSize()];
   }
 
   @Override
   float[] forward(float[] params, float[] x, int xOff, int n) {
     for (int s = 0; s < n; s++) {
-      conv1.forward(params, conv1Off, x, xOff + s * inputDim, a1, s * conv1.outputSize(), col);
+      conv1.forward(params, conv1Off, x, xOff + s * inputDim, a1, s * conv1.outputSize(), cols1, s * conv1.colSize());
     }
     Relu.forwardInPlace(a1, n * conv1.outputSize());
     pool1.forward(a1, n * conv1.outC, p1, arg1);
     for (int s = 0; s < n; s++) {
-      conv2.forward(params, conv2Off, p1, s * conv2.inputSize(), a2, s * conv2.outputSize(), col);
+      conv2.forward(params, conv2Off, p1, s * conv2.inputSize(), a2, s * conv2.outputSize(), cols2, s * conv2.colSize());
     }
     Relu.forwardInPlace(a2, n * conv2.outputSize());
     pool2.forward(a2, n * conv2.outC, p2, arg2);
@@ -154,14 +160,14 @@ public final class Cnn extends ClassifierBase {
     fc1.backward(params, fc1Off, p2, 0, n, dH1, grad, fc1Off, dP2);
     pool2.backwardThroughRelu(dP2, arg2, a2, n * conv2.outC, dA2);
     for (int s = 0; s < n; s++) {
-      conv2.backward(params, conv2Off, p1, s * conv2.inputSize(), dA2, s * conv2.outputSize(), grad, conv2Off,
-          s == 0, dP1, s * conv2.inputSize(), col);
+      conv2.backward(params, conv2Off, cols2, s * conv2.colSize(), dA2, s * conv2.outputSize(), grad, conv2Off,
+          s == 0, dP1, s * conv2.inputSize(), dcol);
     }
     pool1.backwardThroughRelu(dP1, arg1, a1, n * conv1.outC, dA1);
     for (int s = 0; s < n; s++) {
       // The input image needs no gradient.
-      conv1.backward(params, conv1Off, x, xOff + s * inputDim, dA1, s * conv1.outputSize(), grad, conv1Off,
-          s == 0, null, 0, col);
+      conv1.backward(params, conv1Off, cols1, s * conv1.colSize(), dA1, s * conv1.outputSize(), grad, conv1Off,
+          s == 0, null, 0, dcol);
     }
   }
 }

@@ -7,9 +7,10 @@ package io.impetus.model;
  *
  * <p>Computed as im2col + GEMM: the k·k·inC input values under every output position are copied
  * into one column of a (inC·k·k)×(h·w) matrix, and the output is weight (outC×inC·k·k) times that
- * matrix. The backward pass uses the same matrix for the weight gradient, and the transposed
- * product plus col2im (scatter-add back to the image) for the input gradient. Stateless: the caller
- * passes a column buffer of {@link #colSize()} floats.
+ * matrix. The backward pass reuses the matrix the forward pass built (the caller keeps one per
+ * image of the batch: rebuilding it cost a quarter of the CNN's step) for the weight gradient, and
+ * the transposed product plus col2im (scatter-add back to the image) for the input gradient.
+ * Stateless: the caller passes the buffers.
  */
 final class Conv2d {
   final int inC;
@@ -54,9 +55,12 @@ final class Conv2d {
     return colRows * plane;
   }
 
-  /** y[yOff, +outputSize) = conv(x[xOff, +inputSize)) with weight at {@code wOff} of {@code params}. */
-  void forward(float[] params, int wOff, float[] x, int xOff, float[] y, int yOff, float[] col) {
-    im2col(x, xOff, col);
+  /**
+   * y[yOff, +outputSize) = conv(x[xOff, +inputSize)) with weight at {@code wOff} of {@code params},
+   * leaving the image's im2col matrix in col[colOff, +colSize) for {@link #backward}.
+   */
+  void forward(float[] params, int wOff, float[] x, int xOff, float[] y, int yOff, float[] col, int colOff) {
+    im2col(x, xOff, col, colOff);
     int b = wOff + outC * colRows;
     for (int o = 0; o < outC; o++) {
       float bias = params[b + o];
@@ -65,19 +69,19 @@ final class Conv2d {
         y[row + p] = bias;
       }
     }
-    Gemm.sgemm(false, false, outC, plane, colRows, 1f, params, wOff, colRows, col, 0, plane, 1f, y, yOff, plane);
+    Gemm.sgemm(false, false, outC, plane, colRows, 1f, params, wOff, colRows, col, colOff, plane, 1f, y, yOff, plane);
   }
 
   /**
-   * Backward pass of one image: adds this image's weight and bias gradients to {@code grad} at
-   * {@code gOff} (overwrites them instead when {@code first}), and writes dx (inputSize values at
-   * {@code dxOff}) if {@code dx} is not null. {@code col} is scratch.
+   * Backward pass of one image, given the im2col matrix its forward pass left at {@code colOff}:
+   * adds this image's weight and bias gradients to {@code grad} at {@code gOff} (overwrites them
+   * instead when {@code first}), and writes dx (inputSize values at {@code dxOff}) if {@code dx} is
+   * not null, using {@code dcol} ({@link #colSize()} floats) as scratch.
    */
-  void backward(float[] params, int wOff, float[] x, int xOff, float[] dy, int dyOff, float[] grad, int gOff,
-      boolean first, float[] dx, int dxOff, float[] col) {
-    im2col(x, xOff, col);
+  void backward(float[] params, int wOff, float[] col, int colOff, float[] dy, int dyOff, float[] grad, int gOff,
+      boolean first, float[] dx, int dxOff, float[] dcol) {
     // dW (outC×colRows) += dy (outC×plane) · colᵀ (plane×colRows).
-    Gemm.sgemm(false, true, outC, colRows, plane, 1f, dy, dyOff, plane, col, 0, plane, first ? 0f : 1f,
+    Gemm.sgemm(false, true, outC, colRows, plane, 1f, dy, dyOff, plane, col, colOff, plane, first ? 0f : 1f,
         grad, gOff, colRows);
     int gb = gOff + outC * colRows;
     for (int o = 0; o < outC; o++) {
@@ -90,17 +94,17 @@ final class Conv2d {
     }
     if (dx != null) {
       // dcol (colRows×plane) = Wᵀ · dy, then scatter-add every column back to the pixels it came from.
-      Gemm.sgemm(true, false, colRows, plane, outC, 1f, params, wOff, colRows, dy, dyOff, plane, 0f, col, 0, plane);
-      col2im(col, dx, dxOff);
+      Gemm.sgemm(true, false, colRows, plane, outC, 1f, params, wOff, colRows, dy, dyOff, plane, 0f, dcol, 0, plane);
+      col2im(dcol, dx, dxOff);
     }
   }
 
   /** col[(c·k + i)·k + j, oy·w + ox] = x[c, oy + i − pad, ox + j − pad], zero outside the image. */
-  void im2col(float[] x, int xOff, float[] col) {
+  void im2col(float[] x, int xOff, float[] col, int colOff) {
     for (int c = 0; c < inC; c++) {
       for (int i = 0; i < k; i++) {
         for (int j = 0; j < k; j++) {
-          int row = ((c * k + i) * k + j) * plane;
+          int row = colOff + ((c * k + i) * k + j) * plane;
           // Output columns ox whose input column ox + j − pad falls inside [0, w).
           int oxFrom = Math.max(0, pad - j);
           int oxTo = Math.min(w, w + pad - j);
@@ -108,19 +112,13 @@ final class Conv2d {
             int iy = oy + i - pad;
             int dst = row + oy * w;
             if (iy < 0 || iy >= h || oxFrom >= oxTo) {
-              for (int ox = 0; ox < w; ox++) {
-                col[dst + ox] = 0f;
-              }
+              java.util.Arrays.fill(col, dst, dst + w, 0f);
               continue;
             }
             for (int ox = 0; ox < oxFrom; ox++) {
               col[dst + ox] = 0f;
             }
-            // A plain loop, not System.arraycopy: rows are short (w ≤ 28), where the call costs more than the copy.
-            int src = xOff + (c * h + iy) * w + j - pad;
-            for (int ox = oxFrom; ox < oxTo; ox++) {
-              col[dst + ox] = x[src + ox];
-            }
+            System.arraycopy(x, xOff + (c * h + iy) * w + oxFrom + j - pad, col, dst + oxFrom, oxTo - oxFrom);
             for (int ox = oxTo; ox < w; ox++) {
               col[dst + ox] = 0f;
             }
