@@ -1,12 +1,19 @@
 package io.impetus.model;
 
+import io.impetus.data.ImageData;
+import io.impetus.data.ImageDatasets;
 import io.impetus.data.SyntheticData;
 import java.util.List;
 
 /**
  * The workloads the command line can name: {@code linear} (linear regression, d = 10, on
  * {@link SyntheticData#linear(long)}), {@code mlp-x2} (a 1-20-1 ReLU network on
- * {@link SyntheticData#squareCurve(long)}) and {@code quadratic} (x² + 10y² from (10, 1), no data).
+ * {@link SyntheticData#squareCurve(long)}), {@code quadratic} (x² + 10y² from (10, 1), no data),
+ * and the image classifiers on the data set {@link DataOptions} names (Fashion-MNIST by default),
+ * each with its test set: {@code softmax} (784 → 10, {@link Mlp#softmaxRegression}), {@code mlp}
+ * (784 → 256 → 128 → 10 with ReLU, hidden widths from {@link DataOptions#hidden()}) and {@code cnn}
+ * ({@link Cnn}). Creating an image workload reads the data set's files, and fails with a
+ * {@link io.impetus.data.DataFileException} saying how to get them when they are missing.
  *
  * <p>Two seeds play separate parts in a run. The <em>data seed</em> given here fixes the training
  * set; every worker process of a run must pass the same one (the default {@link #DATA_SEED} unless
@@ -18,7 +25,8 @@ public final class ModelCatalog {
   /** The data seed a run uses unless told otherwise. */
   public static final long DATA_SEED = 0L;
 
-  private static final List<String> NAMES = List.of("linear", "mlp-x2", "quadratic");
+  private static final List<String> NAMES = List.of("linear", "mlp-x2", "quadratic", "softmax", "mlp", "cnn");
+  private static final List<String> IMAGE_MODELS = List.of("softmax", "mlp", "cnn");
 
   private ModelCatalog() {}
 
@@ -39,6 +47,27 @@ public final class ModelCatalog {
    * @throws IllegalArgumentException if no model has that name
    */
   public static Workload create(String name, long dataSeed) {
+    return create(name, DataOptions.defaults().withDataSeed(dataSeed));
+  }
+
+  /** Whether model {@code name} trains on an image data set (and so reads files when created). */
+  public static boolean usesImageData(String name) {
+    return name != null && IMAGE_MODELS.contains(name);
+  }
+
+  /**
+   * A fresh model named {@code name} with its data: synthetic data sets from
+   * {@code data.dataSeed()}, image data sets read as {@code data} says.
+   *
+   * @throws IllegalArgumentException if no model has that name
+   * @throws io.impetus.data.DataFileException if an image data set's files are missing or malformed
+   */
+  public static Workload create(String name, DataOptions data) {
+    if (usesImageData(name)) {
+      ImageData images = ImageDatasets.load(data.dataset(), data.dataDir());
+      return new Workload(imageModel(name, images, data), images.train(), images.test());
+    }
+    long dataSeed = data.dataSeed();
     switch (String.valueOf(name)) {
       case "linear":
         return new Workload(new LinearRegression(), SyntheticData.linear(dataSeed));
@@ -50,6 +79,18 @@ public final class ModelCatalog {
         throw new IllegalArgumentException(
             "unknown model '" + name + "' (expected " + String.join(", ", NAMES.subList(0, NAMES.size() - 1))
                 + " or " + NAMES.get(NAMES.size() - 1) + ")");
+    }
+  }
+
+  /** The classifier {@code name} sized for {@code images}. */
+  private static Classifier imageModel(String name, ImageData images, DataOptions data) {
+    switch (name) {
+      case "softmax":
+        return Mlp.softmaxRegression(images.pixels(), images.classes());
+      case "mlp":
+        return new Mlp(images.pixels(), data.hidden(), images.classes());
+      default:
+        return new Cnn(images.height(), images.width(), 32, 64, 5, 128, images.classes());
     }
   }
 }
