@@ -1,12 +1,10 @@
 package io.impetus.cli;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardServer;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.Options;
@@ -82,7 +80,7 @@ public final class ServerCommand implements Command {
   public int run(Flags flags) throws Exception {
     ServerConfig config = parse(flags);
     ShardServer server =
-        new ShardServer(NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port())).directExecutor(), config)
+        new ShardServer(ShardServer.netty(config), config)
             .start();
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shard-shutdown"));
     System.out.println(LISTENING + " " + server.port());

@@ -1,5 +1,6 @@
 package io.impetus.cli;
 
+import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerDelay;
@@ -47,6 +48,8 @@ public final class WorkerCommand implements Command {
         "add a delay to every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
     o.addOption(OptimizerFlags.valued("slowdown", "FACTOR", "compute FACTOR times slower than possible, a straggler (default 1)"));
     o.addOption(OptimizerFlags.valued("crash-at-step", "K", "fault injection: the process dies abruptly after step K"));
+    o.addOption(Option.builder().longOpt("evaluate")
+        .desc("evaluate test loss and accuracy after every epoch (one designated worker should)").build());
     return o;
   }
 
@@ -58,6 +61,42 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("steps", "K", "steps per worker; overrides --epochs"));
     o.addOption(OptimizerFlags.valued("seed", "SEED", "seeds data, initial parameters and shuffles (default 42)"));
     o.addOption(OptimizerFlags.valued("log-every", "K", "log and record metrics every K steps (default 1)"));
+    o.addOption(OptimizerFlags.valued("dataset", "NAME",
+        "image data for softmax, mlp and cnn: fashion-mnist or mnist (default fashion-mnist)"));
+    o.addOption(OptimizerFlags.valued("data-dir", "DIR",
+        "folder with the IDX files (default: the Debian package's, /usr/share/datasets/fashion-mnist)"));
+    o.addOption(OptimizerFlags.valued("hidden", "W1,W2,...", "hidden widths of the mlp model (default 256,128)"));
+  }
+
+  /** The data options the flags describe. */
+  public static DataOptions dataOptions(Flags f) {
+    DataOptions d = DataOptions.defaults();
+    try {
+      if (f.has("dataset")) {
+        d = d.withDataset(f.string("dataset"));
+      }
+      if (f.has("data-dir")) {
+        d = d.withDataDir(Path.of(f.string("data-dir")));
+      }
+      if (f.has("hidden")) {
+        d = d.withHidden(DataOptions.parseHidden(f.string("hidden")));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return d;
+  }
+
+  /** The flags that reproduce {@code d}. */
+  public static List<String> dataArgs(DataOptions d) {
+    List<String> a = new ArrayList<>();
+    OptimizerFlags.add(a, "dataset", d.dataset());
+    if (d.dataDir() != null) {
+      OptimizerFlags.add(a, "data-dir", d.dataDir().toString());
+    }
+    OptimizerFlags.add(a, "hidden", Arrays.stream(d.hidden()).mapToObj(Integer::toString)
+        .collect(java.util.stream.Collectors.joining(",")));
+    return a;
   }
 
   /** The config the flags describe. */
@@ -88,7 +127,9 @@ public final class WorkerCommand implements Command {
           f.integer("connect-timeout", 60),
           f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
           f.number("slowdown", 1.0),
-          f.longOrNull("crash-at-step"));
+          f.longOrNull("crash-at-step"),
+          dataOptions(f),
+          f.has("evaluate"));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -124,6 +165,10 @@ public final class WorkerCommand implements Command {
     OptimizerFlags.add(a, "slowdown", Double.toString(c.slowdown()));
     if (c.crashAtStep() != null) {
       OptimizerFlags.add(a, "crash-at-step", Long.toString(c.crashAtStep()));
+    }
+    a.addAll(dataArgs(c.data()));
+    if (c.evaluate()) {
+      a.add("--evaluate");
     }
     return a;
   }

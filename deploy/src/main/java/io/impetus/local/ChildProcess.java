@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -31,12 +32,24 @@ final class ChildProcess {
 
   /** Starts {@code java <jvmArgs> -cp <our classpath> io.impetus.cli.Impetus <args>}. */
   static ChildProcess start(String name, List<String> args, Path logFile, Consumer<String> onLine) throws IOException {
+    return start(name, args, Map.of(), logFile, onLine);
+  }
+
+  /**
+   * As above with extra environment variables. The JVM gets the incubating Vector API, which the
+   * pure-Java BLAS uses when no native OpenBLAS is installed.
+   */
+  static ChildProcess start(String name, List<String> args, Map<String, String> env, Path logFile,
+      Consumer<String> onLine) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xss1m", "-cp", System.getProperty("java.class.path"),
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--add-modules",
+        "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
         "io.impetus.cli.Impetus"));
     command.addAll(args);
     Files.createDirectories(logFile.getParent());
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     Thread pump = new Thread(() -> copy(process, logFile, onLine), name + "-output");
     pump.setDaemon(true);
     pump.start();

@@ -7,6 +7,7 @@ import io.impetus.cli.OptimizerFlags;
 import io.impetus.cli.UsageException;
 import io.impetus.cli.WorkerCommand;
 import io.impetus.data.Batcher;
+import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.model.Workload;
 import io.impetus.optim.OptimizerConfig;
@@ -88,7 +89,8 @@ public final class LocalCommand implements Command {
           new ServerConfig("127.0.0.1", 0, 0, shards, workers, ConsistencyMode.ASYNC, DEFAULT_OPTIMIZER));
       ConsistencyMode mode = server.mode();
       Integer epochCount = epochs == null ? null : Math.toIntExact(epochs);
-      long stepsPerWorker = stepsPerWorker(ModelCatalog.create(model), shards, workers, batchSize, epochCount,
+      DataOptions data = WorkerCommand.dataOptions(f);
+      long stepsPerWorker = stepsPerWorker(ModelCatalog.create(model, data), shards, workers, batchSize, epochCount,
           f.longOrNull("steps"));
       // The shards count updates: one per step in sync mode, one per worker step in async mode.
       long updates = mode == ConsistencyMode.SYNC ? stepsPerWorker : stepsPerWorker * workers;
@@ -111,7 +113,10 @@ public final class LocalCommand implements Command {
           f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
           pairs(f, "straggler", Double::parseDouble),
           pairs(f, "crash-worker", Long::parseLong),
+          data,
           rawArgs.isEmpty() ? List.of("local") : rawArgs);
+    } catch (io.impetus.data.DataFileException e) {
+      throw e;
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -149,7 +154,7 @@ public final class LocalCommand implements Command {
   @Override
   public int run(Flags flags) throws Exception {
     LocalConfig config = parse(flags);
-    Workload workload = ModelCatalog.create(config.model());
+    Workload workload = ModelCatalog.create(config.model(), config.data());
     long stepsPerWorker = stepsPerWorker(workload, config.shards(), config.workers(), config.batchSize(),
         config.epochs(), config.steps());
     return new LocalLauncher(config, workload, stepsPerWorker).run();

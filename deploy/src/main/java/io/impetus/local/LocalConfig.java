@@ -1,5 +1,6 @@
 package io.impetus.local;
 
+import io.impetus.model.DataOptions;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param delay an artificial delay added to every worker's steps
  * @param stragglers slowdown factor by worker rank
  * @param crashes fault injection: the step after which a worker rank dies, by rank
+ * @param data the data set, its folder and the model-shape options
  * @param commandLine the arguments as typed, for command.txt
  */
 public record LocalConfig(
@@ -40,6 +42,7 @@ public record LocalConfig(
     WorkerDelay delay,
     Map<Integer, Double> stragglers,
     Map<Integer, Long> crashes,
+    DataOptions data,
     List<String> commandLine) {
 
   /** Validates with messages that name the command-line flag. */

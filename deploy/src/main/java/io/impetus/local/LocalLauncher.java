@@ -1,9 +1,9 @@
 package io.impetus.local;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.impetus.cli.ServerCommand;
 import io.impetus.cli.WorkerCommand;
+import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.model.Workload;
 import io.impetus.proto.StatusReply;
@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,16 +69,22 @@ public final class LocalLauncher {
         status = client.status().get(30, TimeUnit.SECONDS);
         client.pull(finalParams).get(60, TimeUnit.SECONDS);
       }
-      double trainLoss = workload.hasTrainingData()
-          ? workload.model().loss(finalParams, workload.train().asBatch())
-          : workload.model().loss(finalParams, emptyBatch());
+      FinalEvaluation evaluation = FinalEvaluation.of(workload, finalParams);
       RunSummary summary =
-          RunSummary.build(config, status, folder.workerReports(config.workers()), trainLoss, startMillis,
+          RunSummary.build(config, status, folder.workerReports(config.workers()), evaluation.trainLoss(), startMillis,
               System.currentTimeMillis(), failures);
       folder.mergeMetrics(config.workers());
       summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status));
+      if (evaluation.hasTest()) {
+        summary.json().put("test_loss", evaluation.testLoss());
+        summary.json().put("test_accuracy", evaluation.testAccuracy());
+        summary.json().put("accuracy_by_epoch", folder.accuracyByEpoch());
+      }
       folder.writeSummary(summary.json());
       folder.plotLoss(config.model());
+      if (evaluation.hasTest()) {
+        folder.plotAccuracy(config.model());
+      }
       System.out.print(summary.describe());
       System.out.println("run folder: " + out);
       // Training went on without lost workers; it failed only if nobody finished.
@@ -134,10 +141,10 @@ public final class LocalLauncher {
         WorkerConfig wc = new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
             config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
             out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
-            config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r));
+            config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0);
         List<String> args = new ArrayList<>(List.of("worker"));
         args.addAll(WorkerCommand.toArgs(wc));
-        workers.add(ChildProcess.start("worker-" + r, args, out.resolve("logs/worker-" + r + ".log"), line -> {
+        workers.add(ChildProcess.start("worker-" + r, args, blasThreads(), out.resolve("logs/worker-" + r + ".log"), line -> {
           if (line.startsWith(WorkerProcess.PROGRESS + " ")) {
             String[] f = line.split(" ");
             progress.report(Integer.parseInt(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]));
@@ -158,18 +165,21 @@ public final class LocalLauncher {
     }
   }
 
-  private ShardedClient connect(List<String> addresses) {
-    List<ManagedChannel> channels = new ArrayList<>();
-    for (String a : addresses) {
-      channels.add(NettyChannelBuilder.forTarget(a).usePlaintext().maxInboundMessageSize(8 * 1024 * 1024).build());
+  /**
+   * Native BLAS threads per worker: the cores shared out among the workers (at least one), unless
+   * the user set OPENBLAS_NUM_THREADS, so N workers on a small machine do not oversubscribe it.
+   */
+  private Map<String, String> blasThreads() {
+    if (System.getenv("OPENBLAS_NUM_THREADS") != null) {
+      return Map.of();
     }
-    return new ShardedClient(channels, channels, 0, workload.model().layout(), config.model());
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / config.workers());
+    return Map.of("OPENBLAS_NUM_THREADS", Integer.toString(threads));
   }
 
-  private static io.impetus.data.Batch emptyBatch() {
-    io.impetus.data.Batch b = new io.impetus.data.Batch(1, 0, 0);
-    b.setSize(1);
-    return b;
+  private ShardedClient connect(List<String> addresses) {
+    List<ManagedChannel> channels = ShardChannels.open(addresses);
+    return new ShardedClient(channels, channels, 0, workload.model().layout(), config.model());
   }
 
   private void stopAll() {

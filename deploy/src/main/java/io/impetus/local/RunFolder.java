@@ -83,13 +83,52 @@ final class RunFolder {
     }
   }
 
+  /** The designated evaluator's test accuracy after every epoch, from metrics.csv: [{epoch, step, test_loss, test_accuracy}]. */
+  List<Map<String, Object>> accuracyByEpoch() throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+    List<String> header = java.util.Arrays.asList(lines.get(0).split(","));
+    int acc = header.indexOf("test_accuracy");
+    int tl = header.indexOf("test_loss");
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (acc >= 0 && acc < f.length && !f[acc].isEmpty()) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("epoch", 0); // numbered below: the evaluator evaluates once per epoch, in order
+        m.put("worker_step", Long.parseLong(f[header.indexOf("step")]));
+        m.put("test_loss", Double.parseDouble(f[tl]));
+        m.put("test_accuracy", Double.parseDouble(f[acc]));
+        out.add(m);
+      }
+    }
+    for (int i = 0; i < out.size(); i++) {
+      out.get(i).put("epoch", i + 1);
+    }
+    return out;
+  }
+
+  /** Draws the designated evaluator's test accuracy after every epoch. */
+  void plotAccuracy(String model) throws IOException {
+    List<Map<String, Object>> points = accuracyByEpoch();
+    XYChart chart = new XYChartBuilder().width(900).height(540).title("Test accuracy: " + model)
+        .xAxisTitle("epoch").yAxisTitle("test accuracy").build();
+    double[] x = points.stream().mapToDouble(p -> ((Number) p.get("epoch")).doubleValue()).toArray();
+    double[] y = points.stream().mapToDouble(p -> (Double) p.get("test_accuracy")).toArray();
+    if (x.length == 0) {
+      x = new double[] {0};
+      y = new double[] {0};
+    }
+    chart.addSeries("test accuracy", x, y);
+    BitmapEncoder.saveBitmap(chart, dir.resolve("accuracy.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
   /** Draws the minibatch loss of every worker against its step (log scale when all losses are positive). */
   void plotLoss(String model) throws IOException {
     Map<Integer, List<double[]>> series = new TreeMap<>();
     List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
     boolean positive = true;
     for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",");
+      String[] f = line.split(",", -1);
       double loss = Double.parseDouble(f[4]);
       positive &= loss > 0;
       series.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>())

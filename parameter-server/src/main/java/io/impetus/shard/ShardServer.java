@@ -2,6 +2,8 @@ package io.impetus.shard;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,17 @@ public final class ShardServer {
     this.server = builder.addService(new ShardService(shard, loop)).build();
     // Check leases a few times per timeout, so a silent worker is noticed within ~1.25 timeouts.
     loop.every(Math.max(50, config.workerTimeoutMillis() / 4), shard::checkLeases);
+  }
+
+  /**
+   * A Netty server builder for {@code config}'s address, tuned like the workers' channels: handlers
+   * run on the transport threads (they only decode, validate and hand over to the update loop, and
+   * never block), and a 16 MiB flow-control window keeps a whole slice in flight.
+   */
+  public static ServerBuilder<?> netty(ServerConfig config) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+        .directExecutor()
+        .flowControlWindow(16 * 1024 * 1024);
   }
 
   /** Starts serving. */

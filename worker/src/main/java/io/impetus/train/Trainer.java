@@ -6,6 +6,8 @@ import io.impetus.client.ShardedClient;
 import io.impetus.data.Batch;
 import io.impetus.data.Batcher;
 import io.impetus.data.Partition;
+import io.impetus.model.Classifier;
+import io.impetus.model.Evaluation;
 import io.impetus.model.Model;
 import io.impetus.model.Workload;
 import java.util.SplittableRandom;
@@ -99,9 +101,11 @@ public final class Trainer {
       if (result.anyDropped()) {
         dropped++;
       }
+      Evaluation eval = endOfEpoch(batcher, step, total) ? evaluate(params) : null;
       onStep.accept(
           new StepRecord(System.currentTimeMillis(), config.rank(), step, epoch, loss, result.maxStaleness(),
-              result.maxStepLag(), result.anyDropped(), batch.size(), t1 - t0, t2 - t1));
+              result.maxStepLag(), result.anyDropped(), batch.size(), t1 - t0, t2 - t1,
+              eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
       if (config.crashAtStep() != null && step == config.crashAtStep()) {
         log.error("worker {}: crashing on purpose after step {} (--crash-at-step)", config.rank(), step);
         Runtime.getRuntime().halt(137);
@@ -111,6 +115,26 @@ public final class Trainer {
     return new TrainingReport(
         config.rank(), total, samples, start, System.currentTimeMillis(), loss, total == 0 ? 0 : stalenessSum / total,
         maxStaleness, dropped, rejoins);
+  }
+
+  /** The last step of an epoch (or of training), when the designated evaluator evaluates. */
+  private boolean endOfEpoch(Batcher batcher, long step, long total) {
+    return batcher != null && ((step + 1) % batcher.stepsPerEpoch() == 0 || step + 1 == total);
+  }
+
+  /**
+   * Test loss and accuracy of {@code params}, the shards' parameters as this worker just received
+   * them; null unless this worker evaluates and the model is a classifier with a test set.
+   */
+  private Evaluation evaluate(float[] params) {
+    if (!config.evaluate() || !(workload.model() instanceof Classifier classifier) || !workload.hasTestData()) {
+      return null;
+    }
+    Evaluation e = classifier.evaluate(params, workload.test());
+    log.info("worker {}: test loss {} accuracy {} ({} examples)", config.rank(),
+        String.format(java.util.Locale.ROOT, "%.4f", e.loss()), String.format(java.util.Locale.ROOT, "%.4f", e.accuracy()),
+        e.examples());
+    return e;
   }
 
   /** A straggler on demand: stretch this step's compute by the slowdown factor, then add the delay. */

@@ -1,5 +1,6 @@
 package io.impetus.train;
 
+import io.impetus.model.DataOptions;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,6 +23,8 @@ import java.util.List;
  * @param delay an artificial delay added to every step (stragglers on demand)
  * @param slowdown this worker computes this many times slower than it could (1 = full speed)
  * @param crashAtStep fault injection: the process dies abruptly after this step, or null
+ * @param data the data set, its folder and the model-shape options
+ * @param evaluate evaluate test loss and accuracy after every epoch (the designated evaluator)
  */
 public record WorkerConfig(
     List<String> servers,
@@ -39,7 +42,9 @@ public record WorkerConfig(
     long connectTimeoutSeconds,
     WorkerDelay delay,
     double slowdown,
-    Long crashAtStep) {
+    Long crashAtStep,
+    DataOptions data,
+    boolean evaluate) {
 
   /** Validates with messages that name the command-line flag. */
   public WorkerConfig {
@@ -79,6 +84,9 @@ public record WorkerConfig(
     if (logEvery < 1) {
       throw new IllegalArgumentException("--log-every must be at least 1, got " + logEvery);
     }
+    if (data == null) {
+      data = DataOptions.defaults();
+    }
     if (delay == null) {
       delay = WorkerDelay.none();
     }
@@ -99,5 +107,13 @@ public record WorkerConfig(
       long connectTimeoutSeconds) {
     this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
         reportProgress, connectTimeoutSeconds, WorkerDelay.none(), 1.0, null);
+  }
+
+  /** A worker on the default data options that does not evaluate. */
+  public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
+      Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
+      long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep) {
+    this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
+        reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, DataOptions.defaults(), false);
   }
 }

@@ -2,7 +2,7 @@ package io.impetus.train;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.model.ModelCatalog;
 import io.impetus.model.Workload;
@@ -10,7 +10,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -31,16 +30,8 @@ public final class WorkerProcess {
 
   /** Runs the worker described by {@code config}; 0 when training completed. */
   public static int run(WorkerConfig config) throws IOException, InterruptedException {
-    Workload workload = ModelCatalog.create(config.model());
-    List<ManagedChannel> channels = new ArrayList<>();
-    for (String address : config.servers()) {
-      channels.add(
-          NettyChannelBuilder.forTarget(address)
-              .usePlaintext()
-              .directExecutor()
-              .maxInboundMessageSize(8 * 1024 * 1024)
-              .build());
-    }
+    Workload workload = ModelCatalog.create(config.model(), config.data());
+    List<ManagedChannel> channels = ShardChannels.open(config.servers());
     BufferedWriter metrics = null;
     if (config.metricsFile() != null) {
       if (config.metricsFile().getParent() != null) {
@@ -57,7 +48,7 @@ public final class WorkerProcess {
           config.model(), workload.model().layout().numParams(), channels.size());
       Trainer trainer =
           new Trainer(workload, config, client, step -> {
-            boolean logged = step.step() % config.logEvery() == 0;
+            boolean logged = step.step() % config.logEvery() == 0 || step.evaluated();
             if (logged && metricsOut != null) {
               try {
                 metricsOut.write(step.csvRow());
