@@ -29,17 +29,7 @@ public final class SweepOutput {
 
   /** Writes every file; returns the summary written to summary.json. */
   public static Map<String, Object> write(SweepConfig c, List<CellResult> results, RunFolderWriter out) throws IOException {
-    StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
-    for (CellResult r : results) {
-      Cell cell = r.cell();
-      csv.append(cell.optimizer().cliName()).append(',').append(Fmt.num(cell.lr())).append(',').append(Fmt.num(cell.momentum()))
-          .append(',').append(c.style().cliName()).append(',').append(c.delays().get(cell.delayIndex())).append(',')
-          .append(c.workers().isEmpty() ? "" : c.workers().get(cell.delayIndex())).append(',')
-          .append(c.policies().get(cell.policyIndex())).append(',').append(cell.seed()).append(',')
-          .append(c.steps()).append(',').append(Fmt.num(c.noise())).append(',').append(Fmt.num(c.target())).append(',')
-          .append(r.stepsToTarget() < 0 ? "" : Integer.toString(r.stepsToTarget())).append(',').append(r.finalLoss()).append(',')
-          .append(r.tailLoss()).append(',').append(r.diverged() ? "yes" : "no").append(',').append(r.dropped()).append('\n');
-    }
+    StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n').append(csvRows(c, results));
     out.writeText("results.csv", csv.toString());
     List<Setting> settings = Setting.of(results);
     Map<List<Object>, Setting> best = Setting.bestMomentum(settings);
@@ -84,6 +74,22 @@ public final class SweepOutput {
     summary.put("best_momentum", bests);
     out.writeSummary(summary);
     return summary;
+  }
+
+  /** The rows of results.csv (no header) for {@code results} of sweep {@code c}, one per cell. */
+  public static String csvRows(SweepConfig c, List<CellResult> results) {
+    StringBuilder csv = new StringBuilder();
+    for (CellResult r : results) {
+      Cell cell = r.cell();
+      csv.append(cell.optimizer().cliName()).append(',').append(Fmt.num(cell.lr())).append(',').append(Fmt.num(cell.momentum()))
+          .append(',').append(c.style().cliName()).append(',').append(c.delays().get(cell.delayIndex())).append(',')
+          .append(c.workers().isEmpty() ? "" : c.workers().get(cell.delayIndex())).append(',')
+          .append(c.policies().get(cell.policyIndex())).append(',').append(cell.seed()).append(',')
+          .append(c.steps()).append(',').append(Fmt.num(c.noise())).append(',').append(Fmt.num(c.target())).append(',')
+          .append(r.stepsToTarget() < 0 ? "" : Integer.toString(r.stepsToTarget())).append(',').append(r.finalLoss()).append(',')
+          .append(r.tailLoss()).append(',').append(r.diverged() ? "yes" : "no").append(',').append(r.dropped()).append('\n');
+    }
+    return csv.toString();
   }
 
   /** A policy spec as part of a file name: {@code dc-asgd:0.1} becomes {@code dc-asgd-0.1}. */
