@@ -6,6 +6,7 @@ import io.impetus.cli.OptimizerFlags;
 import io.impetus.cli.UsageException;
 import io.impetus.optim.MomentumStyle;
 import io.impetus.optim.OptimizerKind;
+import io.impetus.staleness.StalenessPolicy;
 import io.impetus.study.delay.Delays;
 import io.impetus.study.output.RunFolderWriter;
 import io.impetus.study.report.ReportWriter;
@@ -30,12 +31,12 @@ final class SweepCommand implements Command {
 
   @Override
   public String summary() {
-    return "grid over momentum x delay (or workers) x optimizer x lr x seeds, in parallel, with plots and a report";
+    return "grid over momentum x delay (or workers) x optimizer x lr x staleness policy x seeds, in parallel, with plots and a report";
   }
 
   @Override
   public String footer() {
-    return "\nWrites runs/<time>-sweep/ (or --out): results.csv (one row per cell), heatmap-*.png (median steps to target\n"
+    return "\nWrites runs/<time>-sweep/ (or --out): results.csv (one row per cell, with a policy column), heatmap-*.png (median steps to target\n"
         + "over momentum x delay), loss-*.png (mean loss curves), best-momentum.png, summary.json and report.md.\n"
         + "Example: impetus study sweep --kappa 100 --dim 8 --noise 0.5 --lrs 0.001 --momenta 0,0.5,0.8,0.9 \\\n"
         + "           --workers 1,4,16 --seeds 4 --steps 3000 --target 0.05";
@@ -52,6 +53,9 @@ final class SweepCommand implements Command {
     o.addOption(OptimizerFlags.valued("optimizers", "NAME[,NAME...]", "sgd, adam, adamw (default sgd)"));
     o.addOption(OptimizerFlags.valued("momentum-style", "STYLE", "SGD momentum convention: pytorch, classic or ema (default pytorch)"));
     o.addOption(OptimizerFlags.valued("lrs", "LR[,LR...]", "learning rates (default 0.01)"));
+    o.addOption(OptimizerFlags.valued("staleness-policy", "POLICY", "one staleness policy for every cell (default none)"));
+    o.addOption(OptimizerFlags.valued("policies", "POLICY[,POLICY...]",
+        "staleness policies as a grid axis: none, lr-divide, drop:K, dc-asgd:LAMBDA, momentum-compensation[:MU_MIN]"));
     o.addOption(OptimizerFlags.valued("seeds", "N", "seeds per setting: 0..N-1 (default 3)"));
     o.addOption(OptimizerFlags.valued("steps", "T", "updates per cell (default 1000)"));
     o.addOption(OptimizerFlags.valued("noise", "SIGMA", "Gaussian gradient noise (default 0)"));
@@ -84,6 +88,13 @@ final class SweepCommand implements Command {
       List<Double> momenta = StudyFlags.doubles(f, "momenta");
       List<OptimizerKind> optimizers = StudyFlags.list(f, "optimizers", OptimizerKind::parse, "optimizer names");
       List<Double> lrs = StudyFlags.doubles(f, "lrs");
+      if (f.has("staleness-policy") && f.has("policies")) {
+        throw new UsageException("give --staleness-policy or --policies, not both");
+      }
+      List<String> policies = f.has("policies") ? StudyFlags.list(f, "policies", s -> {
+        StalenessPolicy.parse(s);
+        return s;
+      }, "staleness policies") : List.of(f.stringOr("staleness-policy", "none"));
       int seeds = f.integer("seeds", 3);
       if (seeds < 1) {
         throw new UsageException("--seeds must be >= 1");
@@ -92,7 +103,7 @@ final class SweepCommand implements Command {
           optimizers.isEmpty() ? List.of(OptimizerKind.SGD) : optimizers, lrs.isEmpty() ? List.of(0.01) : lrs,
           LongStream.range(0, seeds).boxed().toList(), f.integer("steps", 1000), f.number("noise", 0), f.number("target", 1e-3),
           f.choice("momentum-style", MomentumStyle.PYTORCH, MomentumStyle::parse),
-          f.integer("threads", Runtime.getRuntime().availableProcessors()));
+          f.integer("threads", Runtime.getRuntime().availableProcessors()), policies);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

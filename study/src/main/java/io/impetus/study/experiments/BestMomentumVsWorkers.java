@@ -56,7 +56,7 @@ public final class BestMomentumVsWorkers implements Experiment {
     double[] bestMomentum = new double[c.workers().size()];
     double[] penalty = new double[c.workers().size()];
     for (int d = 0; d < c.workers().size(); d++) {
-      Setting b = best.get(List.of(OptimizerKind.SGD, c.lrs().get(0), d));
+      Setting b = best.get(List.of(OptimizerKind.SGD, c.lrs().get(0), d, 0));
       Setting at09 = null;
       for (Setting s : settings) {
         if (s.delayIndex() == d && s.momentum() == 0.9) {

@@ -13,7 +13,7 @@ public final class ExperimentRegistry {
 
   /** Every registered experiment. Add new ones here. */
   public static List<Experiment> all() {
-    return List.of(new DelayedQuadratic(), new ImplicitMomentum(), new BestMomentumVsWorkers());
+    return List.of(new DelayedQuadratic(), new ImplicitMomentum(), new BestMomentumVsWorkers(), new Mitigations());
   }
 
   /** The experiment called {@code name}, if registered. */

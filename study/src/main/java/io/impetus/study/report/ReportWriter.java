@@ -121,17 +121,19 @@ public final class ReportWriter {
     int steps = header.indexOf("steps_to_target");
     int tail = header.indexOf("tail_loss");
     int div = header.indexOf("diverged");
+    int pol = header.indexOf("policy");
     Map<String, List<String[]>> groups = new LinkedHashMap<>();
     for (String line : lines.subList(1, lines.size())) {
       if (line.isBlank()) {
         continue;
       }
       String[] f = line.split(",", -1);
-      groups.computeIfAbsent(f[opt] + "," + f[lr] + "," + f[delay] + "," + f[mom], k -> new ArrayList<>()).add(f);
+      groups.computeIfAbsent(f[opt] + "," + f[lr] + "," + f[delay] + "," + f[mom] + "," + (pol < 0 ? "" : f[pol]),
+          k -> new ArrayList<>()).add(f);
     }
     StringBuilder sb = new StringBuilder(
-        "| optimizer | lr | delay | momentum | seeds | reached | median steps to target | final loss | diverged |\n"
-            + "|---|---|---|---|---|---|---|---|---|\n");
+        "| optimizer | lr | delay | momentum | policy | seeds | reached | median steps to target | final loss | diverged |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|\n");
     for (List<String[]> g : groups.values()) {
       List<Double> reached = new ArrayList<>();
       double tailSum = 0;
@@ -147,7 +149,7 @@ public final class ReportWriter {
       String median = reached.size() * 2 > g.size() ? Fmt.num(medianWithMisses(reached, g.size())) : "—";
       String[] f = g.get(0);
       sb.append("| ").append(f[opt]).append(" | ").append(f[lr]).append(" | ").append(f[delay]).append(" | ").append(f[mom])
-          .append(" | ").append(g.size()).append(" | ").append(reached.size()).append(" | ").append(median).append(" | ")
+          .append(" | ").append(pol < 0 ? "none" : f[pol]).append(" | ").append(g.size()).append(" | ").append(reached.size()).append(" | ").append(median).append(" | ")
           .append(Fmt.num(tailSum / g.size())).append(" | ").append(diverged).append(" |\n");
     }
     return sb.toString();

@@ -40,7 +40,8 @@ public final class SimulationRun {
     for (int t = 0; t < steps.length; t++) {
       steps[t] = t;
     }
-    Plots.lines(out.resolve("loss.png"), "Loss: " + config.problem().label() + ", " + config.delay(), "update", "loss",
+    Plots.lines(out.resolve("loss.png"), "Loss: " + config.problem().label() + ", " + config.delay()
+        + (config.policy() instanceof io.impetus.staleness.StalenessPolicy.None ? "" : ", " + config.policy().spec()), "update", "loss",
         List.of(new Plots.Line(label(config.optimizer()), steps, tr.loss())), true);
     long[] hist = histogram(tr.delays());
     double[] k = new double[hist.length];
@@ -61,12 +62,16 @@ public final class SimulationRun {
     s.put("problem", config.problem().describe());
     s.put("optimizer", config.optimizer().describe());
     s.put("delay", config.delay());
+    s.put("staleness_policy", config.policy().spec());
     s.put("steps", config.steps());
     s.put("seed", config.seed());
     s.put("noise", config.noise());
     s.put("steps_run", tr.stepsRun());
     s.put("diverged", tr.diverged());
     s.put("final_loss", finite(tr.finalLoss()));
+    s.put("dropped", tr.dropped());
+    s.put("applied", tr.stepsRun() - tr.dropped());
+    s.put("last_momentum", tr.lastMomentum());
     s.put("target_loss", target);
     int to = tr.stepsTo(target);
     s.put("steps_to_target", to < 0 ? null : to);
@@ -95,7 +100,7 @@ public final class SimulationRun {
 
   /**
    * The spectral radius of delayed heavy ball, when the run is one the theory covers: a quadratic,
-   * SGD without Nesterov, weight decay or schedule, a fixed delay and no noise. EMA momentum is heavy
+   * SGD without Nesterov, weight decay or schedule, a fixed delay, no noise and staleness policy none. EMA momentum is heavy
    * ball at step lr·(1 − β).
    */
   public static Double predictedRate(SimulationConfig config) {
@@ -103,7 +108,8 @@ public final class SimulationRun {
     DelayScheduler d = Delays.parse(config.delay());
     if (!config.problem().isQuadratic() || o.kind() != OptimizerKind.SGD || o.nesterov() || o.weightDecay() != 0
         || o.dampening() != 0 || o.schedule().kind() != io.impetus.optim.LrSchedule.Kind.CONSTANT
-        || !(d instanceof FixedDelay) || config.noise() != 0) {
+        || !(d instanceof FixedDelay) || config.noise() != 0
+        || !(config.policy() instanceof io.impetus.staleness.StalenessPolicy.None)) {
       return null;
     }
     double alpha = o.momentumStyle() == MomentumStyle.EMA ? o.lr() * (1 - o.momentum()) : o.lr();

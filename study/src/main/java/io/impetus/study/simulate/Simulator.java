@@ -5,10 +5,10 @@ import io.impetus.data.Batcher;
 import io.impetus.data.Partition;
 import io.impetus.model.Model;
 import io.impetus.model.Workload;
-import io.impetus.optim.Optimizer;
 import io.impetus.optim.OptimizerState;
-import io.impetus.optim.Optimizers;
 import io.impetus.optim.SgdState;
+import io.impetus.shard.SliceUpdater;
+import io.impetus.staleness.StalenessPolicy;
 import io.impetus.study.delay.DelayScheduler;
 import io.impetus.study.delay.Delays;
 import java.util.SplittableRandom;
@@ -19,9 +19,16 @@ import java.util.SplittableRandom;
  *
  * <p>At update t it draws τ_t (clipped to t), computes the model's gradient at the parameters of
  * update t − τ_t (kept in a ring buffer of the last maxDelay + 1 vectors), adds seeded Gaussian noise
- * if asked, and applies {@code optimizer.step} to the current parameters. That is exactly what a
- * shard does with a stale gradient, so server-side momentum sees the delayed gradients as it would
- * in a real run.
+ * if asked, and hands it to a {@link SliceUpdater}, the class a shard applies gradients with: the
+ * learning rate from the schedule at the current version, the staleness policy (lr-divide, drop:K,
+ * dc-asgd with the delayed iterate as the parameters the gradient was read at, momentum
+ * compensation), then the optimizer. So server-side momentum and the policies see the delayed
+ * gradients as they would in a real run.
+ *
+ * <p>An update slot is one gradient <em>arrival</em>: a gradient the policy drops still costs its
+ * slot (the compute was spent) and leaves the parameters as they were. The staleness the policy
+ * sees is counted in applied updates, as a shard counts it, so after drops it can be smaller than
+ * the drawn delay τ (which counts arrivals).
  *
  * <p>Deterministic: the delays, the noise and the minibatch order come from separate streams split
  * off one {@link SplittableRandom} seeded with the config's seed, so the same config gives the same
@@ -36,12 +43,16 @@ public final class Simulator {
   /** Runs {@code config} to the end, or until it diverges. */
   public static Trajectory run(SimulationConfig config) {
     DelayScheduler scheduler = Delays.parse(config.delay());
+    StalenessPolicy policy = config.policy();
     Workload workload = config.problem().create();
     Model model = workload.model();
-    Optimizer optimizer = Optimizers.create(config.optimizer());
     int n = Math.toIntExact(model.layout().numParams());
-    int depth = scheduler.maxDelay() + 1;
+    SliceUpdater updater = new SliceUpdater(config.optimizer(), policy, n);
+    // One more slot when the policy reads the stale iterate after the next one is written: with
+    // τ = maxDelay the stale slot would otherwise be the one the update overwrites.
+    int depth = scheduler.maxDelay() + (policy.needsReadParams() ? 2 : 1);
     float[][] ring = new float[depth][n];
+    long[] versionAt = new long[depth];
     model.initialize(ring[0], config.seed());
     float[] grad = new float[n];
 
@@ -58,7 +69,7 @@ public final class Simulator {
       full = workload.train().asBatch();
     }
 
-    OptimizerState state = optimizer.newState(n);
+    OptimizerState state = updater.state();
     if (config.primedMomentum() && state instanceof SgdState sgd && sgd.velocity() != null) {
       // The buffer a run that had sat at x_0 forever would hold: the (noise-free) gradient at x_0.
       model.lossAndGradient(ring[0], full, sgd.velocity());
@@ -68,6 +79,8 @@ public final class Simulator {
     double[] loss = new double[steps + 1];
     double[] norm = new double[steps + 1];
     int[] delays = new int[steps];
+    int[] staleness = new int[steps];
+    int dropped = 0;
     float[][] iterates = config.recordIterates() ? new float[steps + 1][] : null;
     loss[0] = model.loss(ring[0], full);
     norm[0] = norm(ring[0]);
@@ -80,7 +93,8 @@ public final class Simulator {
     while (t < steps && !diverged) {
       int tau = Math.min(scheduler.next(delayRng), t);
       float[] current = ring[t % depth];
-      float[] stale = ring[(t - tau) % depth];
+      int staleSlot = (t - tau) % depth;
+      float[] stale = ring[staleSlot];
       if (batcher != null) {
         batcher.nextAcrossEpochs(batch);
       }
@@ -90,12 +104,19 @@ public final class Simulator {
           grad[i] += (float) (noise * noiseRng.nextGaussian());
         }
       }
-      float[] next = ring[(t + 1) % depth];
+      int nextSlot = (t + 1) % depth;
+      float[] next = ring[nextSlot];
       if (next != current) {
         System.arraycopy(current, 0, next, 0, n);
       }
-      optimizer.step(next, grad, state, config.optimizer().schedule().lrAt(config.optimizer().lr(), t));
+      // Staleness as a shard measures it: updates applied since the read (dropped gradients apply none).
+      long versions = updater.version() - versionAt[staleSlot];
+      if (!updater.apply(next, grad, versions, stale)) {
+        dropped++;
+      }
+      versionAt[nextSlot] = updater.version();
       delays[t] = tau;
+      staleness[t] = (int) versions;
       t++;
       norm[t] = norm(next);
       loss[t] = norm[t] > DIVERGENCE_BOUND ? Double.POSITIVE_INFINITY : model.loss(next, full);
@@ -108,8 +129,10 @@ public final class Simulator {
       loss = java.util.Arrays.copyOf(loss, t + 1);
       norm = java.util.Arrays.copyOf(norm, t + 1);
       delays = java.util.Arrays.copyOf(delays, t);
+      staleness = java.util.Arrays.copyOf(staleness, t);
     }
-    return new Trajectory(loss, norm, delays, t, diverged, iterates, ring[t % depth].clone());
+    return new Trajectory(loss, norm, delays, t, diverged, iterates, ring[t % depth].clone(), staleness, dropped,
+        updater.lastMomentum());
   }
 
   private static double norm(float[] x) {

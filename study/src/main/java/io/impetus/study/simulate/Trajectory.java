@@ -7,14 +7,19 @@ package io.impetus.study.simulate;
  *
  * @param loss the loss of the current parameters (exact, without gradient noise), length stepsRun + 1
  * @param norm the Euclidean norm of the parameters (for a quadratic: the distance to the optimum)
- * @param delays the staleness of each applied gradient, length stepsRun
+ * @param delays the drawn delay τ of each gradient (in arrivals), length stepsRun
  * @param stepsRun updates applied; less than asked when the run diverged
  * @param diverged whether the parameters or the loss left the finite range (|x| > 1e30 or NaN)
  * @param iterates every iterate when recorded, else null
  * @param finalParams the parameters at the end
+ * @param staleness the staleness each gradient was handed to the policy with, in applied updates
+ *     since its read (equal to {@code delays} unless gradients were dropped), length stepsRun
+ * @param dropped gradients the staleness policy refused (their slots left the parameters unchanged)
+ * @param lastMomentum the momentum the last applied update used (momentum compensation lowers it)
  */
 public record Trajectory(
-    double[] loss, double[] norm, int[] delays, int stepsRun, boolean diverged, float[][] iterates, float[] finalParams) {
+    double[] loss, double[] norm, int[] delays, int stepsRun, boolean diverged, float[][] iterates, float[] finalParams,
+    int[] staleness, int dropped, double lastMomentum) {
 
   /** The loss after the last applied update. */
   public double finalLoss() {

@@ -11,5 +11,6 @@ import io.impetus.optim.OptimizerKind;
  * @param delayIndex index into {@link SweepConfig#delays()}
  * @param momentum momentum factor
  * @param seed the seed
+ * @param policyIndex index into {@link SweepConfig#policies()}
  */
-public record Cell(int index, OptimizerKind optimizer, double lr, int delayIndex, double momentum, long seed) {}
+public record Cell(int index, OptimizerKind optimizer, double lr, int delayIndex, double momentum, long seed, int policyIndex) {}

@@ -10,6 +10,7 @@ package io.impetus.study.sweep;
  * @param diverged whether the run left the finite range
  * @param curve the loss at {@link #curveSteps} (a thinned copy of the trajectory, for plots)
  * @param curveSteps the update numbers of {@link #curve}
+ * @param dropped gradients the staleness policy refused
  */
 public record CellResult(Cell cell, int stepsToTarget, double finalLoss, double tailLoss, boolean diverged, double[] curve,
-    double[] curveSteps) {}
+    double[] curveSteps, int dropped) {}

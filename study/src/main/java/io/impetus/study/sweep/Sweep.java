@@ -23,15 +23,17 @@ public final class Sweep {
 
   private Sweep() {}
 
-  /** The cells in a fixed order: optimizer, lr, delay, momentum, then seed fastest. */
+  /** The cells in a fixed order: policy, optimizer, lr, delay, momentum, then seed fastest. */
   public static List<Cell> cells(SweepConfig c) {
     List<Cell> cells = new ArrayList<>();
-    for (OptimizerKind kind : c.optimizers()) {
-      for (double lr : c.lrs()) {
-        for (int d = 0; d < c.delays().size(); d++) {
-          for (double m : c.momenta()) {
-            for (long seed : c.seeds()) {
-              cells.add(new Cell(cells.size(), kind, lr, d, m, seed));
+    for (int p = 0; p < c.policies().size(); p++) {
+      for (OptimizerKind kind : c.optimizers()) {
+        for (double lr : c.lrs()) {
+          for (int d = 0; d < c.delays().size(); d++) {
+            for (double m : c.momenta()) {
+              for (long seed : c.seeds()) {
+                cells.add(new Cell(cells.size(), kind, lr, d, m, seed, p));
+              }
             }
           }
         }
@@ -43,7 +45,7 @@ public final class Sweep {
   /** Runs one cell. */
   public static CellResult runCell(SweepConfig c, Cell cell) {
     SimulationConfig sim = SimulationConfig.of(c.problem(), c.optimizer(cell.optimizer(), cell.lr(), cell.momentum()),
-        c.delays().get(cell.delayIndex()), c.steps(), cell.seed(), c.noise());
+        c.delays().get(cell.delayIndex()), c.steps(), cell.seed(), c.noise()).withPolicy(c.policies().get(cell.policyIndex()));
     Trajectory tr = Simulator.run(sim);
     int points = Math.min(CURVE_POINTS, c.steps() + 1);
     double[] curve = new double[points];
@@ -54,7 +56,7 @@ public final class Sweep {
       curve[i] = t <= tr.stepsRun() ? tr.loss()[t] : Double.POSITIVE_INFINITY;
     }
     return new CellResult(cell, tr.stepsTo(c.target()), tr.diverged() ? Double.POSITIVE_INFINITY : tr.finalLoss(),
-        tr.tailLoss(0.1), tr.diverged(), curve, at);
+        tr.tailLoss(0.1), tr.diverged(), curve, at, tr.dropped());
   }
 
   /** Runs every cell on {@code c.threads()} threads; {@code progress} hears each finished cell's index. */

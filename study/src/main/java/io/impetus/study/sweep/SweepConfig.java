@@ -4,13 +4,15 @@ import io.impetus.optim.LrSchedule;
 import io.impetus.optim.MomentumStyle;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
+import io.impetus.staleness.MomentumCompensation;
+import io.impetus.staleness.StalenessPolicy;
 import io.impetus.study.delay.Delays;
 import io.impetus.study.simulate.Problem;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code impetus study sweep}: a grid over momentum × delay × optimizer × lr × seed, every cell one
+ * {@code impetus study sweep}: a grid over momentum × delay × optimizer × lr × staleness policy × seed, every cell one
  * simulation of {@link #steps} updates.
  *
  * @param problem what every cell trains
@@ -26,6 +28,8 @@ import java.util.List;
  * @param target loss at which a cell counts as converged (steps to target)
  * @param style SGD momentum convention
  * @param threads worker threads (cells run in parallel)
+ * @param policies staleness-policy specs ({@code none}, {@code lr-divide}, {@code drop:K},
+ *     {@code dc-asgd:LAMBDA}, {@code momentum-compensation[:MU_MIN]}), one grid axis
  */
 public record SweepConfig(
     Problem problem,
@@ -39,7 +43,8 @@ public record SweepConfig(
     double noise,
     double target,
     MomentumStyle style,
-    int threads) {
+    int threads,
+    List<String> policies) {
 
   /** Validates every axis (delays parse, momenta in range) before any cell runs. */
   public SweepConfig {
@@ -49,7 +54,8 @@ public record SweepConfig(
     optimizers = List.copyOf(optimizers);
     lrs = List.copyOf(lrs);
     seeds = List.copyOf(seeds);
-    if (momenta.isEmpty() || delays.isEmpty() || optimizers.isEmpty() || lrs.isEmpty() || seeds.isEmpty()) {
+    policies = List.copyOf(policies);
+    if (momenta.isEmpty() || delays.isEmpty() || optimizers.isEmpty() || lrs.isEmpty() || seeds.isEmpty() || policies.isEmpty()) {
       throw new IllegalArgumentException("every grid axis needs at least one value");
     }
     if (!workers.isEmpty() && workers.size() != delays.size()) {
@@ -57,6 +63,13 @@ public record SweepConfig(
     }
     for (String d : delays) {
       Delays.parse(d);
+    }
+    for (String p : policies) {
+      if (StalenessPolicy.parse(p) instanceof MomentumCompensation
+          && (optimizers.stream().anyMatch(k -> k != OptimizerKind.SGD) || momenta.contains(0.0))) {
+        throw new IllegalArgumentException("momentum-compensation needs sgd with momentum > 0: sweep it without adam/adamw "
+            + "and without momentum 0");
+      }
     }
     for (double m : momenta) {
       if (!(m >= 0 && m < 1)) {
@@ -66,6 +79,13 @@ public record SweepConfig(
     if (steps < 1 || threads < 1) {
       throw new IllegalArgumentException("--steps and --threads must be >= 1");
     }
+  }
+
+  /** A sweep without a policy axis: every cell uses staleness policy {@code none}. */
+  public SweepConfig(Problem problem, List<Double> momenta, List<String> delays, List<Integer> workers,
+      List<OptimizerKind> optimizers, List<Double> lrs, List<Long> seeds, int steps, double noise, double target,
+      MomentumStyle style, int threads) {
+    this(problem, momenta, delays, workers, optimizers, lrs, seeds, steps, noise, target, style, threads, List.of("none"));
   }
 
   /** The delay specs for M workers: {@code <kind>:M} for each M ({@code geometric} or {@code round-robin}). */
@@ -87,9 +107,14 @@ public record SweepConfig(
         LrSchedule.constant());
   }
 
+  /** Whether the policy axis has more than {@code none} alone (file names and labels then name the policy). */
+  public boolean hasPolicyAxis() {
+    return policies.size() > 1 || !StalenessPolicy.parse(policies.get(0)).spec().equals("none");
+  }
+
   /** The number of cells (simulations). */
   public int cells() {
-    return momenta.size() * delays.size() * optimizers.size() * lrs.size() * seeds.size();
+    return momenta.size() * delays.size() * optimizers.size() * lrs.size() * seeds.size() * policies.size();
   }
 
   /** The label of delay axis entry {@code i}: {@code M=4} when given as workers, else the spec. */

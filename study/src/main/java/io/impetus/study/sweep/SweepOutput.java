@@ -22,30 +22,24 @@ import org.knowm.xchart.HeatMapChartBuilder;
 public final class SweepOutput {
   /** The columns of results.csv. */
   public static final String CSV_HEADER =
-      "optimizer,lr,momentum,momentum_style,delay,workers,seed,steps,noise,target,steps_to_target,final_loss,tail_loss,diverged";
+      "optimizer,lr,momentum,momentum_style,delay,workers,policy,seed,steps,noise,target,steps_to_target,final_loss,tail_loss,diverged,"
+          + "dropped";
 
   private SweepOutput() {}
 
   /** Writes every file; returns the summary written to summary.json. */
   public static Map<String, Object> write(SweepConfig c, List<CellResult> results, RunFolderWriter out) throws IOException {
-    StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
-    for (CellResult r : results) {
-      Cell cell = r.cell();
-      csv.append(cell.optimizer().cliName()).append(',').append(Fmt.num(cell.lr())).append(',').append(Fmt.num(cell.momentum()))
-          .append(',').append(c.style().cliName()).append(',').append(c.delays().get(cell.delayIndex())).append(',')
-          .append(c.workers().isEmpty() ? "" : c.workers().get(cell.delayIndex())).append(',').append(cell.seed()).append(',')
-          .append(c.steps()).append(',').append(Fmt.num(c.noise())).append(',').append(Fmt.num(c.target())).append(',')
-          .append(r.stepsToTarget() < 0 ? "" : Integer.toString(r.stepsToTarget())).append(',').append(r.finalLoss()).append(',')
-          .append(r.tailLoss()).append(',').append(r.diverged() ? "yes" : "no").append('\n');
-    }
+    StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n').append(csvRows(c, results));
     out.writeText("results.csv", csv.toString());
     List<Setting> settings = Setting.of(results);
     Map<List<Object>, Setting> best = Setting.bestMomentum(settings);
-    for (OptimizerKind kind : c.optimizers()) {
-      for (double lr : c.lrs()) {
-        String tag = kind.cliName() + "-lr" + Fmt.num(lr);
-        heatmap(c, settings, kind, lr, out.resolve("heatmap-" + tag + ".png").toString());
-        curves(c, settings, kind, lr, out, "loss-" + tag + ".png");
+    for (int p = 0; p < c.policies().size(); p++) {
+      for (OptimizerKind kind : c.optimizers()) {
+        for (double lr : c.lrs()) {
+          String tag = kind.cliName() + "-lr" + Fmt.num(lr) + (c.hasPolicyAxis() ? "-" + fileSafe(c.policies().get(p)) : "");
+          heatmap(c, settings, kind, lr, p, out.resolve("heatmap-" + tag + ".png").toString());
+          curves(c, settings, kind, lr, p, out, "loss-" + tag + ".png");
+        }
       }
     }
     bestPlot(c, best, out);
@@ -60,6 +54,7 @@ public final class SweepOutput {
     summary.put("optimizers", c.optimizers().stream().map(OptimizerKind::cliName).toList());
     summary.put("momentum_style", c.style().cliName());
     summary.put("lrs", c.lrs());
+    summary.put("policies", c.policies());
     summary.put("seeds", c.seeds());
     summary.put("steps", c.steps());
     summary.put("noise", c.noise());
@@ -71,6 +66,7 @@ public final class SweepOutput {
       b.put("optimizer", s.optimizer().cliName());
       b.put("lr", s.lr());
       b.put("delay", c.delayLabel(s.delayIndex()));
+      b.put("policy", c.policies().get(s.policyIndex()));
       b.put("best_momentum", s.momentum());
       b.put("tail_loss", Double.isFinite(s.meanTailLoss()) ? (Object) s.meanTailLoss() : (Object) "inf");
       bests.add(b);
@@ -80,7 +76,33 @@ public final class SweepOutput {
     return summary;
   }
 
-  private static void heatmap(SweepConfig c, List<Setting> settings, OptimizerKind kind, double lr, String png) throws IOException {
+  /** The rows of results.csv (no header) for {@code results} of sweep {@code c}, one per cell. */
+  public static String csvRows(SweepConfig c, List<CellResult> results) {
+    StringBuilder csv = new StringBuilder();
+    for (CellResult r : results) {
+      Cell cell = r.cell();
+      csv.append(cell.optimizer().cliName()).append(',').append(Fmt.num(cell.lr())).append(',').append(Fmt.num(cell.momentum()))
+          .append(',').append(c.style().cliName()).append(',').append(c.delays().get(cell.delayIndex())).append(',')
+          .append(c.workers().isEmpty() ? "" : c.workers().get(cell.delayIndex())).append(',')
+          .append(c.policies().get(cell.policyIndex())).append(',').append(cell.seed()).append(',')
+          .append(c.steps()).append(',').append(Fmt.num(c.noise())).append(',').append(Fmt.num(c.target())).append(',')
+          .append(r.stepsToTarget() < 0 ? "" : Integer.toString(r.stepsToTarget())).append(',').append(r.finalLoss()).append(',')
+          .append(r.tailLoss()).append(',').append(r.diverged() ? "yes" : "no").append(',').append(r.dropped()).append('\n');
+    }
+    return csv.toString();
+  }
+
+  /** A policy spec as part of a file name: {@code dc-asgd:0.1} becomes {@code dc-asgd-0.1}. */
+  static String fileSafe(String spec) {
+    return spec.replaceAll("[^A-Za-z0-9._-]", "-");
+  }
+
+  private static String policyTitle(SweepConfig c, int p) {
+    return c.hasPolicyAxis() ? ", " + c.policies().get(p) : "";
+  }
+
+  private static void heatmap(SweepConfig c, List<Setting> settings, OptimizerKind kind, double lr, int p, String png)
+      throws IOException {
     List<String> xs = new ArrayList<>();
     for (int d = 0; d < c.delays().size(); d++) {
       xs.add(c.delayLabel(d));
@@ -91,7 +113,7 @@ public final class SweepOutput {
     }
     List<Number[]> heat = new ArrayList<>();
     for (Setting s : settings) {
-      if (s.optimizer() == kind && s.lr() == lr) {
+      if (s.optimizer() == kind && s.lr() == lr && s.policyIndex() == p) {
         // Unreached cells are drawn at the run length: "at least this many".
         double v = Double.isFinite(s.medianSteps()) ? s.medianSteps() : c.steps();
         heat.add(new Number[] {s.delayIndex(), c.momenta().indexOf(s.momentum()), v});
@@ -108,30 +130,32 @@ public final class SweepOutput {
     Plots.save(chart, java.nio.file.Path.of(png));
   }
 
-  private static void curves(SweepConfig c, List<Setting> settings, OptimizerKind kind, double lr, RunFolderWriter out, String png)
-      throws IOException {
+  private static void curves(SweepConfig c, List<Setting> settings, OptimizerKind kind, double lr, int p, RunFolderWriter out,
+      String png) throws IOException {
     List<Plots.Line> lines = new ArrayList<>();
     for (Setting s : settings) {
-      if (s.optimizer() == kind && s.lr() == lr) {
+      if (s.optimizer() == kind && s.lr() == lr && s.policyIndex() == p) {
         lines.add(new Plots.Line("m=" + Fmt.num(s.momentum()) + " " + c.delayLabel(s.delayIndex()), s.curveSteps(), s.meanCurve()));
       }
     }
-    Plots.lines(out.resolve(png), "Mean loss over seeds (" + kind.cliName() + ", lr " + Fmt.num(lr) + ")", "update", "loss", lines,
+    Plots.lines(out.resolve(png), "Mean loss over seeds (" + kind.cliName() + ", lr " + Fmt.num(lr) + policyTitle(c, p) + ")", "update", "loss", lines,
         true);
   }
 
   private static void bestPlot(SweepConfig c, Map<List<Object>, Setting> best, RunFolderWriter out) throws IOException {
     List<Plots.Line> lines = new ArrayList<>();
-    for (OptimizerKind kind : c.optimizers()) {
-      for (double lr : c.lrs()) {
-        double[] x = new double[c.delays().size()];
-        double[] y = new double[c.delays().size()];
-        for (int d = 0; d < x.length; d++) {
-          x[d] = c.workers().isEmpty() ? Delays.parse(c.delays().get(d)).mean() : c.workers().get(d);
-          Setting s = best.get(List.of(kind, lr, d));
-          y[d] = s == null || !Double.isFinite(s.meanTailLoss()) ? Double.NaN : s.momentum();
+    for (int p = 0; p < c.policies().size(); p++) {
+      for (OptimizerKind kind : c.optimizers()) {
+        for (double lr : c.lrs()) {
+          double[] x = new double[c.delays().size()];
+          double[] y = new double[c.delays().size()];
+          for (int d = 0; d < x.length; d++) {
+            x[d] = c.workers().isEmpty() ? Delays.parse(c.delays().get(d)).mean() : c.workers().get(d);
+            Setting s = best.get(List.of(kind, lr, d, p));
+            y[d] = s == null || !Double.isFinite(s.meanTailLoss()) ? Double.NaN : s.momentum();
+          }
+          lines.add(new Plots.Line(kind.cliName() + " lr=" + Fmt.num(lr) + policyTitle(c, p), x, y));
         }
-        lines.add(new Plots.Line(kind.cliName() + " lr=" + Fmt.num(lr), x, y));
       }
     }
     Plots.lines(out.resolve("best-momentum.png"), "Best momentum (lowest final loss)",
