@@ -62,8 +62,9 @@ public final class ShardServer {
   /** On the update loop: copy the status out for observers; readiness follows initialization. */
   private void publish() {
     StatusReply status = shard.status();
-    snapshot = status;
+    // Health first: whoever sees this snapshot (the exit-when-done watch) must also see the readiness it implies.
     health.initialized(status.getInitialized());
+    snapshot = status;
   }
 
   /**
