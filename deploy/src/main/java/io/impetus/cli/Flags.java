@@ -34,6 +34,12 @@ public final class Flags {
     return values == null ? List.of() : List.of(values);
   }
 
+  /** An environment variable, or null when unset or blank (for values derived from the environment). */
+  public String env(String var) {
+    String v = env.get(var);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+
   /** Positional arguments. */
   public List<String> positional() {
     return line.getArgList();

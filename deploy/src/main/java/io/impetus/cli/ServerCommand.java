@@ -4,12 +4,22 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ShardLifecycle;
+import io.impetus.shard.ShardMetrics;
 import io.impetus.shard.ShardServer;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
-/** {@code impetus server}: hosts one shard of the parameter server until stopped. */
+/**
+ * {@code impetus server}: hosts one shard of the parameter server until every worker has finished,
+ * {@code --idle-timeout} passes without a worker call, or a signal stops it. Finishing prints one
+ * final status line and exits 0, so a Kubernetes Job of shards completes; a signal (SIGTERM) stops
+ * gracefully too (health NOT_SERVING, in-flight calls finish, final line) but exits with the
+ * signal's code (143), so a Job replaces a shard stopped in the middle of training rather than
+ * counting it done.
+ */
 public final class ServerCommand implements Command {
   /** The line a server prints on stdout once it listens, followed by the port; the local launcher waits for it. */
   public static final String LISTENING = "IMPETUS_LISTENING";
@@ -29,7 +39,11 @@ public final class ServerCommand implements Command {
   @Override
   public String footer() {
     return "\nExample: impetus server --shard-index 0 --num-shards 2 --port 7070 --workers 4 --optimizer adam --lr 0.001\n"
-        + "Environment fallbacks: IMPETUS_PORT, IMPETUS_SHARD_INDEX, IMPETUS_NUM_SHARDS, IMPETUS_WORKERS.";
+        + "Environment fallbacks: IMPETUS_PORT, IMPETUS_SHARD_INDEX or JOB_COMPLETION_INDEX (or, inside Kubernetes, the\n"
+        + "ordinal suffix of HOSTNAME, e.g. impetus-ps-3), IMPETUS_NUM_SHARDS, IMPETUS_WORKERS, IMPETUS_METRICS_PORT,\n"
+        + "IMPETUS_IDLE_TIMEOUT.\n"
+        + "Health (grpc.health.v1): service \"\" is SERVING while the server runs (liveness), \"" + io.impetus.shard.ShardHealth.READINESS
+        + "\"\nonce a worker has initialized the parameters (readiness).";
   }
 
   @Override
@@ -40,9 +54,58 @@ public final class ServerCommand implements Command {
     o.addOption(OptimizerFlags.valued("shard-index", "I", "which shard of the plan this process hosts (default 0)"));
     o.addOption(OptimizerFlags.valued("num-shards", "S", "number of shards in the plan (default 1)"));
     o.addOption(OptimizerFlags.valued("workers", "N", "number of workers; sync mode waits for all of them (default 1)"));
+    o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
+    o.addOption(OptimizerFlags.valued("idle-timeout", "SECONDS",
+        "exit after this long without any worker call (default 0: never)"));
+    o.addOption(Option.builder().longOpt("keep-running")
+        .desc("do not exit when every worker has finished (impetus local pulls the final parameters, then stops the shards)")
+        .build());
     ConsistencyFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
     return o;
+  }
+
+  /**
+   * The shard index: the flag, else IMPETUS_SHARD_INDEX, else JOB_COMPLETION_INDEX (an Indexed
+   * Job), else, inside Kubernetes only, the ordinal suffix of HOSTNAME (a StatefulSet's
+   * {@code impetus-ps-3}). The last one is limited to Kubernetes (KUBERNETES_SERVICE_HOST set) so
+   * that a developer machine called {@code build-2} does not silently become shard 2.
+   */
+  static int shardIndex(Flags f) {
+    Long explicit = f.longOrNull("shard-index", "IMPETUS_SHARD_INDEX", "JOB_COMPLETION_INDEX");
+    if (explicit != null) {
+      if (explicit < 0 || explicit > Integer.MAX_VALUE) {
+        throw new UsageException("--shard-index is out of range: " + explicit);
+      }
+      return explicit.intValue();
+    }
+    String host = f.env("HOSTNAME");
+    if (f.env("KUBERNETES_SERVICE_HOST") != null && host != null) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(\\d{1,9})$").matcher(host);
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    return 0;
+  }
+
+  /** When the shard process finishes on its own. */
+  public static ShardLifecycle.Settings lifecycle(Flags f) {
+    double idle = f.number("idle-timeout", 0, "IMPETUS_IDLE_TIMEOUT");
+    try {
+      return new ShardLifecycle.Settings(!f.has("keep-running"), Math.round(idle * 1000));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** {@code --metrics-port} (or IMPETUS_METRICS_PORT), or null when metrics are off. */
+  static Integer metricsPort(Flags f) {
+    Long port = f.longOrNull("metrics-port", "IMPETUS_METRICS_PORT");
+    if (port != null && (port < 0 || port > 65535)) {
+      throw new UsageException("--metrics-port must be in [0, 65535], got " + port);
+    }
+    return port == null ? null : port.intValue();
   }
 
   /** The config the flags describe. */
@@ -51,7 +114,7 @@ public final class ServerCommand implements Command {
       ServerConfig base = new ServerConfig(
           f.stringOr("host", "0.0.0.0"),
           f.integer("port", 7070, "IMPETUS_PORT"),
-          f.integer("shard-index", 0, "IMPETUS_SHARD_INDEX"),
+          shardIndex(f),
           f.integer("num-shards", 1, "IMPETUS_NUM_SHARDS"),
           f.integer("workers", 1, "IMPETUS_WORKERS"),
           ConsistencyMode.ASYNC,
@@ -79,13 +142,32 @@ public final class ServerCommand implements Command {
   @Override
   public int run(Flags flags) throws Exception {
     ServerConfig config = parse(flags);
+    ShardLifecycle.Settings settings = lifecycle(flags);
+    Integer metricsPort = metricsPort(flags);
     ShardServer server =
         new ShardServer(ShardServer.netty(config), config)
             .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "shard-shutdown"));
-    System.out.println(LISTENING + " " + server.port());
-    System.out.flush();
-    server.awaitTermination();
+    Thread onSignal = new Thread(() -> stop(server, "stopped by a signal"), "shard-shutdown");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsPort, registry -> ShardMetrics.register(registry, server));
+        ShardLifecycle lifecycle = ShardLifecycle.watch(server, settings)) {
+      System.out.println(LISTENING + " " + server.port());
+      System.out.flush();
+      String reason = lifecycle.finished().get();
+      stop(server, reason);
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(onSignal);
+    } catch (IllegalStateException shuttingDown) {
+      // a signal arrived meanwhile; its hook stops the server too
+    }
     return 0;
+  }
+
+  /** Stops the server gracefully and prints its final status line. */
+  private static void stop(ShardServer server, String reason) {
+    server.stop();
+    System.out.println(ShardLifecycle.finalLine(server.snapshot(), reason));
+    System.out.flush();
   }
 }

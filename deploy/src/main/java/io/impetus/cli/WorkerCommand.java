@@ -4,6 +4,7 @@ import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerDelay;
+import io.impetus.train.WorkerMetrics;
 import io.impetus.train.WorkerProcess;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ public final class WorkerCommand implements Command {
     return "\nExample: impetus worker --servers localhost:7070,localhost:7071 --rank 1 --workers 4 --model mlp-x2\n"
         + "Models: " + String.join(", ", ModelCatalog.names()) + ". Without --epochs or --steps a model with data\n"
         + "trains 12 epochs; quadratic (no data) trains 500 steps.\n"
-        + "Environment fallbacks: IMPETUS_SERVERS, IMPETUS_RANK or JOB_COMPLETION_INDEX, IMPETUS_WORKERS.";
+        + "Environment fallbacks: IMPETUS_SERVERS, IMPETUS_RANK or JOB_COMPLETION_INDEX, IMPETUS_WORKERS,\n"
+        + "IMPETUS_CONNECT_TIMEOUT, IMPETUS_METRICS_PORT.";
   }
 
   @Override
@@ -43,7 +45,9 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("metrics-file", "CSV", "write one row per logged step to this CSV file"));
     o.addOption(OptimizerFlags.valued("report-file", "JSON", "write the worker's totals to this JSON file at the end"));
     o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").build());
-    o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS", "how long to wait for the shards (default 60)"));
+    o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS",
+        "how long to wait for the shards to be reachable and joined (default 60)"));
+    o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
         "add a delay to every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
     o.addOption(OptimizerFlags.valued("slowdown", "FACTOR", "compute FACTOR times slower than possible, a straggler (default 1)"));
@@ -124,7 +128,7 @@ public final class WorkerCommand implements Command {
           f.string("report-file") == null ? null : Path.of(f.string("report-file")),
           f.integer("log-every", 1),
           f.has("report-progress"),
-          f.integer("connect-timeout", 60),
+          f.integer("connect-timeout", 60, "IMPETUS_CONNECT_TIMEOUT"),
           f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
           f.number("slowdown", 1.0),
           f.longOrNull("crash-at-step"),
@@ -175,6 +179,15 @@ public final class WorkerCommand implements Command {
 
   @Override
   public int run(Flags flags) throws Exception {
-    return WorkerProcess.run(parse(flags));
+    WorkerConfig config = parse(flags);
+    Integer metricsPort = ServerCommand.metricsPort(flags);
+    if (metricsPort == null) {
+      return WorkerProcess.run(config);
+    }
+    WorkerMetrics[] metrics = new WorkerMetrics[1];
+    try (MetricsEndpoint endpoint =
+        MetricsEndpoint.start(metricsPort, registry -> metrics[0] = new WorkerMetrics(registry, config.rank()))) {
+      return WorkerProcess.run(config, metrics[0]);
+    }
   }
 }

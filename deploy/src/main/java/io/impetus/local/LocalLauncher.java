@@ -105,6 +105,8 @@ public final class LocalLauncher {
       ServerConfig sc = config.server().withAddress("127.0.0.1", 0, s);
       List<String> args = new ArrayList<>(List.of("server"));
       args.addAll(ServerCommand.toArgs(sc));
+      // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
+      args.add("--keep-running");
       CompletableFuture<Integer> port = new CompletableFuture<>();
       servers.add(ChildProcess.start("server-" + s, args, out.resolve("logs/server-" + s + ".log"), line -> {
         if (line.startsWith(ServerCommand.LISTENING + " ")) {

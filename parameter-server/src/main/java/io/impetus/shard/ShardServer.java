@@ -2,7 +2,10 @@ package io.impetus.shard;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.impetus.proto.StatusReply;
 import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * The lifecycle of one parameter-server shard process: start, serve, stop. The service logic lives
  * in {@link ShardService}; this class only wires it to a gRPC server built from the given builder
  * (a Netty builder in production, an in-process one in tests).
+ *
+ * <p>Beside the shard service it serves the standard gRPC health service ({@link ShardHealth}) and
+ * server reflection, and it publishes a {@link #snapshot} of the shard's status for observers
+ * (metrics, the exit-when-done watch): the shard's state belongs to its update thread, so instead of
+ * locking it, the update thread itself copies its status out every {@link #SNAPSHOT_PERIOD_MILLIS}.
  */
 public final class ShardServer {
   private static final Logger log = LoggerFactory.getLogger(ShardServer.class);
@@ -23,6 +31,12 @@ public final class ShardServer {
   private final UpdateLoop loop;
   private final Server server;
   private final Shard shard;
+  private final ShardHealth health = new ShardHealth();
+  private final ActivityTracker activity;
+  private volatile StatusReply snapshot;
+
+  /** How often the update thread publishes its status for observers. */
+  public static final long SNAPSHOT_PERIOD_MILLIS = 250;
 
   /** Prepares a shard for {@code config}; nothing listens until {@link #start}. */
   public ShardServer(ServerBuilder<?> builder, ServerConfig config) {
@@ -35,9 +49,42 @@ public final class ShardServer {
     this.loop = new UpdateLoop(config.shardIndex());
     Shard shard = new Shard(config, clock);
     this.shard = shard;
-    this.server = builder.addService(new ShardService(shard, loop)).build();
+    this.activity = new ActivityTracker(clock);
+    this.server = builder
+        .addService(ServerInterceptors.intercept(new ShardService(shard, loop), activity))
+        .addService(health.service())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build();
     // Check leases a few times per timeout, so a silent worker is noticed within ~1.25 timeouts.
     loop.every(Math.max(50, config.workerTimeoutMillis() / 4), shard::checkLeases);
+    loop.execute(this::publish);
+    loop.every(SNAPSHOT_PERIOD_MILLIS, this::publish);
+  }
+
+  /** On the update loop: copy the status out for observers; readiness follows initialization. */
+  private void publish() {
+    StatusReply status = shard.status();
+    // Health first: whoever sees this snapshot (the exit-when-done watch) must also see the readiness it implies.
+    health.initialized(status.getInitialized());
+    snapshot = status;
+  }
+
+  /**
+   * The shard's status as of at most {@link #SNAPSHOT_PERIOD_MILLIS} ago (after {@link #stop}: its
+   * final status). Null only before the update thread first ran. Safe from any thread.
+   */
+  public StatusReply snapshot() {
+    return snapshot;
+  }
+
+  /** Nanoseconds since a worker last called this shard (or since it was created). Safe from any thread. */
+  public long idleNanos() {
+    return activity.idleNanos();
+  }
+
+  /** The shard's configuration. */
+  public ServerConfig config() {
+    return config;
   }
 
   /**
@@ -78,8 +125,12 @@ public final class ShardServer {
     return server.getPort();
   }
 
-  /** Stops accepting calls, lets in-flight calls finish for up to 5 s, then stops the update loop. */
+  /**
+   * Turns every health status NOT_SERVING, stops accepting calls, lets in-flight calls finish for up
+   * to 5 s, publishes a final {@link #snapshot}, then stops the update loop. Idempotent.
+   */
   public void stop() {
+    health.stopping();
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -89,6 +140,11 @@ public final class ShardServer {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    try {
+      loop.execute(this::publish);
+    } catch (java.util.concurrent.RejectedExecutionException alreadyStopped) {
+      // a second stop(): the final snapshot was published by the first
     }
     loop.close();
   }

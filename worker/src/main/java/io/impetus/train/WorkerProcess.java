@@ -2,6 +2,7 @@ package io.impetus.train;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.impetus.client.ConnectionWatch;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.model.ModelCatalog;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +26,23 @@ public final class WorkerProcess {
   /** Prefix of the machine-readable progress lines on stdout: rank, step, total, loss, staleness. */
   public static final String PROGRESS = "IMPETUS_PROGRESS";
 
+  /** How often a worker waiting for its shards says which ones, and retries them. */
+  static final long CONNECTION_LOG_MILLIS = 5000;
+
   private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
 
   private WorkerProcess() {}
 
   /** Runs the worker described by {@code config}; 0 when training completed. */
   public static int run(WorkerConfig config) throws IOException, InterruptedException {
+    return run(config, step -> {});
+  }
+
+  /**
+   * As {@link #run(WorkerConfig)}, also handing every step to {@code observer} (on the training
+   * thread; it must be quick), e.g. to export metrics.
+   */
+  public static int run(WorkerConfig config, Consumer<StepRecord> observer) throws IOException, InterruptedException {
     Workload workload = ModelCatalog.create(config.model(), config.data());
     List<ManagedChannel> channels = ShardChannels.open(config.servers());
     BufferedWriter metrics = null;
@@ -42,12 +55,15 @@ public final class WorkerProcess {
       metrics.newLine();
     }
     BufferedWriter metricsOut = metrics;
-    try (ShardedClient client =
+    // Shards may start after their workers (Kubernetes starts both Jobs at once): log what we wait for.
+    try (ConnectionWatch watch = ConnectionWatch.start(channels, config.servers(), CONNECTION_LOG_MILLIS);
+        ShardedClient client =
         new ShardedClient(channels, channels, config.rank(), workload.model().layout(), config.model())) {
       log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
           config.model(), workload.model().layout().numParams(), channels.size());
       Trainer trainer =
           new Trainer(workload, config, client, step -> {
+            observer.accept(step);
             boolean logged = step.step() % config.logEvery() == 0 || step.evaluated();
             if (logged && metricsOut != null) {
               try {

@@ -1,0 +1,248 @@
+package io.impetus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ShardHealth;
+import io.impetus.train.WorkerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.ParseException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes manifests (deploy/k8s) without a cluster: they parse into the objects we expect,
+ * every pod's args and environment parse with our own CLI into the config it should have (shard
+ * index and rank from the completion index, the server list from the headless Service's DNS names),
+ * and ports, probes and metrics annotations agree with the CLI. The overlay is rendered with
+ * {@code kubectl kustomize} when kubectl is installed; the base is also read file by file.
+ */
+class KubernetesManifestsTest {
+  private static final Path K8S = Path.of("k8s");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @Test
+  void theBaseFilesDescribeAConsistentJob() throws Exception {
+    List<JsonNode> objects = new ArrayList<>();
+    JsonNode kustomization = YAML.readTree(K8S.resolve("base/kustomization.yaml").toFile());
+    for (JsonNode resource : kustomization.get("resources")) {
+      objects.addAll(parse(Files.readString(K8S.resolve("base").resolve(resource.asText()))));
+    }
+    check(objects, 2, 4, null);
+  }
+
+  @Test
+  void kustomizeRendersTheBaseAndTheExampleOverlay() throws Exception {
+    Assumptions.assumeTrue(kubectlAvailable(), "kubectl is not installed");
+    check(parse(kustomize(K8S.resolve("base"))), 2, 4, null);
+    check(parse(kustomize(K8S.resolve("overlays/example"))), 3, 6, "impetus-example");
+  }
+
+  @Test
+  void theShardIndexComesFromTheCompletionIndexOrThePodNameInsideKubernetesOnly() throws Exception {
+    assertEquals(3, ServerCommand.shardIndex(flags(new ServerCommand(), List.of(),
+        Map.of("HOSTNAME", "impetus-ps-3", "KUBERNETES_SERVICE_HOST", "10.0.0.1"))));
+    assertEquals(0, ServerCommand.shardIndex(flags(new ServerCommand(), List.of(), Map.of("HOSTNAME", "build-2"))));
+    assertEquals(1, ServerCommand.shardIndex(flags(new ServerCommand(), List.of(),
+        Map.of("JOB_COMPLETION_INDEX", "1", "HOSTNAME", "impetus-ps-3", "KUBERNETES_SERVICE_HOST", "10.0.0.1"))));
+    assertEquals(2, ServerCommand.shardIndex(flags(new ServerCommand(), List.of("--shard-index", "2"),
+        Map.of("IMPETUS_SHARD_INDEX", "1"))));
+  }
+
+  /** Checks a rendered set of objects for S shards and N workers in {@code namespace} (null: none set). */
+  private static void check(List<JsonNode> objects, int shards, int workers, String namespace) throws Exception {
+    Map<String, JsonNode> byKindAndName = new HashMap<>();
+    for (JsonNode o : objects) {
+      assertTrue(o.hasNonNull("apiVersion") && o.hasNonNull("kind") && o.path("metadata").hasNonNull("name"),
+          "not a Kubernetes object: " + o);
+      if (namespace != null && !o.get("kind").asText().equals("Namespace")) {
+        assertEquals(namespace, o.path("metadata").path("namespace").asText(), o.path("metadata").toString());
+      }
+      byKindAndName.put(o.get("kind").asText() + "/" + o.get("metadata").get("name").asText(), o);
+    }
+    JsonNode config = require(byKindAndName, "ConfigMap/impetus-config");
+    JsonNode service = require(byKindAndName, "Service/impetus-ps");
+    JsonNode shardJob = require(byKindAndName, "Job/impetus-ps");
+    JsonNode workerJob = require(byKindAndName, "Job/impetus-worker");
+    Map<String, String> data = new HashMap<>();
+    config.get("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+
+    // The headless Service publishes every shard pod, ready or not, under its hostname.
+    assertEquals("None", service.at("/spec/clusterIP").asText());
+    assertTrue(service.at("/spec/publishNotReadyAddresses").asBoolean());
+    JsonNode shardPod = shardJob.at("/spec/template");
+    service.at("/spec/selector").fields().forEachRemaining(e ->
+        assertEquals(e.getValue().asText(), shardPod.at("/metadata/labels").path(e.getKey()).asText(), "selector " + e.getKey()));
+    assertEquals(service.at("/metadata/name").asText(), shardPod.at("/spec/subdomain").asText());
+
+    // Both Jobs: Indexed, all pods at once, restarted in place on failure, with the shared ConfigMap.
+    assertIndexedJob(shardJob, shards);
+    assertIndexedJob(workerJob, workers);
+    assertEquals(Integer.toString(shards), data.get("IMPETUS_NUM_SHARDS"));
+    assertEquals(Integer.toString(workers), data.get("IMPETUS_WORKERS"));
+
+    JsonNode server = shardPod.at("/spec/containers/0");
+    int grpcPort = containerPort(server, "grpc");
+    int metricsPort = containerPort(server, "metrics");
+    assertEquals(grpcPort, servicePort(service, "grpc"));
+    assertEquals(metricsPort, servicePort(service, "metrics"));
+    List<String> expectedServers = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      expectedServers.add(shardJob.at("/metadata/name").asText() + "-" + i + "." + service.at("/metadata/name").asText() + ":" + grpcPort);
+    }
+
+    for (int i = 0; i < shards; i++) {
+      Map<String, String> env = podEnv(data, i, shardJob.at("/metadata/name").asText() + "-" + i);
+      Flags f = flags(new ServerCommand(), args(server, env), env);
+      ServerConfig c = ServerCommand.parse(f);
+      assertEquals(i, c.shardIndex());
+      assertEquals(shards, c.numShards());
+      assertEquals(workers, c.workers());
+      assertEquals(grpcPort, c.port());
+      assertEquals(Integer.valueOf(metricsPort), ServerCommand.metricsPort(f));
+      assertTrue(ServerCommand.lifecycle(f).exitWhenFinished(), "shards must exit when the workers are done");
+      assertTrue(ServerCommand.lifecycle(f).idleTimeoutMillis() > 0, "shards need an idle timeout in a cluster");
+    }
+    // Probes speak gRPC health to the server's port: liveness the whole server, readiness the shard.
+    assertEquals(grpcPort, server.at("/livenessProbe/grpc/port").asInt());
+    assertEquals(ShardHealth.LIVENESS, server.at("/livenessProbe/grpc/service").asText(""));
+    assertEquals(grpcPort, server.at("/readinessProbe/grpc/port").asInt());
+    assertEquals(ShardHealth.READINESS, server.at("/readinessProbe/grpc/service").asText());
+
+    JsonNode worker = workerJob.at("/spec/template/spec/containers/0");
+    for (int r = 0; r < workers; r++) {
+      Map<String, String> env = podEnv(data, r, workerJob.at("/metadata/name").asText() + "-" + r);
+      Flags f = flags(new WorkerCommand(), args(worker, env), env);
+      WorkerConfig c = WorkerCommand.parse(f);
+      assertEquals(r, c.rank());
+      assertEquals(workers, c.workers());
+      assertEquals(expectedServers, c.servers());
+      assertEquals(Integer.valueOf(containerPort(worker, "metrics")), ServerCommand.metricsPort(f));
+    }
+
+    for (JsonNode job : List.of(shardJob, workerJob)) {
+      JsonNode pod = job.at("/spec/template");
+      JsonNode container = pod.at("/spec/containers/0");
+      assertEquals("true", pod.at("/metadata/annotations/prometheus.io~1scrape").asText());
+      assertEquals(Integer.toString(containerPort(container, "metrics")), pod.at("/metadata/annotations/prometheus.io~1port").asText());
+      assertEquals(MetricsEndpoint.PATH, pod.at("/metadata/annotations/prometheus.io~1path").asText());
+      for (String kind : List.of("requests", "limits")) {
+        assertFalse(container.at("/resources/" + kind + "/memory").isMissingNode(), kind + " memory");
+        assertFalse(container.at("/resources/" + kind + "/cpu").isMissingNode(), kind + " cpu");
+      }
+      assertEquals("impetus-config", container.at("/envFrom/0/configMapRef/name").asText());
+    }
+  }
+
+  private static void assertIndexedJob(JsonNode job, int size) {
+    assertEquals("Indexed", job.at("/spec/completionMode").asText());
+    assertEquals(size, job.at("/spec/completions").asInt());
+    assertEquals(size, job.at("/spec/parallelism").asInt());
+    assertEquals("OnFailure", job.at("/spec/template/spec/restartPolicy").asText());
+  }
+
+  /** What a pod of an Indexed Job sees: the ConfigMap, its completion index, its hostname, Kubernetes. */
+  private static Map<String, String> podEnv(Map<String, String> data, int index, String hostname) {
+    Map<String, String> env = new HashMap<>(data);
+    env.put("JOB_COMPLETION_INDEX", Integer.toString(index));
+    env.put("HOSTNAME", hostname);
+    env.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
+    return env;
+  }
+
+  /** The container's args after the command word, with $(VAR) expanded as the kubelet does. */
+  private static List<String> args(JsonNode container, Map<String, String> env) {
+    List<String> args = new ArrayList<>();
+    Pattern ref = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
+    for (JsonNode a : container.get("args")) {
+      Matcher m = ref.matcher(a.asText());
+      StringBuilder sb = new StringBuilder();
+      while (m.find()) {
+        String value = env.get(m.group(1));
+        assertNotNull(value, "args refer to " + m.group(1) + ", which the ConfigMap does not set");
+        m.appendReplacement(sb, Matcher.quoteReplacement(value));
+      }
+      m.appendTail(sb);
+      args.add(sb.toString());
+    }
+    return args.subList(1, args.size());
+  }
+
+  private static Flags flags(Command command, List<String> args, Map<String, String> env) throws ParseException {
+    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build()
+        .parse(command.options(), args.toArray(String[]::new));
+    assertTrue(line.getArgList().isEmpty(), "stray arguments " + line.getArgList());
+    return new Flags(line, env);
+  }
+
+  private static int containerPort(JsonNode container, String name) {
+    for (JsonNode p : container.get("ports")) {
+      if (p.get("name").asText().equals(name)) {
+        return p.get("containerPort").asInt();
+      }
+    }
+    throw new AssertionError("no container port named " + name);
+  }
+
+  private static int servicePort(JsonNode service, String name) {
+    for (JsonNode p : service.at("/spec/ports")) {
+      if (p.get("name").asText().equals(name)) {
+        assertEquals(name, p.get("targetPort").asText(), "the Service targets the container port by name");
+        return p.get("port").asInt();
+      }
+    }
+    throw new AssertionError("no service port named " + name);
+  }
+
+  private static JsonNode require(Map<String, JsonNode> objects, String key) {
+    JsonNode o = objects.get(key);
+    assertNotNull(o, key + " is missing; have " + objects.keySet());
+    return o;
+  }
+
+  private static List<JsonNode> parse(String yaml) throws IOException {
+    List<JsonNode> docs = new ArrayList<>();
+    try (var it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
+      while (it.hasNext()) {
+        JsonNode doc = (JsonNode) it.next();
+        if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+          docs.add(doc);
+        }
+      }
+    }
+    return docs;
+  }
+
+  private static boolean kubectlAvailable() {
+    try {
+      return new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static String kustomize(Path dir) throws Exception {
+    Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(false).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "kubectl kustomize " + dir + ": " + err);
+    return out;
+  }
+}

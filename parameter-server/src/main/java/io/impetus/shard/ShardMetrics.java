@@ -1,0 +1,137 @@
+package io.impetus.shard;
+
+import io.impetus.proto.StalenessStats;
+import io.impetus.proto.StatusReply;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A shard's Prometheus metrics, every one label {@code shard}. They are callbacks that read the
+ * {@link ShardServer#snapshot} the update thread publishes, so a scrape never touches (or waits
+ * for) the shard's state.
+ *
+ * <ul>
+ *   <li>{@code impetus_shard_version}, {@code impetus_shard_updates_applied_total}: updates applied
+ *   <li>{@code impetus_shard_gradients_applied_total}: worker gradients that went into an update
+ *   <li>{@code impetus_shard_gradients_rejected_total{reason}}: refused or dropped gradients
+ *   <li>{@code impetus_shard_staleness}: histogram of applied gradients' staleness, in versions
+ *   <li>{@code impetus_shard_live_workers}, {@code impetus_shard_expected_workers}
+ *   <li>{@code impetus_shard_initialized} (0/1), {@code impetus_shard_learning_rate},
+ *       {@code impetus_shard_idle_seconds}
+ * </ul>
+ */
+public final class ShardMetrics {
+  /** Upper bounds of the staleness histogram's buckets, in versions. */
+  static final double[] STALENESS_BOUNDS = {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, Double.POSITIVE_INFINITY};
+
+  private ShardMetrics() {}
+
+  /** Registers {@code server}'s metrics with {@code registry}. */
+  public static void register(PrometheusRegistry registry, ShardServer server) {
+    String shard = Integer.toString(server.config().shardIndex());
+    gauge(registry, "impetus_shard_version", "updates applied so far (the shard's version)", server, shard,
+        StatusReply::getVersion);
+    counter(registry, "impetus_shard_updates_applied", "updates applied to the shard's parameters", server, shard,
+        StatusReply::getVersion);
+    counter(registry, "impetus_shard_gradients_applied", "worker gradients that went into an update", server, shard,
+        s -> s.getStaleness().getCount());
+    gauge(registry, "impetus_shard_live_workers", "workers the barriers count now", server, shard,
+        StatusReply::getLiveWorkers);
+    gauge(registry, "impetus_shard_expected_workers", "N, the workers of the job", server, shard,
+        StatusReply::getExpectedWorkers);
+    gauge(registry, "impetus_shard_initialized", "1 once a worker initialized the parameters", server, shard,
+        s -> s.getInitialized() ? 1 : 0);
+    gauge(registry, "impetus_shard_learning_rate", "the learning rate of the next update", server, shard,
+        StatusReply::getCurrentLr);
+    GaugeWithCallback.builder().name("impetus_shard_idle_seconds").help("seconds since a worker last called")
+        .labelNames("shard").callback(cb -> cb.call(server.idleNanos() / 1e9, shard)).register(registry);
+    CounterWithCallback.builder().name("impetus_shard_gradients_rejected")
+        .help("gradients refused or dropped, by reason").labelNames("shard", "reason")
+        .callback(cb -> {
+          StatusReply s = server.snapshot();
+          if (s != null) {
+            for (Map.Entry<String, Long> e : s.getRejectedMap().entrySet()) {
+              cb.call(e.getValue(), shard, e.getKey());
+            }
+          }
+        })
+        .register(registry);
+    registry.register(new StalenessHistogram(server, shard));
+  }
+
+  private static void gauge(PrometheusRegistry registry, String name, String help, ShardServer server, String shard,
+      Function<StatusReply, Number> value) {
+    GaugeWithCallback.builder().name(name).help(help).labelNames("shard")
+        .callback(cb -> {
+          StatusReply s = server.snapshot();
+          if (s != null) {
+            cb.call(value.apply(s).doubleValue(), shard);
+          }
+        })
+        .register(registry);
+  }
+
+  private static void counter(PrometheusRegistry registry, String name, String help, ShardServer server, String shard,
+      Function<StatusReply, Number> value) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("shard")
+        .callback(cb -> {
+          StatusReply s = server.snapshot();
+          if (s != null) {
+            cb.call(value.apply(s).doubleValue(), shard);
+          }
+        })
+        .register(registry);
+  }
+
+  /** Per-bucket counts over {@link #STALENESS_BOUNDS} of a per-version staleness histogram. */
+  static long[] bucketCounts(StalenessStats stats) {
+    long[] counts = new long[STALENESS_BOUNDS.length];
+    for (int k = 0; k < stats.getHistogramCount(); k++) {
+      int b = 0;
+      while (k > STALENESS_BOUNDS[b]) {
+        b++;
+      }
+      counts[b] += stats.getHistogram(k);
+    }
+    return counts;
+  }
+
+  /** The staleness histogram, rebuilt from the snapshot's per-version counts at every scrape. */
+  private static final class StalenessHistogram implements Collector {
+    private final ShardServer server;
+    private final String shard;
+
+    StalenessHistogram(ShardServer server, String shard) {
+      this.server = server;
+      this.shard = shard;
+    }
+
+    @Override
+    public MetricSnapshot collect() {
+      StatusReply s = server.snapshot();
+      StalenessStats stats = s == null ? StalenessStats.getDefaultInstance() : s.getStaleness();
+      return HistogramSnapshot.builder()
+          .name("impetus_shard_staleness")
+          .help("staleness of applied gradients, in versions (updates between the worker's read and the apply)")
+          .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+              .labels(Labels.of("shard", shard))
+              .classicHistogramBuckets(ClassicHistogramBuckets.of(STALENESS_BOUNDS, bucketCounts(stats)))
+              .sum(stats.getSum())
+              .build())
+          .build();
+    }
+
+    @Override
+    public String getPrometheusName() {
+      return "impetus_shard_staleness";
+    }
+  }
+}
