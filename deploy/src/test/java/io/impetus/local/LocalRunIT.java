@@ -70,7 +70,8 @@ class LocalRunIT {
     }
 
     List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
-    assertEquals("time,worker,step,epoch,loss,staleness,step_lag,dropped,samples,compute_ms,wait_ms", metrics.get(0));
+    assertEquals("time,worker,step,epoch,loss,staleness,step_lag,dropped,samples,compute_ms,wait_ms,test_loss,test_accuracy",
+        metrics.get(0));
     assertEquals(1 + 800, metrics.size());
     byte[] png = Files.readAllBytes(out.resolve("loss.png"));
     assertEquals((byte) 0x89, png[0]);
@@ -100,6 +101,42 @@ class LocalRunIT {
     // Sync stays sync: nothing applied was stale, even across the loss of a worker.
     assertEquals(0, summary.get("staleness").get("max").asLong());
     assertTrue(Double.isFinite(summary.get("train_loss").asDouble()));
+  }
+
+  @Test
+  void anImageClassifierIsEvaluatedAfterEveryEpochAndAtTheEnd() throws Exception {
+    Path data = TinyImages.write(tmp.resolve("images"), 400, 100);
+    Path out = tmp.resolve("images-run");
+    Path log = tmp.resolve("images.log");
+    int code = impetus(log, "local", "--model", "softmax", "--data-dir", data.toString(), "--workers", "2",
+        "--shards", "2", "--epochs", "3", "--batch-size", "16", "--lr", "0.1", "--momentum", "0.5", "--out",
+        out.toString(), "--no-progress");
+    assertEquals(0, code, Files.readString(log, StandardCharsets.UTF_8));
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    // The tiny classes are separable: one bright block per class.
+    assertTrue(summary.get("test_accuracy").asDouble() > 0.9, summary.toString());
+    assertTrue(summary.get("test_loss").asDouble() < summary.get("train_loss").asDouble() + 1, summary.toString());
+    JsonNode byEpoch = summary.get("accuracy_by_epoch");
+    assertEquals(3, byEpoch.size(), summary.toString());
+    for (int e = 0; e < 3; e++) {
+      assertEquals(e + 1, byEpoch.get(e).get("epoch").asInt());
+    }
+    assertTrue(Files.size(out.resolve("accuracy.png")) > 0);
+    JsonNode breakdown = summary.get("time_breakdown");
+    for (String part : List.of("worker_compute_ms", "push_pull_wait_ms", "server_apply_ms")) {
+      assertTrue(breakdown.get(part).get("p50").asDouble() >= 0, part);
+      assertTrue(breakdown.get(part).get("p99").asDouble() >= breakdown.get(part).get("p50").asDouble(), part);
+    }
+  }
+
+  @Test
+  void aMissingDataSetIsAnErrorThatSaysHowToGetIt() throws Exception {
+    Path log = tmp.resolve("missing.log");
+    int code = impetus(log, "local", "--model", "mlp", "--data-dir", tmp.resolve("nowhere").toString(), "--no-progress");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(1, code, output);
+    assertTrue(output.contains("nowhere"), output);
+    assertTrue(output.contains("dataset-fashion-mnist") || output.contains("--data-dir"), output);
   }
 
   @Test
