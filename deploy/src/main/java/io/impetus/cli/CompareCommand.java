@@ -42,13 +42,19 @@ public final class CompareCommand implements Command {
 
   @Override
   public Options options() {
-    return new Options();
+    Options o = new Options();
+    o.addOption(org.apache.commons.cli.Option.builder().longOpt("throughput")
+        .desc("one row per run: samples/s, test accuracy and the time breakdown (no grouping)").build());
+    return o;
   }
 
   @Override
   public int run(Flags flags) throws Exception {
     if (flags.positional().isEmpty()) {
       throw new UsageException("give at least one RUN_DIR");
+    }
+    if (flags.has("throughput")) {
+      return throughputTable(flags.positional());
     }
     Map<String, List<JsonNode>> groups = new LinkedHashMap<>();
     for (String dir : flags.positional()) {
@@ -67,6 +73,28 @@ public final class CompareCommand implements Command {
       System.out.printf(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s |%n", g.getKey(), runs.size(),
           figure(runs, "train_loss", "%.4g"), figure(runs, "staleness.mean", "%.2f"), figure(runs, "staleness.p99", "%.0f"),
           figure(runs, "staleness.max", "%.0f"), figure(runs, "samples_per_second", "%.0f"));
+    }
+    return 0;
+  }
+
+  private static int throughputTable(List<String> dirs) throws java.io.IOException {
+    System.out.println("| run | command | samples/s | test accuracy | compute p50 ms | push-pull wait p50 ms | apply p50 ms |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (String dir : dirs) {
+      Path summary = Path.of(dir, "summary.json");
+      if (!Files.exists(summary)) {
+        System.out.printf("| %s | (no summary.json) | | | | | |%n", Path.of(dir).getFileName());
+        continue;
+      }
+      JsonNode s = JSON.readTree(summary.toFile());
+      Path command = Path.of(dir, "command.txt");
+      String cmd = Files.exists(command) ? Files.readString(command).trim().replaceAll(" --out \\S+", "") : "";
+      JsonNode t = s.path("time_breakdown");
+      System.out.printf(Locale.ROOT, "| %s | `%s` | %.0f | %s | %.2f | %.2f | %.3f |%n", Path.of(dir).getFileName(), cmd,
+          s.path("samples_per_second").asDouble(),
+          s.has("test_accuracy") ? String.format(Locale.ROOT, "%.4f", s.get("test_accuracy").asDouble()) : "",
+          t.path("worker_compute_ms").path("p50").asDouble(), t.path("push_pull_wait_ms").path("p50").asDouble(),
+          t.path("server_apply_ms").path("p50").asDouble());
     }
     return 0;
   }
