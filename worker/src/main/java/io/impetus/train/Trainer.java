@@ -19,11 +19,19 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's training loop: join the shards (initializing them if first), then repeat: next
  * minibatch of this rank's partition, forward/backward, push the gradient to every shard at once,
- * receive the fresh parameters. The gradient and parameter arrays are allocated once. A worker whose
- * lease expired (a shard answers ABORTED) joins again, pulls fresh parameters and carries on.
+ * receive the fresh parameters. The gradient and parameter arrays are allocated once.
+ *
+ * <p>Recovery: when a shard says the worker must join again (ABORTED: its lease expired), does not
+ * know the worker (NOT_FOUND: the shard restarted and lost its state) or cannot be reached
+ * (UNAVAILABLE: it is restarting), the worker drops this step's gradient and joins every shard
+ * again, waiting up to {@code --connect-timeout}. A restarted, empty shard is then initialized from
+ * the worker's own copy of the parameters (the freshest it received), so training continues with
+ * the shard's optimizer state reset rather than failing. After {@value #MAX_RECOVERIES}
+ * consecutive failed steps the worker gives up.
  */
 public final class Trainer {
   private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+  static final int MAX_RECOVERIES = 5;
 
   private final Workload workload;
   private final WorkerConfig config;
@@ -67,6 +75,7 @@ public final class Trainer {
     long maxStaleness = 0;
     long dropped = 0;
     long rejoins = 0;
+    int failedInARow = 0;
     for (long step = 0; step < total; step++) {
       int epoch = (int) step;
       if (batcher != null) {
@@ -86,14 +95,17 @@ public final class Trainer {
       try {
         result = client.pushPull(grad, (float) loss, batch.size(), step, params).get();
       } catch (ExecutionException e) {
-        if (Status.fromThrowable(e.getCause()).getCode() != Status.Code.ABORTED) {
+        Status status = Status.fromThrowable(e.getCause());
+        if (!recoverable(status) || ++failedInARow > MAX_RECOVERIES) {
           throw e;
         }
-        log.warn("worker {}: {}; joining again", config.rank(), Status.fromThrowable(e.getCause()).getDescription());
+        log.warn("worker {}: step {} failed ({}: {}); joining the shards again", config.rank(), step,
+            status.getCode(), status.getDescription());
         client.join(params, config.connectTimeoutSeconds()).get();
         rejoins++;
         continue;
       }
+      failedInARow = 0;
       long t2 = System.nanoTime();
       samples += batch.size();
       stalenessSum += result.maxStaleness();
@@ -115,6 +127,11 @@ public final class Trainer {
     return new TrainingReport(
         config.rank(), total, samples, start, System.currentTimeMillis(), loss, total == 0 ? 0 : stalenessSum / total,
         maxStaleness, dropped, rejoins);
+  }
+
+  private static boolean recoverable(Status status) {
+    return status.getCode() == Status.Code.ABORTED || status.getCode() == Status.Code.NOT_FOUND
+        || status.getCode() == Status.Code.UNAVAILABLE;
   }
 
   /** The last step of an epoch (or of training), when the designated evaluator evaluates. */

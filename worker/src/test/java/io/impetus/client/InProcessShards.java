@@ -16,6 +16,7 @@ import java.util.List;
 public final class InProcessShards implements AutoCloseable {
   private final List<ShardServer> servers = new ArrayList<>();
   private final List<String> names = new ArrayList<>();
+  private final List<ServerConfig> configs = new ArrayList<>();
   private final List<ShardedClient> clients = new ArrayList<>();
 
   public InProcessShards(int shards, int workers, ConsistencyMode mode, OptimizerConfig optimizer) throws Exception {
@@ -27,8 +28,19 @@ public final class InProcessShards implements AutoCloseable {
     for (int s = 0; s < template.numShards(); s++) {
       String name = InProcessServerBuilder.generateName();
       names.add(name);
-      servers.add(new ShardServer(InProcessServerBuilder.forName(name), template.withAddress("127.0.0.1", 0, s)).start());
+      configs.add(template.withAddress("127.0.0.1", 0, s));
+      servers.add(new ShardServer(InProcessServerBuilder.forName(name), configs.get(s)).start());
     }
+  }
+
+  /**
+   * Stops shard {@code index} and starts a fresh one (no parameters, no workers) under the same
+   * in-process name, as a crashed shard pod restarted in place would come back.
+   */
+  public void restart(int index) throws Exception {
+    ShardServer old = servers.get(index);
+    old.stop();
+    servers.set(index, new ShardServer(InProcessServerBuilder.forName(names.get(index)), configs.get(index)).start());
   }
 
   /** Every shard's status, in shard order. */

@@ -1,0 +1,55 @@
+package io.impetus.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.impetus.client.InProcessShards;
+import io.impetus.client.ShardedClient;
+import io.impetus.model.ModelCatalog;
+import io.impetus.model.Workload;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.proto.StatusReply;
+import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ServerConfig;
+import io.impetus.staleness.StalenessPolicy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A shard that crashes and comes back empty (as a restarted pod does) does not end training: the
+ * worker rejoins, initializes the shard from its own copy of the parameters, and finishes.
+ */
+class ShardRestartTest {
+
+  @Test
+  void aWorkerReinitializesARestartedShardFromItsOwnParametersAndFinishes() throws Exception {
+    ServerConfig template = new ServerConfig("127.0.0.1", 0, 0, 2, 1, ConsistencyMode.ASYNC, 0, 0, 60_000,
+        new StalenessPolicy.None(), OptimizerConfig.sgd(0.01, 0.9));
+    try (InProcessShards shards = new InProcessShards(template)) {
+      Workload workload = ModelCatalog.create("mlp-x2");
+      WorkerConfig config = new WorkerConfig(List.of("in-process:1", "in-process:2"), 0, 1, "mlp-x2", 32, null, 40L,
+          3, null, null, 1, false, 10);
+      ShardedClient client = shards.client(0, workload.model().layout());
+      double[] lossBeforeCrash = {Double.NaN};
+      TrainingReport report = new Trainer(workload, config, client, step -> {
+        if (step.step() == 19) {
+          lossBeforeCrash[0] = step.loss();
+          try {
+            shards.restart(1); // between two steps, on the training thread: deterministic
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }).run();
+      assertEquals(40, report.steps());
+      assertEquals(1, report.rejoins(), "one failed step, one rejoin");
+      assertTrue(report.finalLoss() < lossBeforeCrash[0], "training went on from where it was, not from scratch");
+      StatusReply restarted = shards.status().get(1);
+      assertTrue(restarted.getInitialized());
+      // The new shard applied steps 21..39; its slice of step 20 was lost with the crash, while the
+      // shard that stayed up applied every step.
+      assertEquals(19, restarted.getVersion());
+      assertEquals(40, shards.status().get(0).getVersion());
+    }
+  }
+}
