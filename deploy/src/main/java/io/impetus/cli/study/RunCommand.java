@@ -37,6 +37,9 @@ final class RunCommand implements Command {
     o.addOption(StudyFlags.flag("quick", "a smaller grid (seconds), for a smoke test"));
     o.addOption(OptimizerFlags.valued("threads", "N", "parallel simulations (default: available cores)"));
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<time>-NAME)"));
+    o.addOption(OptimizerFlags.valued("data-dir", "DIR", "image experiments (fmnist-staleness): folder with the Fashion-MNIST "
+        + "IDX files (default /usr/share/datasets/fashion-mnist, from the Debian package dataset-fashion-mnist)"));
+    o.addOption(OptimizerFlags.valued("hidden", "W,W", "MLP experiments (fmnist-staleness): hidden widths (default 256,128)"));
     return o;
   }
 
@@ -58,10 +61,25 @@ final class RunCommand implements Command {
     if (threads < 1) {
       throw new UsageException("--threads must be >= 1");
     }
+    int[] hidden = null;
+    if (f.has("hidden")) {
+      try {
+        hidden = io.impetus.model.DataOptions.parseHidden(f.string("hidden"));
+      } catch (IllegalArgumentException ex) {
+        throw new UsageException("--hidden: " + ex.getMessage());
+      }
+    }
+    java.nio.file.Path dataDir = f.has("data-dir") ? java.nio.file.Path.of(f.string("data-dir")) : null;
     RunFolderWriter out = new RunFolderWriter(RunFolderWriter.defaultDir(f.string("out"), name));
     System.out.println("claim: " + e.claim());
-    Outcome o = ExperimentRegistry.runAndReport(e, new ExperimentOptions(out, threads, f.has("quick"), System.out::println),
-        StudyFlags.echo("run", f));
+    Outcome o;
+    try {
+      o = ExperimentRegistry.runAndReport(e, new ExperimentOptions(out, threads, f.has("quick"), System.out::println, dataDir,
+          hidden), StudyFlags.echo("run", f));
+    } catch (io.impetus.data.DataFileException ex) {
+      System.err.println("impetus study run " + name + ": " + ex.getMessage());
+      return 2;
+    }
     for (String line : o.evidence()) {
       System.out.println("  " + line);
     }

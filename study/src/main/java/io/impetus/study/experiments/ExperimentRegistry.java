@@ -13,7 +13,8 @@ public final class ExperimentRegistry {
 
   /** Every registered experiment. Add new ones here. */
   public static List<Experiment> all() {
-    return List.of(new DelayedQuadratic(), new ImplicitMomentum(), new BestMomentumVsWorkers(), new Mitigations());
+    return List.of(new DelayedQuadratic(), new ImplicitMomentum(), new BestMomentumVsWorkers(), new Mitigations(),
+        new FmnistStaleness());
   }
 
   /** The experiment called {@code name}, if registered. */

@@ -6,6 +6,7 @@ import io.impetus.model.Workload;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What the simulator trains: a diagonal quadratic {@code Σ h_i/2·x_i²} (the real {@link Quadratic}),
@@ -18,18 +19,37 @@ import java.util.Map;
  * @param curvatures for the quadratic: the eigenvalues h_i (ignored otherwise)
  * @param start for the quadratic: the start point, as long as {@code curvatures}
  * @param batchSize for data models: the minibatch size
+ * @param source for a workload built elsewhere (e.g. a classifier over a data set already in
+ *     memory, shared read-only by every run): makes a fresh workload per call; null for the
+ *     quadratic and catalog models, which {@link #create()} builds from {@code model}
  */
-public record Problem(String model, double[] curvatures, double[] start, int batchSize) {
+public record Problem(String model, double[] curvatures, double[] start, int batchSize, Supplier<Workload> source) {
 
   /** Checks that a quadratic has as many start coordinates as curvatures. */
   public Problem {
-    if (model.equals("quadratic") && (curvatures == null || start == null || curvatures.length != start.length
+    if (source == null && model.equals("quadratic") && (curvatures == null || start == null || curvatures.length != start.length
         || curvatures.length == 0)) {
       throw new IllegalArgumentException("a quadratic needs as many start coordinates as curvatures (at least one)");
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
+  }
+
+  /** A quadratic or catalog problem (no external source). */
+  public Problem(String model, double[] curvatures, double[] start, int batchSize) {
+    this(model, curvatures, start, batchSize, null);
+  }
+
+  /**
+   * A model with its training set from {@code source}, trained on minibatches of {@code batchSize};
+   * {@code label} names it in summaries (e.g. {@code mlp-784-256-128-10 on fashion-mnist}).
+   * {@code source} must return a fresh model on every call (models are not thread-safe); the data
+   * sets may be shared, the simulator only reads them.
+   */
+  public static Problem of(String label, int batchSize, Supplier<Workload> source) {
+    java.util.Objects.requireNonNull(source, "source");
+    return new Problem(label, null, null, batchSize, source);
   }
 
   /** {@code Σ h_i/2·x_i²} started at 1 in every coordinate. */
@@ -65,11 +85,14 @@ public record Problem(String model, double[] curvatures, double[] start, int bat
 
   /** Whether this is a diagonal quadratic, whose theory the study knows. */
   public boolean isQuadratic() {
-    return model.equals("quadratic");
+    return source == null && model.equals("quadratic");
   }
 
   /** A fresh workload (model and training set). */
   public Workload create() {
+    if (source != null) {
+      return source.get();
+    }
     if (isQuadratic()) {
       float[] h = new float[curvatures.length];
       float[] x0 = new float[start.length];

@@ -33,6 +33,12 @@ import java.util.SplittableRandom;
  * <p>Deterministic: the delays, the noise and the minibatch order come from separate streams split
  * off one {@link SplittableRandom} seeded with the config's seed, so the same config gives the same
  * numbers bit for bit. The loop allocates nothing per step.
+ *
+ * <p>With a {@link Probe} ({@link #run(SimulationConfig, Probe)}) the exact training loss after every
+ * update is replaced by the probe: the trajectory's loss holds the probe's value at the updates it
+ * observed and NaN elsewhere, divergence is judged from the parameter norm and the minibatch loss,
+ * and the run stops early once the probe says it is done. Delays, ring buffer, policy and optimizer
+ * are the same.
  */
 public final class Simulator {
   /** Past this norm a run counts as diverged and stops, well before float32 overflows. */
@@ -42,6 +48,14 @@ public final class Simulator {
 
   /** Runs {@code config} to the end, or until it diverges. */
   public static Trajectory run(SimulationConfig config) {
+    return run(config, null);
+  }
+
+  /** Runs {@code config}, observed by {@code probe} (null: the exact full-data loss after every update). */
+  public static Trajectory run(SimulationConfig config, Probe probe) {
+    if (probe != null && probe.every() < 1) {
+      throw new IllegalArgumentException("a probe must observe every >= 1 updates, got " + probe.every());
+    }
     DelayScheduler scheduler = Delays.parse(config.delay());
     StalenessPolicy policy = config.policy();
     Workload workload = config.problem().create();
@@ -66,7 +80,9 @@ public final class Simulator {
     if (workload.hasTrainingData()) {
       batcher = new Batcher(workload.train(), Partition.of(workload.train().size(), 0, 1), config.problem().batchSize(), batchSeed);
       batch = batcher.newBatch();
-      full = workload.train().asBatch();
+      if (probe == null || config.primedMomentum()) {
+        full = workload.train().asBatch();
+      }
     }
 
     OptimizerState state = updater.state();
@@ -82,15 +98,16 @@ public final class Simulator {
     int[] staleness = new int[steps];
     int dropped = 0;
     float[][] iterates = config.recordIterates() ? new float[steps + 1][] : null;
-    loss[0] = model.loss(ring[0], full);
+    loss[0] = probe == null ? model.loss(ring[0], full) : probe.observe(0, ring[0]);
     norm[0] = norm(ring[0]);
     if (iterates != null) {
       iterates[0] = ring[0].clone();
     }
     double noise = config.noise();
     int t = 0;
-    boolean diverged = !Double.isFinite(loss[0]);
-    while (t < steps && !diverged) {
+    boolean diverged = probe == null ? !Double.isFinite(loss[0]) : !(norm[0] <= DIVERGENCE_BOUND);
+    boolean stopped = probe != null && probe.done();
+    while (t < steps && !diverged && !stopped) {
       int tau = Math.min(scheduler.next(delayRng), t);
       float[] current = ring[t % depth];
       int staleSlot = (t - tau) % depth;
@@ -98,7 +115,7 @@ public final class Simulator {
       if (batcher != null) {
         batcher.nextAcrossEpochs(batch);
       }
-      model.lossAndGradient(stale, batch, grad);
+      double batchLoss = model.lossAndGradient(stale, batch, grad);
       if (noise > 0) {
         for (int i = 0; i < n; i++) {
           grad[i] += (float) (noise * noiseRng.nextGaussian());
@@ -119,11 +136,18 @@ public final class Simulator {
       staleness[t] = (int) versions;
       t++;
       norm[t] = norm(next);
-      loss[t] = norm[t] > DIVERGENCE_BOUND ? Double.POSITIVE_INFINITY : model.loss(next, full);
+      if (probe == null) {
+        loss[t] = norm[t] > DIVERGENCE_BOUND ? Double.POSITIVE_INFINITY : model.loss(next, full);
+        diverged = !(norm[t] <= DIVERGENCE_BOUND) || !Double.isFinite(loss[t]);
+      } else {
+        diverged = !(norm[t] <= DIVERGENCE_BOUND) || !Double.isFinite(batchLoss);
+        boolean observe = !diverged && (t % probe.every() == 0 || t == steps);
+        loss[t] = observe ? probe.observe(t, next) : diverged ? Double.POSITIVE_INFINITY : Double.NaN;
+        stopped = observe && probe.done();
+      }
       if (iterates != null) {
         iterates[t] = next.clone();
       }
-      diverged = !(norm[t] <= DIVERGENCE_BOUND) || !Double.isFinite(loss[t]);
     }
     if (t < steps) {
       loss = java.util.Arrays.copyOf(loss, t + 1);

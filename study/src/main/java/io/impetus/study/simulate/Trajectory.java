@@ -3,7 +3,9 @@ package io.impetus.study.simulate;
 /**
  * What a simulated run produced. Index t of {@link #loss} and {@link #norm} is the state after t
  * updates (t = 0 is the start); {@link #delays} index t is the staleness of the gradient of update t.
- * A run that diverged stops early: the arrays then hold only {@link #stepsRun()} updates.
+ * A run that diverged, or whose {@link Probe} was done, stops early: the arrays then hold only
+ * {@link #stepsRun()} updates. With a probe, the loss is the probe's at the updates it observed and
+ * NaN elsewhere.
  *
  * @param loss the loss of the current parameters (exact, without gradient noise), length stepsRun + 1
  * @param norm the Euclidean norm of the parameters (for a quadratic: the distance to the optimum)

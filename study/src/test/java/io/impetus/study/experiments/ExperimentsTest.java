@@ -29,7 +29,7 @@ class ExperimentsTest {
 
   @Test
   void theRegistryListsOnlyExperimentsThatExist() {
-    assertEquals(List.of("delayed-quadratic", "implicit-momentum", "best-momentum-vs-workers", "mitigations"),
+    assertEquals(List.of("delayed-quadratic", "implicit-momentum", "best-momentum-vs-workers", "mitigations", "fmnist-staleness"),
         ExperimentRegistry.all().stream().map(Experiment::name).toList());
   }
 
