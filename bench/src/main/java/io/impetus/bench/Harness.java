@@ -1,0 +1,173 @@
+package io.impetus.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A small in-process timing harness for {@code impetus bench}: for each case, warmup rounds, then
+ * N measured rounds; each round times a batch of subject runs and a batch of baseline runs, in
+ * alternating order, so both see the same machine state (other processes on a small machine make
+ * absolute numbers noisy; the ratio of medians measured together is what to compare).
+ */
+public final class Harness {
+
+  /** How long to measure. */
+  public record Settings(int warmupRounds, int rounds, double minRoundMillis) {
+    public static final Settings QUICK = new Settings(5, 9, 50);
+    public static final Settings FULL = new Settings(10, 31, 100);
+  }
+
+  /** Medians in nanoseconds per run. */
+  public record Result(String name, String baseline, double subjectNanos, double baselineNanos, long runs) {
+    public double ratio() {
+      return subjectNanos / baselineNanos;
+    }
+  }
+
+  private final Settings settings;
+  private long sink;
+
+  public Harness(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** The cases of the suite; {@code sizes} are the P values of the codec, optimizer and round-trip cases. */
+  public static List<Supplier<BenchCase>> suite(int[] sizes, boolean roundTrip) {
+    List<Supplier<BenchCase>> cases = new ArrayList<>();
+    for (int p : sizes) {
+      cases.add(() -> new OptimizerCase("sgd", p));
+      cases.add(() -> new OptimizerCase("adam", p));
+      cases.add(() -> new CodecCase(true, p));
+      cases.add(() -> new CodecCase(false, p));
+    }
+    if (roundTrip) {
+      for (int p : sizes) {
+        cases.add(() -> {
+          try {
+            return new RoundTripCase(p);
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
+          }
+        });
+      }
+    }
+    return cases;
+  }
+
+  /** Only the cases of one kind: {@code optimizer}, {@code codec} or {@code push-pull}. */
+  public static List<Supplier<BenchCase>> select(int[] sizes, String kind) {
+    List<Supplier<BenchCase>> cases = new ArrayList<>();
+    for (int p : sizes) {
+      switch (kind) {
+        case "optimizer" -> {
+          cases.add(() -> new OptimizerCase("sgd", p));
+          cases.add(() -> new OptimizerCase("adam", p));
+        }
+        case "codec" -> {
+          cases.add(() -> new CodecCase(true, p));
+          cases.add(() -> new CodecCase(false, p));
+        }
+        case "push-pull" -> cases.add(() -> {
+          try {
+            return new RoundTripCase(p);
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
+          }
+        });
+        default -> throw new IllegalArgumentException("unknown benchmark kind " + kind);
+      }
+    }
+    return cases;
+  }
+
+  /** Measures one case (and closes it). */
+  public Result measure(BenchCase c) throws Exception {
+    try (c) {
+      // Calibrate: enough runs per batch that one batch takes minRoundMillis.
+      long t0 = System.nanoTime();
+      c.subject();
+      c.baseline();
+      long once = Math.max(1, System.nanoTime() - t0);
+      int batch = (int) Math.max(1, Math.min(1_000_000, settings.minRoundMillis() * 1e6 / once));
+      for (int i = 0; i < settings.warmupRounds(); i++) {
+        time(c, true, batch);
+        time(c, false, batch);
+      }
+      // Re-calibrate after warmup (the first run includes class loading and interpretation).
+      double warm = time(c, true, 1) + time(c, false, 1);
+      batch = (int) Math.max(1, Math.min(1_000_000, settings.minRoundMillis() * 1e6 / Math.max(1, warm)));
+      double[] subject = new double[settings.rounds()];
+      double[] baseline = new double[settings.rounds()];
+      for (int r = 0; r < settings.rounds(); r++) {
+        if (r % 2 == 0) {
+          subject[r] = time(c, true, batch);
+          baseline[r] = time(c, false, batch);
+        } else {
+          baseline[r] = time(c, false, batch);
+          subject[r] = time(c, true, batch);
+        }
+      }
+      sink += c.sink();
+      return new Result(c.name(), c.baselineName(), median(subject), median(baseline), (long) batch * settings.rounds());
+    }
+  }
+
+  private static double time(BenchCase c, boolean subject, int runs) throws Exception {
+    long start = System.nanoTime();
+    if (subject) {
+      for (int i = 0; i < runs; i++) {
+        c.subject();
+      }
+    } else {
+      for (int i = 0; i < runs; i++) {
+        c.baseline();
+      }
+    }
+    return (System.nanoTime() - start) / (double) runs;
+  }
+
+  static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  /** Runs every case and prints one table row per case as it finishes. */
+  public List<Result> run(List<Supplier<BenchCase>> cases, PrintStream out) throws Exception {
+    out.println(header());
+    List<Result> results = new ArrayList<>();
+    for (Supplier<BenchCase> supplier : cases) {
+      Result r = measure(supplier.get());
+      results.add(r);
+      out.println(row(r));
+      out.flush();
+    }
+    if (sink == 42) {
+      out.println();
+    }
+    return results;
+  }
+
+  public static String header() {
+    return String.format("%-32s %12s   %-30s %12s %8s", "benchmark", "median", "baseline", "median", "ratio");
+  }
+
+  public static String row(Result r) {
+    return String.format("%-32s %12s   %-30s %12s %7.2fx", r.name(), human(r.subjectNanos()), r.baseline(),
+        human(r.baselineNanos()), r.ratio());
+  }
+
+  static String human(double nanos) {
+    if (nanos >= 1e6) {
+      return String.format("%.3f ms", nanos / 1e6);
+    }
+    if (nanos >= 1e3) {
+      return String.format("%.1f us", nanos / 1e3);
+    }
+    return String.format("%.0f ns", nanos);
+  }
+}
