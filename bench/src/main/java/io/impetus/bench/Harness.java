@@ -57,7 +57,7 @@ public final class Harness {
     return cases;
   }
 
-  /** Only the cases of one kind: {@code optimizer}, {@code codec} or {@code push-pull}. */
+  /** Only the cases of one kind: {@code optimizer}, {@code codec}, {@code push-pull} or {@code aliasing} (push-pull with vs without the aliasing marshallers). */
   public static List<Supplier<BenchCase>> select(int[] sizes, String kind) {
     List<Supplier<BenchCase>> cases = new ArrayList<>();
     for (int p : sizes) {
@@ -73,6 +73,13 @@ public final class Harness {
         case "push-pull" -> cases.add(() -> {
           try {
             return new RoundTripCase(p);
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
+          }
+        });
+        case "aliasing" -> cases.add(() -> {
+          try {
+            return new RoundTripCase(p, true);
           } catch (Exception e) {
             throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
           }

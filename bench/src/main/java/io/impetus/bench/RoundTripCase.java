@@ -8,6 +8,7 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardServer;
+import io.impetus.wire.AliasingMarshaller;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -38,9 +39,19 @@ public final class RoundTripCase implements BenchCase {
   private final SocketChannel echoClient;
   private final ByteBuffer out;
   private final ByteBuffer in;
+  private final boolean aliasingAb;
 
   public RoundTripCase(int p) throws Exception {
+    this(p, false);
+  }
+
+  /**
+   * {@code aliasingAb}: instead of raw TCP, the baseline is the same push-pull with the aliasing
+   * marshallers switched off (messages copied out of the transport buffers, as gRPC does by default).
+   */
+  public RoundTripCase(int p, boolean aliasingAb) throws Exception {
     this.p = p;
+    this.aliasingAb = aliasingAb;
     ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, 1, 1, ConsistencyMode.ASYNC, OptimizerConfig.sgd(1e-6, 0.9));
     server = new ShardServer(ShardServer.netty(config), config).start();
     List<ManagedChannel> channels = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
@@ -64,21 +75,27 @@ public final class RoundTripCase implements BenchCase {
 
   @Override
   public String name() {
-    return "gRPC push-pull P=" + p;
+    return (aliasingAb ? "push-pull aliasing P=" : "gRPC push-pull P=") + p;
   }
 
   @Override
   public String baselineName() {
-    return "raw TCP echo of 4P bytes";
+    return aliasingAb ? "push-pull copying" : "raw TCP echo of 4P bytes";
   }
 
   @Override
   public void subject() throws Exception {
+    AliasingMarshaller.setEnabled(true);
     client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
   }
 
   @Override
-  public void baseline() throws IOException {
+  public void baseline() throws Exception {
+    if (aliasingAb) {
+      AliasingMarshaller.setEnabled(false);
+      client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+      return;
+    }
     out.clear();
     while (out.hasRemaining()) {
       echoClient.write(out);
@@ -103,6 +120,7 @@ public final class RoundTripCase implements BenchCase {
     server.stop();
     echoClient.close();
     echo.close();
+    AliasingMarshaller.setEnabled(true);
   }
 
   /** Reads a whole message of {@code size} bytes, then writes {@code size} bytes back; one connection. */

@@ -39,7 +39,7 @@ public final class BenchCommand implements Command {
     Options o = new Options();
     o.addOption(Option.builder().longOpt("quick").desc("few short rounds (about a minute); default: full").build());
     o.addOption(OptimizerFlags.valued("sizes", "P,...", "slice lengths in floats (default 10000,235146,1000000)"));
-    o.addOption(OptimizerFlags.valued("only", "WHAT", "optimizer, codec or push-pull (default: all)"));
+    o.addOption(OptimizerFlags.valued("only", "WHAT", "optimizer, codec, push-pull, or aliasing (push-pull with vs without zero-copy parsing); default: all"));
     o.addOption(OptimizerFlags.valued("rounds", "N", "measured rounds (default: 9 quick, 31 full)"));
     o.addOption(OptimizerFlags.valued("round-millis", "MS", "time per round and side (default: 50 quick, 100 full)"));
     o.addOption(Option.builder().longOpt("jmh").desc("run the JMH benchmarks (forked JVM) instead of the in-process harness").build());
@@ -50,8 +50,8 @@ public final class BenchCommand implements Command {
   public int run(Flags flags) throws Exception {
     boolean quick = flags.has("quick");
     String only = flags.stringOr("only", "all");
-    if (!List.of("all", "optimizer", "codec", "push-pull").contains(only)) {
-      throw new UsageException("--only must be optimizer, codec or push-pull, got '" + only + "'");
+    if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing").contains(only)) {
+      throw new UsageException("--only must be optimizer, codec, push-pull or aliasing, got '" + only + "'");
     }
     int[] sizes;
     try {
@@ -69,7 +69,7 @@ public final class BenchCommand implements Command {
       String include = switch (only) {
         case "optimizer" -> "OptimizerBenchmark";
         case "codec" -> "CodecBenchmark";
-        case "push-pull" -> "RoundTripBenchmark";
+        case "push-pull", "aliasing" -> "RoundTripBenchmark";
         default -> "io\\.impetus\\.bench\\.jmh\\.";
       };
       JmhSuite.run(include, quick, System.out);
