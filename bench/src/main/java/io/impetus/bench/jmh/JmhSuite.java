@@ -44,8 +44,11 @@ public final class JmhSuite {
       String bench = r.getParams().getBenchmark();
       Double base = baselines.get(key(r, "baseline"));
       double score = median(r);
-      out.printf("%-60s %14.2f %8.2fx%n", bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1)
-          + " " + r.getParams().toString().replaceAll(".*\\(|\\).*", ""), score, base == null ? Double.NaN : score / base);
+      StringBuilder label = new StringBuilder(bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1));
+      for (String param : r.getParams().getParamsKeys()) {
+        label.append(' ').append(param).append('=').append(r.getParams().getParam(param));
+      }
+      out.printf("%-60s %14.2f %8.2fx%n", label, score, base == null ? Double.NaN : score / base);
     }
   }
 
