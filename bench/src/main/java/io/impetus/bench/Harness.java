@@ -21,7 +21,7 @@ public final class Harness {
   }
 
   /** Medians in nanoseconds per run. */
-  public record Result(String name, String baseline, double subjectNanos, double baselineNanos, long runs) {
+  public record Result(String name, String baseline, double subjectNanos, double baselineNanos, long subjectRuns) {
     public double ratio() {
       return subjectNanos / baselineNanos;
     }
@@ -93,33 +93,45 @@ public final class Harness {
   /** Measures one case (and closes it). */
   public Result measure(BenchCase c) throws Exception {
     try (c) {
-      // Calibrate: enough runs per batch that one batch takes minRoundMillis.
-      long t0 = System.nanoTime();
-      c.subject();
-      c.baseline();
-      long once = Math.max(1, System.nanoTime() - t0);
-      int batch = (int) Math.max(1, Math.min(1_000_000, settings.minRoundMillis() * 1e6 / once));
+      // Warm up, then calibrate each side on its own: enough runs per batch that one batch takes
+      // about minRoundMillis (a single timed run is too noisy to size a batch from).
+      int subjectBatch = calibrate(c, true, settings.minRoundMillis() / 4);
+      int baselineBatch = calibrate(c, false, settings.minRoundMillis() / 4);
       for (int i = 0; i < settings.warmupRounds(); i++) {
-        time(c, true, batch);
-        time(c, false, batch);
+        time(c, true, subjectBatch);
+        time(c, false, baselineBatch);
       }
-      // Re-calibrate after warmup (the first run includes class loading and interpretation).
-      double warm = time(c, true, 1) + time(c, false, 1);
-      batch = (int) Math.max(1, Math.min(1_000_000, settings.minRoundMillis() * 1e6 / Math.max(1, warm)));
+      subjectBatch = calibrate(c, true, settings.minRoundMillis());
+      baselineBatch = calibrate(c, false, settings.minRoundMillis());
       double[] subject = new double[settings.rounds()];
       double[] baseline = new double[settings.rounds()];
       for (int r = 0; r < settings.rounds(); r++) {
         if (r % 2 == 0) {
-          subject[r] = time(c, true, batch);
-          baseline[r] = time(c, false, batch);
+          subject[r] = time(c, true, subjectBatch);
+          baseline[r] = time(c, false, baselineBatch);
         } else {
-          baseline[r] = time(c, false, batch);
-          subject[r] = time(c, true, batch);
+          baseline[r] = time(c, false, baselineBatch);
+          subject[r] = time(c, true, subjectBatch);
         }
       }
       sink += c.sink();
-      return new Result(c.name(), c.baselineName(), median(subject), median(baseline), (long) batch * settings.rounds());
+      return new Result(c.name(), c.baselineName(), median(subject), median(baseline), (long) subjectBatch * settings.rounds());
     }
+  }
+
+  /** Runs one side until {@code millis} have passed; returns how many runs take about that long. */
+  private static int calibrate(BenchCase c, boolean subject, double millis) throws Exception {
+    long budget = (long) (millis * 1e6);
+    long start = System.nanoTime();
+    long runs = 0;
+    long elapsed;
+    do {
+      time(c, subject, 1);
+      runs++;
+      elapsed = System.nanoTime() - start;
+    } while (elapsed < budget && runs < 1_000_000);
+    double perRun = elapsed / (double) runs;
+    return (int) Math.max(1, Math.min(1_000_000, budget / perRun));
   }
 
   private static double time(BenchCase c, boolean subject, int runs) throws Exception {

@@ -75,6 +75,9 @@ public final class BenchCommand implements Command {
       JmhSuite.run(include, quick, System.out);
       return 0;
     }
+    // The shard's and client's INFO lines (join, leave) would interleave with the table.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.impetus"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     Harness.Settings base = quick ? Harness.Settings.QUICK : Harness.Settings.FULL;
     int rounds = flags.integer("rounds", base.rounds());
     double roundMillis = flags.number("round-millis", base.minRoundMillis());
