@@ -27,7 +27,7 @@ public final class Impetus {
   /** The command line with every command registered. */
   public Impetus() {
     for (Command c : List.of(new LocalCommand(), new ServerCommand(), new WorkerCommand(), new ReplayCommand(),
-        new io.impetus.cli.study.StudyCommand(), new CompareCommand())) {
+        new io.impetus.cli.study.StudyCommand(), new CompareCommand(), new BenchCommand())) {
       commands.put(c.name(), c);
     }
   }

@@ -6,6 +6,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.impetus.proto.StatusReply;
+import io.impetus.wire.WireMethods;
 import java.net.InetSocketAddress;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +52,8 @@ public final class ShardServer {
     this.shard = shard;
     this.activity = new ActivityTracker(clock);
     this.server = builder
-        .addService(ServerInterceptors.intercept(new ShardService(shard, loop), activity))
+        // Bound with the aliasing marshallers: pushed chunks are decoded straight from Netty's buffers.
+        .addService(ServerInterceptors.intercept(WireMethods.bind(new ShardService(shard, loop)), activity))
         .addService(health.service())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -13,7 +13,9 @@ import java.nio.FloatBuffer;
  * {@code byte[]}, which the caller must leave untouched until gRPC has serialized the message that
  * carries it (for a request, until the call's reply has arrived; for a reply, until the next
  * reply on the same call is built). {@link #decode} copies out of the message into a caller-owned
- * float array and keeps no reference to either.
+ * float array and keeps no reference to either; so it may be (and is) called on messages whose
+ * bytes alias gRPC's transport buffers ({@link AliasingMarshaller}), which are valid only until the
+ * receiving {@code onNext} returns.
  */
 public final class FloatCodec {
 
@@ -78,7 +80,9 @@ public final class FloatCodec {
 
   /**
    * Decodes all floats of {@code bytes} into {@code dst} starting at {@code dstOffset}, reading
-   * through a read-only view of the message's buffer (no intermediate byte[]).
+   * through read-only views of the message's buffers (no intermediate byte[]). {@code bytes} may be
+   * made of several buffers (a message parsed with aliasing by {@link AliasingMarshaller} points into
+   * the transport's buffers, and a float may straddle two of them).
    *
    * @return the number of floats decoded
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
@@ -89,8 +93,27 @@ public final class FloatCodec {
       throw new IllegalArgumentException(
           "chunk of " + count + " floats at offset " + dstOffset + " does not fit in " + dst.length + " values");
     }
-    FloatBuffer view = bytes.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    view.get(dst, dstOffset, count);
+    int pos = dstOffset;
+    int carry = 0;
+    int carried = 0;
+    for (ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
+      ByteBuffer b = piece.order(ByteOrder.LITTLE_ENDIAN);
+      while (carried > 0 && carried < BYTES && b.hasRemaining()) {
+        carry |= (b.get() & 0xff) << (8 * carried++);
+        if (carried == BYTES) {
+          dst[pos++] = Float.intBitsToFloat(carry);
+          carry = 0;
+          carried = 0;
+        }
+      }
+      int n = b.remaining() / BYTES;
+      b.asFloatBuffer().get(dst, pos, n);
+      pos += n;
+      b.position(b.position() + n * BYTES);
+      while (b.hasRemaining()) {
+        carry |= (b.get() & 0xff) << (8 * carried++);
+      }
+    }
     return count;
   }
 

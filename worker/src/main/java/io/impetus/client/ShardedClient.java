@@ -2,6 +2,7 @@ package io.impetus.client;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.impetus.model.ParameterLayout;
 import io.impetus.proto.HeartbeatRequest;
@@ -19,6 +20,7 @@ import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatCodec;
 import io.impetus.wire.ShardPlan;
+import io.impetus.wire.WireMethods;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -165,7 +167,9 @@ public final class ShardedClient implements AutoCloseable {
     for (int s = 0; s < stubs.size(); s++) {
       final int shard = s;
       SliceReceiver receiver = new SliceReceiver(params, (int) plan.start(s), plan.length(s), s);
-      stubs.get(s).pull(PullRequest.newBuilder().setWorkerId(workerId).build(), receiver);
+      ShardGrpc.ShardStub stub = stubs.get(s);
+      ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(WireMethods.PULL, stub.getCallOptions()),
+          PullRequest.newBuilder().setWorkerId(workerId).build(), WireMethods.releasing(receiver));
       pulls.add(receiver.result().thenAccept(r -> versions[shard] = r.version()));
     }
     return CompletableFuture.allOf(pulls.toArray(CompletableFuture[]::new));
@@ -190,7 +194,10 @@ public final class ShardedClient implements AutoCloseable {
       int start = (int) plan.start(s);
       int length = plan.length(s);
       SliceReceiver receiver = new SliceReceiver(params, start, length, s);
-      StreamObserver<PushChunk> out = stubs.get(s).pushPull(receiver);
+      ShardGrpc.ShardStub stub = stubs.get(s);
+      // The aliasing descriptor: reply chunks are decoded straight from the transport's buffers.
+      StreamObserver<PushChunk> out = ClientCalls.asyncBidiStreamingCall(
+          stub.getChannel().newCall(WireMethods.PUSH_PULL, stub.getCallOptions()), WireMethods.releasing(receiver));
       PushHeader header =
           PushHeader.newBuilder()
               .setWorkerId(workerId)

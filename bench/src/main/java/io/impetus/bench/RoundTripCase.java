@@ -1,0 +1,169 @@
+package io.impetus.bench;
+
+import io.grpc.ManagedChannel;
+import io.impetus.client.ShardChannels;
+import io.impetus.client.ShardedClient;
+import io.impetus.model.ParameterLayout;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ShardServer;
+import io.impetus.wire.AliasingMarshaller;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The push-pull round trip of a P-float slice (P floats up, P floats back) to a real Netty shard in
+ * this JVM on loopback (ShardServer + ShardedClient, port 0, one worker, one shard, async SGD), vs a
+ * raw TCP loopback exchange of the same number of bytes (blocking NIO: the client writes 4P bytes,
+ * an echo thread reads them all and writes 4P bytes back, the client reads them).
+ *
+ * <p>The shard applies a real SGD step, so the subject includes one optimizer pass over P floats
+ * (see {@link OptimizerCase} for its cost alone); the gradient is tiny, so parameters stay finite.
+ */
+public final class RoundTripCase implements BenchCase {
+  private final int p;
+  private final ShardServer server;
+  private final ShardedClient client;
+  private final float[] params;
+  private final float[] gradient;
+  private long step;
+  private final Echo echo;
+  private final SocketChannel echoClient;
+  private final ByteBuffer out;
+  private final ByteBuffer in;
+  private final boolean aliasingAb;
+
+  public RoundTripCase(int p) throws Exception {
+    this(p, false);
+  }
+
+  /**
+   * {@code aliasingAb}: instead of raw TCP, the baseline is the same push-pull with the aliasing
+   * marshallers switched off (messages copied out of the transport buffers, as gRPC does by default).
+   */
+  public RoundTripCase(int p, boolean aliasingAb) throws Exception {
+    this.p = p;
+    this.aliasingAb = aliasingAb;
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, 1, 1, ConsistencyMode.ASYNC, OptimizerConfig.sgd(1e-6, 0.9));
+    server = new ShardServer(ShardServer.netty(config), config).start();
+    List<ManagedChannel> channels = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
+    ParameterLayout layout = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("w", p)));
+    client = new ShardedClient(channels, channels, 0, layout, "bench");
+    params = new float[p];
+    gradient = new float[p];
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = 0; i < p; i++) {
+      params[i] = (float) random.nextGaussian() * 0.1f;
+      gradient[i] = (float) random.nextGaussian() * 1e-3f;
+    }
+    client.join(params, 30).get(30, TimeUnit.SECONDS);
+
+    echo = new Echo(p * 4);
+    echoClient = SocketChannel.open(new InetSocketAddress("127.0.0.1", echo.port()));
+    echoClient.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    out = ByteBuffer.allocateDirect(p * 4);
+    in = ByteBuffer.allocateDirect(p * 4);
+  }
+
+  @Override
+  public String name() {
+    return (aliasingAb ? "push-pull aliasing P=" : "gRPC push-pull P=") + p;
+  }
+
+  @Override
+  public String baselineName() {
+    return aliasingAb ? "push-pull copying" : "raw TCP echo of 4P bytes";
+  }
+
+  @Override
+  public void subject() throws Exception {
+    AliasingMarshaller.setEnabled(true);
+    client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void baseline() throws Exception {
+    if (aliasingAb) {
+      AliasingMarshaller.setEnabled(false);
+      client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+      return;
+    }
+    out.clear();
+    while (out.hasRemaining()) {
+      echoClient.write(out);
+    }
+    in.clear();
+    while (in.hasRemaining()) {
+      if (echoClient.read(in) < 0) {
+        throw new IOException("echo closed");
+      }
+    }
+  }
+
+  @Override
+  public long sink() {
+    return Float.floatToRawIntBits(params[p / 2]) + in.get(0);
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.leave().get(10, TimeUnit.SECONDS);
+    client.close();
+    server.stop();
+    echoClient.close();
+    echo.close();
+    AliasingMarshaller.setEnabled(true);
+  }
+
+  /** Reads a whole message of {@code size} bytes, then writes {@code size} bytes back; one connection. */
+  private static final class Echo implements AutoCloseable {
+    private final ServerSocketChannel listener;
+    private final Thread thread;
+
+    Echo(int size) throws IOException {
+      listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+      thread = new Thread(() -> serve(size), "bench-tcp-echo");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    int port() throws IOException {
+      return ((InetSocketAddress) listener.getLocalAddress()).getPort();
+    }
+
+    private void serve(int size) {
+      ByteBuffer buffer = ByteBuffer.allocateDirect(size);
+      try (SocketChannel s = listener.accept()) {
+        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        while (true) {
+          buffer.clear();
+          while (buffer.hasRemaining()) {
+            if (s.read(buffer) < 0) {
+              return;
+            }
+          }
+          buffer.flip();
+          while (buffer.hasRemaining()) {
+            s.write(buffer);
+          }
+        }
+      } catch (IOException closed) {
+        // the benchmark is over
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      listener.close();
+      thread.join(5000);
+    }
+  }
+}
