@@ -1,6 +1,6 @@
 package io.impetus.optim;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
@@ -42,6 +42,8 @@ class StepAllocationTest {
       optimizer.step(params, grad, state, 1e-3);
     }
     long allocated = threads.getThreadAllocatedBytes(thread) - before;
-    assertEquals(0, allocated, "bytes allocated by 1000 steps of " + config.describe());
+    // Any per-step allocation is at least 16 bytes a step, 16,000 here; the JIT may still allocate
+    // a few hundred bytes once (a late recompilation), which is not the optimizer's doing.
+    assertTrue(allocated < 1_000, allocated + " bytes allocated by 1000 steps of " + config.describe());
   }
 }
