@@ -27,6 +27,8 @@ run mlp-n1 "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs"
 run mlp-n2 "${mlp[@]}" "${sgd[@]}" --workers 2 --shards 1 --epochs "$epochs"
 run mlp-n4 "${mlp[@]}" "${sgd[@]}" --workers 4 --shards 2 --epochs "$epochs"
 run mlp-n4-accuracy "${mlp[@]}" --optimizer adam --lr 0.001 --workers 4 --shards 2 --epochs "$epochs"
+run mlp-n4-momentum-compensation "${mlp[@]}" "${sgd[@]}" --staleness-policy momentum-compensation --workers 4 --shards 2 \
+  --epochs "$epochs"
 if [ $quick = 0 ]; then
   run cnn-n1 --model cnn --batch-size 64 --no-progress --optimizer adam --lr 0.001 --workers 1 --shards 1 --epochs "$cnn_epochs"
 fi
