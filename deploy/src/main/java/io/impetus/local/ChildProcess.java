@@ -36,14 +36,18 @@ final class ChildProcess {
   }
 
   /**
-   * As above with extra environment variables. The JVM gets the incubating Vector API, which the
-   * pure-Java BLAS uses when no native OpenBLAS is installed.
+   * As above with extra environment variables. The child gets the incubating Vector API (which the
+   * pure-Java BLAS uses when no native OpenBLAS is installed) exactly when this JVM has it.
    */
   static ChildProcess start(String name, List<String> args, Map<String, String> env, Path logFile,
       Consumer<String> onLine) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC", "--add-modules",
-        "jdk.incubator.vector", "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      // the launcher was given the Vector API (no native BLAS here): its children need it too
+      command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+    }
+    command.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
         "io.impetus.cli.Impetus"));
     command.addAll(args);
     Files.createDirectories(logFile.getParent());
