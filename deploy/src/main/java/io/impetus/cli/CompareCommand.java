@@ -44,7 +44,7 @@ public final class CompareCommand implements Command {
   public Options options() {
     Options o = new Options();
     o.addOption(org.apache.commons.cli.Option.builder().longOpt("throughput")
-        .desc("one row per run: samples/s, test accuracy and the time breakdown (no grouping)").build());
+        .desc("one row per run: samples/s, test accuracy and the time breakdown (no grouping)").get());
     return o;
   }
 

@@ -91,7 +91,7 @@ public final class Impetus {
     try {
       Options options = command.options();
       options.addOption(helpOption(options));
-      CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, rest);
+      CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, rest);
       if (line.hasOption("help")) {
         System.out.print(help(path, command));
         return 0;
@@ -118,7 +118,7 @@ public final class Impetus {
 
   /** --help, and -h unless the command has its own --h (the study's curvature), which -h would shadow. */
   private static Option helpOption(Options options) {
-    return (options.hasLongOption("h") ? Option.builder() : Option.builder("h")).longOpt("help").desc("show this help").build();
+    return (options.hasLongOption("h") ? Option.builder() : Option.builder("h")).longOpt("help").desc("show this help").get();
   }
 
   private static int usage(String path, String message) {

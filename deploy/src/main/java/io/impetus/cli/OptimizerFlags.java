@@ -21,12 +21,12 @@ public final class OptimizerFlags {
     options.addOption(valued("momentum-style", "STYLE",
         "pytorch (v=mu*v+g; p-=lr*v), classic (v=mu*v+lr*g; p-=v) or ema (v=mu*v+(1-mu)*g; p-=lr*v) (default pytorch)"));
     options.addOption(valued("dampening", "D", "SGD dampening, pytorch style only (default 0)"));
-    options.addOption(Option.builder().longOpt("nesterov").desc("SGD with Nesterov momentum").build());
+    options.addOption(Option.builder().longOpt("nesterov").desc("SGD with Nesterov momentum").get());
     options.addOption(valued("weight-decay", "WD", "L2 penalty (sgd, adam) or decoupled decay (adamw; default 0.01)"));
     options.addOption(valued("beta1", "B1", "Adam first-moment decay (default 0.9)"));
     options.addOption(valued("beta2", "B2", "Adam second-moment decay (default 0.999)"));
     options.addOption(valued("eps", "EPS", "Adam denominator term (default 1e-8)"));
-    options.addOption(Option.builder().longOpt("amsgrad").desc("Adam/AdamW with AMSGrad").build());
+    options.addOption(Option.builder().longOpt("amsgrad").desc("Adam/AdamW with AMSGrad").get());
     options.addOption(valued("lr-schedule", "KIND", "constant, step or cosine (default constant)"));
     options.addOption(valued("lr-step-every", "K", "step schedule: multiply lr by --lr-gamma every K updates"));
     options.addOption(valued("lr-gamma", "G", "step schedule: decay factor (default 0.1)"));
@@ -113,6 +113,6 @@ public final class OptimizerFlags {
 
   /** A flag that takes a value. */
   public static Option valued(String flag, String arg, String description) {
-    return Option.builder().longOpt(flag).hasArg().argName(arg).desc(description).build();
+    return Option.builder().longOpt(flag).hasArg().argName(arg).desc(description).get();
   }
 }

@@ -59,7 +59,7 @@ public final class ServerCommand implements Command {
         "exit after this long without any worker call (default 0: never)"));
     o.addOption(Option.builder().longOpt("keep-running")
         .desc("do not exit when every worker has finished (impetus local pulls the final parameters, then stops the shards)")
-        .build());
+        .get());
     ConsistencyFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
     return o;

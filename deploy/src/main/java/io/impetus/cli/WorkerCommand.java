@@ -44,7 +44,7 @@ public final class WorkerCommand implements Command {
     addTraining(o);
     o.addOption(OptimizerFlags.valued("metrics-file", "CSV", "write one row per logged step to this CSV file"));
     o.addOption(OptimizerFlags.valued("report-file", "JSON", "write the worker's totals to this JSON file at the end"));
-    o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").build());
+    o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").get());
     o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS",
         "how long to wait for the shards to be reachable and joined (default 60)"));
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
@@ -53,7 +53,7 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("slowdown", "FACTOR", "compute FACTOR times slower than possible, a straggler (default 1)"));
     o.addOption(OptimizerFlags.valued("crash-at-step", "K", "fault injection: the process dies abruptly after step K"));
     o.addOption(Option.builder().longOpt("evaluate")
-        .desc("evaluate test loss and accuracy after every epoch (one designated worker should)").build());
+        .desc("evaluate test loss and accuracy after every epoch (one designated worker should)").get());
     return o;
   }
 

@@ -58,13 +58,13 @@ public final class LocalCommand implements Command {
     WorkerCommand.addTraining(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
-    o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").build());
+    o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").get());
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
         "add a delay to every worker step, in ms: fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA"));
     o.addOption(Option.builder().longOpt("straggler").hasArg().argName("RANK:FACTOR")
-        .desc("make worker RANK compute FACTOR times slower (repeat the flag for more)").build());
+        .desc("make worker RANK compute FACTOR times slower (repeat the flag for more)").get());
     o.addOption(Option.builder().longOpt("crash-worker").hasArg().argName("RANK:STEP")
-        .desc("fault injection: worker RANK dies abruptly after STEP (repeatable); the run goes on without it").build());
+        .desc("fault injection: worker RANK dies abruptly after STEP (repeatable); the run goes on without it").get());
     return o;
   }
 

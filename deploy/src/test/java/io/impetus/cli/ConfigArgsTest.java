@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ConfigArgsTest {
 
   private static Flags flags(Options options, List<String> args, Map<String, String> env) throws Exception {
-    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build().parse(options, args.toArray(String[]::new));
+    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, args.toArray(String[]::new));
     return new Flags(line, env);
   }
 

@@ -186,7 +186,7 @@ class KubernetesManifestsTest {
   }
 
   private static Flags flags(Command command, List<String> args, Map<String, String> env) throws ParseException {
-    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).build()
+    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get()
         .parse(command.options(), args.toArray(String[]::new));
     assertTrue(line.getArgList().isEmpty(), "stray arguments " + line.getArgList());
     return new Flags(line, env);

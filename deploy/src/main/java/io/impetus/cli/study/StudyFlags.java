@@ -88,6 +88,6 @@ final class StudyFlags {
   }
 
   static Option flag(String name, String description) {
-    return Option.builder().longOpt(name).desc(description).build();
+    return Option.builder().longOpt(name).desc(description).get();
   }
 }
