@@ -39,7 +39,7 @@ class BoundedStalenessTest {
       List<CompletableFuture<TrainingReport>> runs = new ArrayList<>();
       for (int rank = 0; rank < WORKERS; rank++) {
         Workload workload = ModelCatalog.create("mlp-x2");
-        WorkerDelay delay = rank == WORKERS - 1 ? WorkerDelay.parse("uniform:4:8") : WorkerDelay.parse("uniform:0:1");
+        WorkerDelay delay = rank == WORKERS - 1 ? WorkerDelay.parse("uniform:10:20") : WorkerDelay.parse("uniform:0:1");
         WorkerConfig config = new WorkerConfig(List.of("in-process:1", "in-process:2"), rank, WORKERS, "mlp-x2", 8,
             null, STEPS, 5, null, null, 1, false, 10, delay, 1.0, null);
         ShardedClient client = shards.client(rank, workload.model().layout());
