@@ -105,7 +105,7 @@ class LocalRunIT {
 
   @Test
   void anImageClassifierIsEvaluatedAfterEveryEpochAndAtTheEnd() throws Exception {
-    Path data = TinyImages.write(tmp.resolve("images"), 400, 100);
+    Path data = io.impetus.data.TinyImageData.write(tmp.resolve("images"), 400, 100);
     Path out = tmp.resolve("images-run");
     Path log = tmp.resolve("images.log");
     int code = impetus(log, "local", "--model", "softmax", "--data-dir", data.toString(), "--workers", "2",

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.data.DataFileException;
+import io.impetus.data.TinyImageData;
 import io.impetus.study.output.RunFolderWriter;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +27,7 @@ class FmnistStalenessTest {
 
   @Test
   void runsEveryOptimizerAndDelayAndStatesAVerdict() throws Exception {
-    Path data = writeSyntheticIdx(tmp.resolve("data"), 640, 200);
+    Path data = TinyImageData.write(tmp.resolve("data"), 640, 200);
     Path dir = tmp.resolve("run");
     List<String> log = new ArrayList<>();
     Experiment e = ExperimentRegistry.find("fmnist-staleness").orElseThrow();
@@ -81,47 +78,5 @@ class FmnistStalenessTest {
         new ExperimentOptions(new RunFolderWriter(tmp.resolve("run2")), 1, true, s -> { }, empty, null)));
     assertTrue(ex.getMessage().contains("train-images-idx3-ubyte"), ex.getMessage());
     assertTrue(ex.getMessage().contains("dataset-fashion-mnist"), ex.getMessage());
-  }
-
-  /** Writes the four gzipped IDX files: class c is a bright 5x5 block in cell (c / 5, c % 5), on a dim noisy background. */
-  static Path writeSyntheticIdx(Path dir, int train, int test) throws IOException {
-    Files.createDirectories(dir);
-    SplittableRandom rng = new SplittableRandom(7);
-    write(dir, "train", train, rng);
-    write(dir, "t10k", test, rng);
-    return dir;
-  }
-
-  private static void write(Path dir, String split, int n, SplittableRandom rng) throws IOException {
-    byte[] labels = new byte[n];
-    byte[] pixels = new byte[n * 28 * 28];
-    for (int i = 0; i < n; i++) {
-      int c = i % 10;
-      labels[i] = (byte) c;
-      int top = 3 + 12 * (c / 5);
-      int left = 1 + 5 * (c % 5) + 1;
-      for (int y = 0; y < 28; y++) {
-        for (int x = 0; x < 28; x++) {
-          boolean in = y >= top && y < top + 5 && x >= left && x < left + 5;
-          pixels[i * 784 + y * 28 + x] = (byte) (in ? 200 + rng.nextInt(56) : rng.nextInt(40));
-        }
-      }
-    }
-    try (DataOutputStream out = new DataOutputStream(gz(dir.resolve(split + "-images-idx3-ubyte.gz")))) {
-      out.writeInt(0x00000803);
-      out.writeInt(n);
-      out.writeInt(28);
-      out.writeInt(28);
-      out.write(pixels);
-    }
-    try (DataOutputStream out = new DataOutputStream(gz(dir.resolve(split + "-labels-idx1-ubyte.gz")))) {
-      out.writeInt(0x00000801);
-      out.writeInt(n);
-      out.write(labels);
-    }
-  }
-
-  private static OutputStream gz(Path p) throws IOException {
-    return new GZIPOutputStream(Files.newOutputStream(p));
   }
 }
