@@ -32,7 +32,7 @@ public final class WorkerCommand implements Command {
         + "Models: " + String.join(", ", ModelCatalog.names()) + ". Without --epochs or --steps a model with data\n"
         + "trains 12 epochs; quadratic (no data) trains 500 steps.\n"
         + "Environment fallbacks: IMPETUS_SERVERS, IMPETUS_RANK or JOB_COMPLETION_INDEX, IMPETUS_WORKERS,\n"
-        + "IMPETUS_CONNECT_TIMEOUT, IMPETUS_METRICS_PORT.";
+        + "IMPETUS_CONNECT_TIMEOUT, IMPETUS_METRICS_PORT, IMPETUS_OVERLAP.";
   }
 
   @Override
@@ -70,6 +70,15 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("data-dir", "DIR",
         "folder with the IDX files (default: the Debian package's, /usr/share/datasets/fashion-mnist)"));
     o.addOption(OptimizerFlags.valued("hidden", "W1,W2,...", "hidden widths of the mlp model (default 256,128)"));
+    o.addOption(Option.builder().longOpt("overlap")
+        .desc("compute the next gradient while the previous push-pull is in flight: hides the round trip behind the"
+            + " compute at the price of one more step of staleness (measured like any other)").get());
+  }
+
+  /** {@code --overlap}, or IMPETUS_OVERLAP=true. */
+  public static boolean overlap(Flags f) {
+    String env = f.env("IMPETUS_OVERLAP");
+    return f.has("overlap") || (env != null && Boolean.parseBoolean(env.trim()));
   }
 
   /** The data options the flags describe. */
@@ -133,7 +142,8 @@ public final class WorkerCommand implements Command {
           f.number("slowdown", 1.0),
           f.longOrNull("crash-at-step"),
           dataOptions(f),
-          f.has("evaluate"));
+          f.has("evaluate"),
+          overlap(f));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -173,6 +183,9 @@ public final class WorkerCommand implements Command {
     a.addAll(dataArgs(c.data()));
     if (c.evaluate()) {
       a.add("--evaluate");
+    }
+    if (c.overlap()) {
+      a.add("--overlap");
     }
     return a;
   }

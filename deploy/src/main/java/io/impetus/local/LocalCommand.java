@@ -114,6 +114,7 @@ public final class LocalCommand implements Command {
           pairs(f, "straggler", Double::parseDouble),
           pairs(f, "crash-worker", Long::parseLong),
           data,
+          WorkerCommand.overlap(f),
           rawArgs.isEmpty() ? List.of("local") : rawArgs);
     } catch (io.impetus.data.DataFileException e) {
       throw e;

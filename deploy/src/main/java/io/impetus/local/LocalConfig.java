@@ -26,6 +26,7 @@ import java.util.Map;
  * @param stragglers slowdown factor by worker rank
  * @param crashes fault injection: the step after which a worker rank dies, by rank
  * @param data the data set, its folder and the model-shape options
+ * @param overlap every worker computes its next gradient while its previous push is in flight
  * @param commandLine the arguments as typed, for command.txt
  */
 public record LocalConfig(
@@ -43,6 +44,7 @@ public record LocalConfig(
     Map<Integer, Double> stragglers,
     Map<Integer, Long> crashes,
     DataOptions data,
+    boolean overlap,
     List<String> commandLine) {
 
   /** Validates with messages that name the command-line flag. */

@@ -56,6 +56,16 @@ class ConfigArgsTest {
   }
 
   @Test
+  void overlapComesFromTheFlagOrTheEnvironmentAndSurvivesTheRoundTrip() throws Exception {
+    Options options = new WorkerCommand().options();
+    WorkerConfig flag = WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--overlap"), Map.of()));
+    assertEquals(true, flag.overlap());
+    assertEquals(flag, WorkerCommand.parse(flags(options, WorkerCommand.toArgs(flag), Map.of())));
+    assertEquals(true, WorkerCommand.parse(flags(options, List.of("--servers", "a:1"), Map.of("IMPETUS_OVERLAP", "true"))).overlap());
+    assertEquals(false, WorkerCommand.parse(flags(options, List.of("--servers", "a:1"), Map.of())).overlap());
+  }
+
+  @Test
   void perPodValuesComeFromTheEnvironmentWhenNotGivenAsFlags() throws Exception {
     WorkerConfig config = WorkerCommand.parse(flags(new WorkerCommand().options(), List.of("--workers", "8"),
         Map.of("IMPETUS_SERVERS", "ps-0.ps:7070,ps-1.ps:7070", "JOB_COMPLETION_INDEX", "5")));

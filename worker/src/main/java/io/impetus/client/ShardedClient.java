@@ -181,9 +181,24 @@ public final class ShardedClient implements AutoCloseable {
    * method returns; {@code params} when the future completes.
    */
   public CompletableFuture<PushResult> pushPull(float[] gradient, float loss, int batchSize, long step, float[] params) {
+    return pushPull(gradient, versions, loss, batchSize, step, params);
+  }
+
+  /**
+   * As {@link #pushPull(float[], float, int, long, float[])}, for a gradient computed from parameters
+   * older than the last received: {@code readVersions[s]} is the version of shard s's slice that the
+   * gradient was computed from (the {@link PushResult#versions} of the reply that delivered those
+   * parameters), so that each shard measures the gradient's true staleness. {@code readVersions} is
+   * read before this method returns.
+   */
+  public CompletableFuture<PushResult> pushPull(
+      float[] gradient, long[] readVersions, float loss, int batchSize, long step, float[] params) {
     checkLength(gradient);
     checkLength(params);
     int shards = stubs.size();
+    if (readVersions.length != shards) {
+      throw new IllegalArgumentException("readVersions has " + readVersions.length + " entries, there are " + shards + " shards");
+    }
     long[] staleness = new long[shards];
     long[] stepLag = new long[shards];
     boolean[] dropped = new boolean[shards];
@@ -201,7 +216,7 @@ public final class ShardedClient implements AutoCloseable {
       PushHeader header =
           PushHeader.newBuilder()
               .setWorkerId(workerId)
-              .setReadVersion(versions[s])
+              .setReadVersion(readVersions[s])
               .setWorkerStep(step)
               .setLength(length)
               .setLoss(loss)

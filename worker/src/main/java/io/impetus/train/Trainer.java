@@ -11,6 +11,7 @@ import io.impetus.model.Evaluation;
 import io.impetus.model.Model;
 import io.impetus.model.Workload;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * the worker's own copy of the parameters (the freshest it received), so training continues with
  * the shard's optimizer state reset rather than failing. After {@value #MAX_RECOVERIES}
  * consecutive failed steps the worker gives up.
+ *
+ * <p>With {@code --overlap} the worker computes step t's gradient while step t-1's push is in flight,
+ * into a second parameter array: step t's gradient is then computed from parameters one reply older
+ * than the freshest, and says so (its read versions are those of the parameters it was computed
+ * from, so the shards measure the extra staleness). The time a step reports as push-pull wait is the
+ * time the worker was actually blocked on it.
  */
 public final class Trainer {
   private static final Logger log = LoggerFactory.getLogger(Trainer.class);
@@ -50,10 +57,14 @@ public final class Trainer {
   public TrainingReport run() throws InterruptedException, ExecutionException {
     Model model = workload.model();
     int p = Math.toIntExact(model.layout().numParams());
+    // params: the freshest parameters received, which the next gradient is computed from.
+    // inFlight: where the reply to the push in flight lands; the same array unless overlapping.
     float[] params = new float[p];
+    float[] inFlight = config.overlap() ? new float[p] : params;
     float[] grad = new float[p];
     model.initialize(params, config.seed());
     client.join(params, config.connectTimeoutSeconds()).get();
+    long[] paramsVersions = client.versions();
 
     Batcher batcher = null;
     Batch batch;
@@ -68,13 +79,8 @@ public final class Trainer {
     long total = TrainingPlan.totalSteps(config.epochs(), config.steps(), batcher == null ? 0 : batcher.stepsPerEpoch());
     SplittableRandom delays = new SplittableRandom(config.seed() * 1_000_003L + config.rank());
 
-    long start = System.currentTimeMillis();
-    long samples = 0;
-    double loss = Double.NaN;
-    double stalenessSum = 0;
-    long maxStaleness = 0;
-    long dropped = 0;
-    long rejoins = 0;
+    Totals totals = new Totals(System.currentTimeMillis());
+    Pending pending = null;
     int failedInARow = 0;
     for (long step = 0; step < total; step++) {
       int epoch = (int) step;
@@ -83,50 +89,134 @@ public final class Trainer {
         epoch = batcher.epoch();
       }
       long t0 = System.nanoTime();
-      loss = model.lossAndGradient(params, batch, grad);
+      double loss = model.lossAndGradient(params, batch, grad);
       if (!Double.isFinite(loss)) {
         throw new IllegalStateException(
             "training diverged: worker " + config.rank() + " computed loss " + loss + " at step " + step
                 + " (try a smaller --lr)");
       }
       simulateSlowness(System.nanoTime() - t0, delays);
-      long t1 = System.nanoTime();
+      long computed = System.nanoTime();
+      Pending current = new Pending(step, epoch, loss, batch.size(), computed - t0);
+      long[] basis = paramsVersions;
+      if (config.overlap() && pending != null) {
+        // Wait for the previous push; its reply holds fresher parameters than the ones this step's
+        // gradient was computed from, so the next step computes from those while this one flies.
+        Pending previous = pending;
+        pending = null;
+        PushResult result;
+        try {
+          result = previous.result.get();
+        } catch (ExecutionException e) {
+          rejoinOrThrow(e, previous.step, ++failedInARow, params);
+          paramsVersions = client.versions();
+          totals.rejoins++;
+          continue; // this step's gradient was computed before the shards lost it: drop it too
+        }
+        failedInARow = 0;
+        float[] fresh = inFlight;
+        inFlight = params;
+        params = fresh;
+        paramsVersions = result.versions();
+        finish(previous, result, System.nanoTime() - computed, totals, batcher, total, params);
+      }
+      current.result = client.pushPull(grad, basis, (float) loss, batch.size(), step, inFlight);
+      if (config.overlap()) {
+        pending = current;
+        continue;
+      }
       PushResult result;
       try {
-        result = client.pushPull(grad, (float) loss, batch.size(), step, params).get();
+        result = current.result.get();
       } catch (ExecutionException e) {
-        Status status = Status.fromThrowable(e.getCause());
-        if (!recoverable(status) || ++failedInARow > MAX_RECOVERIES) {
-          throw e;
-        }
-        log.warn("worker {}: step {} failed ({}: {}); joining the shards again", config.rank(), step,
-            status.getCode(), status.getDescription());
-        client.join(params, config.connectTimeoutSeconds()).get();
-        rejoins++;
+        rejoinOrThrow(e, step, ++failedInARow, params);
+        paramsVersions = client.versions();
+        totals.rejoins++;
         continue;
       }
       failedInARow = 0;
-      long t2 = System.nanoTime();
-      samples += batch.size();
-      stalenessSum += result.maxStaleness();
-      maxStaleness = Math.max(maxStaleness, result.maxStaleness());
-      if (result.anyDropped()) {
-        dropped++;
-      }
-      Evaluation eval = endOfEpoch(batcher, step, total) ? evaluate(params) : null;
-      onStep.accept(
-          new StepRecord(System.currentTimeMillis(), config.rank(), step, epoch, loss, result.maxStaleness(),
-              result.maxStepLag(), result.anyDropped(), batch.size(), t1 - t0, t2 - t1,
-              eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
-      if (config.crashAtStep() != null && step == config.crashAtStep()) {
-        log.error("worker {}: crashing on purpose after step {} (--crash-at-step)", config.rank(), step);
-        Runtime.getRuntime().halt(137);
-      }
+      paramsVersions = result.versions();
+      finish(current, result, System.nanoTime() - computed, totals, batcher, total, params);
+    }
+    if (pending != null) {
+      long waitStart = System.nanoTime();
+      PushResult result = pending.result.get(); // the last step: nothing left to recover for
+      params = inFlight;
+      finish(pending, result, System.nanoTime() - waitStart, totals, batcher, total, params);
     }
     client.leave().get();
     return new TrainingReport(
-        config.rank(), total, samples, start, System.currentTimeMillis(), loss, total == 0 ? 0 : stalenessSum / total,
-        maxStaleness, dropped, rejoins);
+        config.rank(), total, totals.samples, totals.start, System.currentTimeMillis(), totals.loss,
+        total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins);
+  }
+
+  /**
+   * Rejoins every shard after a recoverable failure of {@code step}'s push (refreshing
+   * {@code params}), or rethrows when the failure is not recoverable or has happened too often.
+   */
+  private void rejoinOrThrow(ExecutionException e, long step, int failedInARow, float[] params)
+      throws ExecutionException, InterruptedException {
+    Status status = Status.fromThrowable(e.getCause());
+    if (!recoverable(status) || failedInARow > MAX_RECOVERIES) {
+      throw e;
+    }
+    log.warn("worker {}: step {} failed ({}: {}); joining the shards again", config.rank(), step,
+        status.getCode(), status.getDescription());
+    client.join(params, config.connectTimeoutSeconds()).get();
+  }
+
+  /** Accounts for a step whose reply has arrived, evaluates at the end of an epoch, and reports it. */
+  private void finish(Pending step, PushResult result, long waitNanos, Totals totals, Batcher batcher, long total,
+      float[] params) {
+    totals.samples += step.batchSize;
+    totals.loss = step.loss;
+    totals.stalenessSum += result.maxStaleness();
+    totals.maxStaleness = Math.max(totals.maxStaleness, result.maxStaleness());
+    if (result.anyDropped()) {
+      totals.dropped++;
+    }
+    Evaluation eval = endOfEpoch(batcher, step.step, total) ? evaluate(params) : null;
+    onStep.accept(
+        new StepRecord(System.currentTimeMillis(), config.rank(), step.step, step.epoch, step.loss, result.maxStaleness(),
+            result.maxStepLag(), result.anyDropped(), step.batchSize, step.computeNanos, waitNanos,
+            eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
+    if (config.crashAtStep() != null && step.step == config.crashAtStep()) {
+      log.error("worker {}: crashing on purpose after step {} (--crash-at-step)", config.rank(), step.step);
+      Runtime.getRuntime().halt(137);
+    }
+  }
+
+  /** A step whose gradient has been computed and pushed (or is about to be), until its reply is accounted for. */
+  private static final class Pending {
+    final long step;
+    final int epoch;
+    final double loss;
+    final int batchSize;
+    final long computeNanos;
+    CompletableFuture<PushResult> result;
+
+    Pending(long step, int epoch, double loss, int batchSize, long computeNanos) {
+      this.step = step;
+      this.epoch = epoch;
+      this.loss = loss;
+      this.batchSize = batchSize;
+      this.computeNanos = computeNanos;
+    }
+  }
+
+  /** Running totals for the {@link TrainingReport}. */
+  private static final class Totals {
+    final long start;
+    long samples;
+    double loss = Double.NaN;
+    double stalenessSum;
+    long maxStaleness;
+    long dropped;
+    long rejoins;
+
+    Totals(long start) {
+      this.start = start;
+    }
   }
 
   private static boolean recoverable(Status status) {

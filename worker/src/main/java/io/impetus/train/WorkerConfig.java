@@ -25,6 +25,8 @@ import java.util.List;
  * @param crashAtStep fault injection: the process dies abruptly after this step, or null
  * @param data the data set, its folder and the model-shape options
  * @param evaluate evaluate test loss and accuracy after every epoch (the designated evaluator)
+ * @param overlap compute the next gradient while the previous push is in flight (one step more
+ *     staleness; hides the round trip behind the compute)
  */
 public record WorkerConfig(
     List<String> servers,
@@ -44,7 +46,8 @@ public record WorkerConfig(
     double slowdown,
     Long crashAtStep,
     DataOptions data,
-    boolean evaluate) {
+    boolean evaluate,
+    boolean overlap) {
 
   /** Validates with messages that name the command-line flag. */
   public WorkerConfig {
@@ -114,6 +117,6 @@ public record WorkerConfig(
       Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
       long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep) {
     this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
-        reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, DataOptions.defaults(), false);
+        reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, DataOptions.defaults(), false, false);
   }
 }
