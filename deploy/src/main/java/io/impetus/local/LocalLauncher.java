@@ -1,5 +1,6 @@
 package io.impetus.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.grpc.ManagedChannel;
 import io.impetus.cli.ServerCommand;
 import io.impetus.cli.WorkerCommand;
@@ -70,11 +71,12 @@ public final class LocalLauncher {
         client.pull(finalParams).get(60, TimeUnit.SECONDS);
       }
       FinalEvaluation evaluation = FinalEvaluation.of(workload, finalParams);
+      List<JsonNode> workerReports = folder.workerReports(config.workers());
       RunSummary summary =
-          RunSummary.build(config, status, folder.workerReports(config.workers()), evaluation.trainLoss(), startMillis,
-              System.currentTimeMillis(), failures);
+          RunSummary.build(config, status, workerReports, evaluation.trainLoss(), startMillis, System.currentTimeMillis(),
+              failures);
       folder.mergeMetrics(config.workers());
-      summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status));
+      summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status, workerReports));
       if (evaluation.hasTest()) {
         summary.json().put("test_loss", evaluation.testLoss());
         summary.json().put("test_accuracy", evaluation.testAccuracy());

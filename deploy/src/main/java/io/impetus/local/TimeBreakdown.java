@@ -1,5 +1,6 @@
 package io.impetus.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.proto.LatencyStats;
 import io.impetus.proto.StatusReply;
 import java.io.IOException;
@@ -13,12 +14,15 @@ import java.util.Map;
 /**
  * Where a step's time goes: the worker's compute (forward/backward and any injected delay) and its
  * wait for the push-pull replies, from every step in metrics.csv, and the shards' time to apply an
- * update, from their status. Medians and 99th percentiles, in milliseconds.
+ * update, from their status. Medians and 99th percentiles, in milliseconds. And the CPU the
+ * processes used per training step (workers during training; shards over their whole life), which
+ * tells whether a run was limited by waiting or by the machine's cores.
  */
 final class TimeBreakdown {
   private TimeBreakdown() {}
 
-  static Map<String, Object> of(Path metricsCsv, List<StatusReply> status) throws IOException {
+  static Map<String, Object> of(Path metricsCsv, List<StatusReply> status, List<JsonNode> workerReports)
+      throws IOException {
     List<String> lines = Files.readAllLines(metricsCsv);
     List<String> header = Arrays.asList(lines.get(0).split(","));
     int compute = header.indexOf("compute_ms");
@@ -46,7 +50,25 @@ final class TimeBreakdown {
     apply.put("p99", applyP99);
     apply.put("note", "slowest shard");
     out.put("server_apply_ms", apply);
+    out.put("cpu_ms_per_step", cpuPerStep(c.length, status, workerReports));
     return out;
+  }
+
+  private static Map<String, Object> cpuPerStep(int steps, List<StatusReply> status, List<JsonNode> workerReports) {
+    double workers = 0;
+    for (JsonNode r : workerReports) {
+      workers += r == null || !r.path("cpu_seconds").isNumber() ? Double.NaN : r.get("cpu_seconds").asDouble();
+    }
+    double shards = 0;
+    for (StatusReply s : status) {
+      shards += s.getProcessCpuSeconds();
+    }
+    Map<String, Object> cpu = new LinkedHashMap<>();
+    cpu.put("workers", steps == 0 || !Double.isFinite(workers) ? null : workers * 1000 / steps);
+    cpu.put("shards", steps == 0 || !Double.isFinite(shards) ? null : shards * 1000 / steps);
+    cpu.put("cores", Runtime.getRuntime().availableProcessors());
+    cpu.put("note", "process CPU time (all threads) per step, summed over workers and over shards; shards include start-up");
+    return cpu;
   }
 
   private static Map<String, Object> percentiles(double[] values) {

@@ -105,14 +105,19 @@ class LocalRunIT {
 
   @Test
   void anImageClassifierIsEvaluatedAfterEveryEpochAndAtTheEnd() throws Exception {
+    // With --overlap as well: every gradient but each worker's first is computed while the previous
+    // push is in flight, so at most two gradients (one per worker) can be applied fresh.
     Path data = io.impetus.data.TinyImageData.write(tmp.resolve("images"), 400, 100);
     Path out = tmp.resolve("images-run");
     Path log = tmp.resolve("images.log");
     int code = impetus(log, "local", "--model", "softmax", "--data-dir", data.toString(), "--workers", "2",
         "--shards", "2", "--epochs", "3", "--batch-size", "16", "--lr", "0.1", "--momentum", "0.5", "--out",
-        out.toString(), "--no-progress");
+        out.toString(), "--no-progress", "--overlap");
     assertEquals(0, code, Files.readString(log, StandardCharsets.UTF_8));
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    JsonNode staleness = summary.get("staleness");
+    assertTrue(staleness.get("histogram").get(0).asLong() <= 2 * 2, "fresh gradients, 2 shards: " + staleness);
+    assertTrue(staleness.get("count").asLong() >= 2 * 2 * 3 * 12, staleness.toString());
     // The tiny classes are separable: one bright block per class.
     assertTrue(summary.get("test_accuracy").asDouble() > 0.9, summary.toString());
     assertTrue(summary.get("test_loss").asDouble() < summary.get("train_loss").asDouble() + 1, summary.toString());
@@ -127,6 +132,8 @@ class LocalRunIT {
       assertTrue(breakdown.get(part).get("p50").asDouble() >= 0, part);
       assertTrue(breakdown.get(part).get("p99").asDouble() >= breakdown.get(part).get("p50").asDouble(), part);
     }
+    JsonNode cpu = breakdown.get("cpu_ms_per_step");
+    assertTrue(cpu.get("workers").asDouble() > 0 && cpu.get("shards").asDouble() > 0, cpu.toString());
   }
 
   @Test

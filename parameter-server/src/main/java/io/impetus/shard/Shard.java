@@ -10,6 +10,7 @@ import io.impetus.proto.SliceChunk;
 import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
+import io.impetus.runtime.ProcessCpu;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
 import io.impetus.wire.ShardPlan;
@@ -506,6 +507,7 @@ final class Shard {
             .setParkedReplies(parkedReplies)
             .setStalenessPolicy(policy.spec())
             .setApplyMicros(applyTimer.toProto())
+            .setProcessCpuSeconds(ProcessCpu.seconds())
             .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum());
     for (int id = 0; id < config.workers(); id++) {
       WorkerSlot slot = workers.get(id);

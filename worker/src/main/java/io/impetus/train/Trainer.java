@@ -10,6 +10,7 @@ import io.impetus.model.Classifier;
 import io.impetus.model.Evaluation;
 import io.impetus.model.Model;
 import io.impetus.model.Workload;
+import io.impetus.runtime.ProcessCpu;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -80,6 +81,7 @@ public final class Trainer {
     SplittableRandom delays = new SplittableRandom(config.seed() * 1_000_003L + config.rank());
 
     Totals totals = new Totals(System.currentTimeMillis());
+    double cpuAtStart = ProcessCpu.seconds();
     Pending pending = null;
     int failedInARow = 0;
     for (long step = 0; step < total; step++) {
@@ -147,7 +149,8 @@ public final class Trainer {
     client.leave().get();
     return new TrainingReport(
         config.rank(), total, totals.samples, totals.start, System.currentTimeMillis(), totals.loss,
-        total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins);
+        total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins,
+        ProcessCpu.seconds() - cpuAtStart);
   }
 
   /**

@@ -13,10 +13,12 @@ package io.impetus.train;
  * @param maxStaleness the largest staleness seen
  * @param dropped steps whose gradient some shard dropped
  * @param rejoins times the worker had to join again after its lease expired
+ * @param cpuSeconds CPU time the worker's process used during training (all its threads: compute,
+ *     encoding, the transport), NaN where unknown
  */
 public record TrainingReport(
     int worker, long steps, long samples, long startMillis, long endMillis, double finalLoss, double meanStaleness,
-    long maxStaleness, long dropped, long rejoins) {
+    long maxStaleness, long dropped, long rejoins, double cpuSeconds) {
 
   /** Seconds between the first step and the last reply. */
   public double seconds() {
@@ -28,8 +30,9 @@ public record TrainingReport(
     return String.format(
         java.util.Locale.ROOT,
         "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
-            + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d}%n",
+            + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d, "
+            + "\"cpu_seconds\": %s}%n",
         worker, steps, samples, startMillis, endMillis, Double.isFinite(finalLoss) ? Double.toString(finalLoss) : "null",
-        meanStaleness, maxStaleness, dropped, rejoins);
+        meanStaleness, maxStaleness, dropped, rejoins, Double.isFinite(cpuSeconds) ? Double.toString(cpuSeconds) : "null");
   }
 }
