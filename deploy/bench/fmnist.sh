@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Fashion-MNIST throughput and accuracy, the workload issue's targets. Runs, on this machine and
-# in one go: the single-process PyTorch MLP (when python3-torch is installed) as the baseline, then
-# Impetus async with batch 64 for N = 1, 2, 4 workers, the N = 4 accuracy setting, and the CNN.
-# Prints a Markdown table from the run folders' summary.json files.
+# in one go: the PyTorch baselines (when python3-torch is installed: the single-process MLP and the
+# torch.distributed.rpc parameter server with N = 1, 2, 4 trainers, one epoch each), then Impetus
+# async with batch 64 for N = 1, 2, 4 workers, with and without --overlap, the N = 4 accuracy
+# settings, and the CNN. Prints the baselines, a Markdown table from the run folders' summary.json
+# files, and each Impetus throughput row's ratio to its baseline measured in this same run.
 #   deploy/bench/fmnist.sh [--quick] [OUT_DIR]
 # --quick: one epoch per run and no CNN (a few minutes instead of ~15).
 set -euo pipefail
@@ -14,25 +16,56 @@ mkdir -p "$out"
 epochs=5; cnn_epochs=3
 if [ $quick = 1 ]; then epochs=1; fi
 
-baseline="n/a (apt-get install python3-torch)"
-if /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  baseline=$(/usr/bin/python3 "$root/deploy/bench/torch_mlp.py" --epochs 1 | \
-    /usr/bin/python3 -c "import json,sys; print(round(json.load(sys.stdin)['samples_per_second']))")
+# Build the jar once, before anything is timed.
+"$root/impetus" --help > /dev/null
+
+py=/usr/bin/python3
+field() { $py -c "import json,sys; print(round(json.load(sys.stdin)['$1']))"; }
+torch_single=""; declare -A torch_rpc=()
+if $py -c "import torch" 2>/dev/null; then
+  torch_single=$($py "$root/deploy/bench/torch_mlp.py" --epochs 1 | tee "$out/torch-single.json" | field samples_per_second) \
+    || torch_single=""
+  if [ -f "$root/deploy/bench/torch_rpc_ps.py" ]; then
+    for n in 1 2 4; do
+      torch_rpc[$n]=$($py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 | tee "$out/torch-rpc-n$n.json" \
+        | field samples_per_second) || torch_rpc[$n]=""
+    done
+  fi
 fi
 
 mlp=(--model mlp --batch-size 64 --no-progress)
 sgd=(--optimizer sgd --momentum 0.9 --lr 0.05)
+# The N = 4 accuracy setting: Adam with a cosine decay of the learning rate (README explains the choice).
+adam=(--optimizer adam --lr 0.001 --lr-schedule cosine)
 run() { local name=$1; shift; "$root/impetus" local "$@" --out "$out/$name" > "$out/$name.log" 2>&1 || true; }
 run mlp-n1 "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs"
+run mlp-n1-overlap "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs" --overlap
 run mlp-n2 "${mlp[@]}" "${sgd[@]}" --workers 2 --shards 1 --epochs "$epochs"
+run mlp-n2-overlap "${mlp[@]}" "${sgd[@]}" --workers 2 --shards 1 --epochs "$epochs" --overlap
 run mlp-n4 "${mlp[@]}" "${sgd[@]}" --workers 4 --shards 2 --epochs "$epochs"
-run mlp-n4-accuracy "${mlp[@]}" --optimizer adam --lr 0.001 --workers 4 --shards 2 --epochs "$epochs"
 run mlp-n4-momentum-compensation "${mlp[@]}" "${sgd[@]}" --staleness-policy momentum-compensation --workers 4 --shards 2 \
   --epochs "$epochs"
+run mlp-n4-accuracy "${mlp[@]}" "${adam[@]}" --workers 4 --shards 2 --epochs "$epochs"
+run mlp-n4-overlap "${mlp[@]}" "${adam[@]}" --workers 4 --shards 2 --epochs "$epochs" --overlap
 if [ $quick = 0 ]; then
   run cnn-n1 --model cnn --batch-size 64 --no-progress --optimizer adam --lr 0.001 --workers 1 --shards 1 --epochs "$cnn_epochs"
 fi
 
-echo "PyTorch single-process MLP baseline (same machine, same run): $baseline samples/s"
+echo "PyTorch baselines (same machine, same run; samples/s): single-process MLP ${torch_single:-n/a (apt-get install python3-torch)}," \
+  "RPC parameter server N=1 ${torch_rpc[1]:-n/a}, N=2 ${torch_rpc[2]:-n/a}, N=4 ${torch_rpc[4]:-n/a}"
 echo
 "$root/impetus" compare --throughput "$out"/*/
+echo
+# Ratios against the same run's baselines: N = 1 against single-process PyTorch (target 0.7x),
+# N = 2 and 4 against the PyTorch RPC parameter server with as many trainers (target 2x).
+ratio() {
+  local name=$1 base=$2
+  [ -f "$out/$name/summary.json" ] && [ -n "$base" ] || return 0
+  $py -c "import json; s=json.load(open('$out/$name/summary.json'))['samples_per_second']; print('%-30s %8.0f samples/s = %.2fx %s' % ('$name', s, s / $base, '$3'))"
+}
+ratio mlp-n1 "$torch_single" "single-process PyTorch"
+ratio mlp-n1-overlap "$torch_single" "single-process PyTorch"
+ratio mlp-n2 "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
+ratio mlp-n2-overlap "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
+ratio mlp-n4-accuracy "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
+ratio mlp-n4-overlap "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
