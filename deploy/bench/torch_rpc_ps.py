@@ -28,7 +28,12 @@ Two designs, chosen with --design:
     tutorial, every trainer's DistributedOptimizer creates its own optimizer instance on the server (so each
     trainer has its own momentum / Adam state over the shared parameters); torch 1.13 runs SGD/Adam there as
     TorchScript functional optimizers. The tutorial's per-step get_dist_gradients check (which it calls
-    "primarily used for verification") is omitted, all compute is on the server.
+    "primarily used for verification") is omitted. All compute is on the server. Two deviations needed for
+    N >= 2: the published code crashes as soon as two trainers overlap (pytorch/examples#780,
+    pytorch/tutorials#2095: an optimizer step of one trainer modifies parameters that another trainer's
+    pending backward saved), so ParameterServer.forward runs the model on clones of the parameters
+    (gradients still flow to the real ones); and the TorchScript functional optimizer that
+    DistributedOptimizer uses in torch 1.13 applies updates without a lock (hogwild), unlike push-pull.
 
 Data: each trainer trains on its own 1/N partition of the training set (fixed seeded split), reshuffled
 every pass, for --epochs passes over its partition (fractional allowed; only full batches). Timing: every
@@ -55,6 +60,7 @@ import torch.distributed.autograd as dist_autograd
 import torch.distributed.rpc as rpc
 import torch.multiprocessing as mp
 import torch.nn as nn
+import torch.nn.functional as F
 from torch.distributed.optim import DistributedOptimizer
 
 PS_NAME = "ps"
@@ -125,7 +131,15 @@ class ParameterServer(nn.Module):
 
     # tutorial design
     def forward(self, x):
-        return self.model(x)
+        # The tutorial's plain self.model(x) saves the live parameters for backward, so with >= 2 trainers
+        # another trainer's optimizer step in between fails the autograd version check ("modified by an
+        # inplace operation", pytorch/examples#780, pytorch/tutorials#2095). Run on clones instead: CloneBackward
+        # still routes the gradient to the real parameters, computed at the values this forward saw.
+        # (Explicit layers rather than nn.utils.stateless.functional_call, which swaps the module's
+        # parameters in place and is therefore not safe with concurrent forwards from several RPC threads.)
+        for m in self.model:
+            x = F.linear(x, m.weight.clone(), m.bias.clone()) if isinstance(m, nn.Linear) else m(x)
+        return x
 
     def get_param_rrefs(self):
         return [rpc.RRef(p) for p in self.model.parameters()]
