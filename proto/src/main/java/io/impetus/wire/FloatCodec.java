@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * Float arrays on the wire: float32, little-endian, in a protobuf {@code bytes} field.
@@ -88,33 +87,39 @@ public final class FloatCodec {
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public static int decode(ByteString bytes, float[] dst, int dstOffset) {
+    int count = checkFits(bytes, dst, dstOffset);
+    decode(bytes, dst, dstOffset, false);
+    return count;
+  }
+
+  /**
+   * Decodes like {@link #decode(ByteString, float[], int)} and, in the same pass, finds the first NaN
+   * or infinity among the decoded values (a receiver that must reject non-finite input need not read
+   * the array a second time).
+   *
+   * @return the index in {@code dst} of the first non-finite value decoded, or -1 if all are finite
+   * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
+   */
+  public static int decodeChecked(ByteString bytes, float[] dst, int dstOffset) {
+    checkFits(bytes, dst, dstOffset);
+    return decode(bytes, dst, dstOffset, true);
+  }
+
+  private static int checkFits(ByteString bytes, float[] dst, int dstOffset) {
     int count = floatCount(bytes);
     if (dstOffset < 0 || (long) dstOffset + count > dst.length) {
       throw new IllegalArgumentException(
           "chunk of " + count + " floats at offset " + dstOffset + " does not fit in " + dst.length + " values");
     }
-    int pos = dstOffset;
-    int carry = 0;
-    int carried = 0;
-    for (ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
-      ByteBuffer b = piece.order(ByteOrder.LITTLE_ENDIAN);
-      while (carried > 0 && carried < BYTES && b.hasRemaining()) {
-        carry |= (b.get() & 0xff) << (8 * carried++);
-        if (carried == BYTES) {
-          dst[pos++] = Float.intBitsToFloat(carry);
-          carry = 0;
-          carried = 0;
-        }
-      }
-      int n = b.remaining() / BYTES;
-      b.asFloatBuffer().get(dst, pos, n);
-      pos += n;
-      b.position(b.position() + n * BYTES);
-      while (b.hasRemaining()) {
-        carry |= (b.get() & 0xff) << (8 * carried++);
-      }
-    }
     return count;
+  }
+
+  private static int decode(ByteString bytes, float[] dst, int dstOffset, boolean check) {
+    FloatDecoder decoder = new FloatDecoder().start(dst, dstOffset, check);
+    for (ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
+      decoder.accept(piece);
+    }
+    return decoder.firstNonFinite();
   }
 
   /** Decodes a whole payload into a new array. */
