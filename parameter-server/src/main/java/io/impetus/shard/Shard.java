@@ -12,6 +12,7 @@ import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
+import io.impetus.wire.FloatChunk;
 import io.impetus.wire.ShardPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,7 +194,7 @@ final class Shard {
   }
 
   /** Streams the current slice to {@code reply}. */
-  void pull(int workerId, ServerCallStreamObserver<SliceChunk> reply) throws StatusException {
+  void pull(int workerId, ServerCallStreamObserver<FloatChunk<SliceChunk>> reply) throws StatusException {
     requireInitialized();
     WorkerSlot slot = workers.get(workerId);
     if (slot != null) {
@@ -318,7 +319,7 @@ final class Shard {
     }
     updater.applyFresh(params, average, round.size());
     applyTimer.record(System.nanoTime() - t0);
-    List<ServerCallStreamObserver<SliceChunk>> replies = new ArrayList<>(round.size());
+    List<ServerCallStreamObserver<FloatChunk<SliceChunk>>> replies = new ArrayList<>(round.size());
     for (PendingPush p : round.values()) {
       advanceClock(p, 0);
       p.slot().release();

@@ -19,14 +19,18 @@ import io.impetus.proto.ShardGrpc;
 import io.impetus.proto.SliceChunk;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
-import io.impetus.wire.FloatCodec;
+import io.impetus.wire.FloatChunk;
+import io.impetus.wire.WireMethods;
 
 /**
  * The gRPC face of one {@link Shard}. Handlers decode and validate on gRPC threads, then hand the
  * request to the shard's {@link UpdateLoop}, which applies it and answers. No handler blocks: a sync
  * push that must wait for the other workers is parked in the shard's round and answered later.
+ *
+ * <p>The float-carrying methods are the {@link WireMethods.ChunkHandlers}, bound by {@link
+ * WireMethods#bind}; the generated {@code initialize}, {@code pull} and {@code pushPull} stay unused.
  */
-final class ShardService extends ShardGrpc.ShardImplBase {
+final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.ChunkHandlers {
   private final Shard shard;
   private final UpdateLoop loop;
 
@@ -49,13 +53,13 @@ final class ShardService extends ShardGrpc.ShardImplBase {
   }
 
   @Override
-  public StreamObserver<InitializeChunk> initialize(StreamObserver<InitializeReply> reply) {
+  public StreamObserver<FloatChunk<InitializeChunk>> initializeChunks(StreamObserver<InitializeReply> reply) {
     return new StreamObserver<>() {
       private ChunkTarget values;
       private boolean failed;
 
       @Override
-      public void onNext(InitializeChunk chunk) {
+      public void onNext(FloatChunk<InitializeChunk> chunk) {
         if (failed) {
           return;
         }
@@ -67,7 +71,7 @@ final class ShardService extends ShardGrpc.ShardImplBase {
             }
             values = new ChunkTarget(new float[length]);
           }
-          values.decode(chunk.getOffset(), chunk.getValues(), "initial values");
+          values.decode(chunk.fields().getOffset(), chunk, "initial values");
         } catch (StatusException e) {
           failed = true;
           reply.onError(e);
@@ -111,8 +115,8 @@ final class ShardService extends ShardGrpc.ShardImplBase {
   }
 
   @Override
-  public void pull(PullRequest request, StreamObserver<SliceChunk> reply) {
-    ServerCallStreamObserver<SliceChunk> call = (ServerCallStreamObserver<SliceChunk>) reply;
+  public void pullChunks(PullRequest request, StreamObserver<FloatChunk<SliceChunk>> reply) {
+    ServerCallStreamObserver<FloatChunk<SliceChunk>> call = (ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply;
     loop.execute(
         () -> {
           try {
@@ -124,8 +128,8 @@ final class ShardService extends ShardGrpc.ShardImplBase {
   }
 
   @Override
-  public StreamObserver<PushChunk> pushPull(StreamObserver<SliceChunk> reply) {
-    return new PushReceiver((ServerCallStreamObserver<SliceChunk>) reply);
+  public StreamObserver<FloatChunk<PushChunk>> pushPullChunks(StreamObserver<FloatChunk<SliceChunk>> reply) {
+    return new PushReceiver((ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply);
   }
 
   @Override
@@ -165,30 +169,31 @@ final class ShardService extends ShardGrpc.ShardImplBase {
    * push never touches the shard. Finiteness is checked while each chunk is decoded; a bad value is
    * only reported once the push is complete, so a short push is still reported as wrong_length.
    */
-  private final class PushReceiver implements StreamObserver<PushChunk> {
-    private final ServerCallStreamObserver<SliceChunk> reply;
+  private final class PushReceiver implements StreamObserver<FloatChunk<PushChunk>> {
+    private final ServerCallStreamObserver<FloatChunk<SliceChunk>> reply;
     private WorkerSlot slot;
     private PushHeader header;
     private ChunkTarget gradient;
     private boolean failed;
     private boolean submitted;
 
-    PushReceiver(ServerCallStreamObserver<SliceChunk> reply) {
+    PushReceiver(ServerCallStreamObserver<FloatChunk<SliceChunk>> reply) {
       this.reply = reply;
     }
 
     @Override
-    public void onNext(PushChunk chunk) {
+    public void onNext(FloatChunk<PushChunk> chunk) {
       if (failed) {
         return;
       }
       try {
+        PushChunk fields = chunk.fields();
         if (slot == null) {
-          start(chunk);
-        } else if (chunk.hasHeader()) {
+          start(fields);
+        } else if (fields.hasHeader()) {
           throw reject("malformed", Status.INVALID_ARGUMENT, "only the first chunk of a push may carry a header");
         }
-        gradient.decode(chunk.getOffset(), chunk.getGradient(), "gradient");
+        gradient.decode(fields.getOffset(), chunk, "gradient");
       } catch (StatusException e) {
         fail(e);
       }
@@ -293,18 +298,18 @@ final class ShardService extends ShardGrpc.ShardImplBase {
       this.values = values;
     }
 
-    void decode(long offset, com.google.protobuf.ByteString data, String what) throws StatusException {
+    void decode(long offset, FloatChunk<?> data, String what) throws StatusException {
       if (offset != received) {
         throw invalid(Status.INVALID_ARGUMENT, what + " chunk at offset " + offset + ", expected " + received);
       }
       try {
-        int count = FloatCodec.floatCount(data);
+        int count = data.floatCount();
         if (offset + count > values.length) {
           throw invalid(
               Status.INVALID_ARGUMENT,
               what + " has more than the " + values.length + " values this shard holds");
         }
-        int bad = FloatCodec.decodeChecked(data, values, (int) offset);
+        int bad = data.decodeChecked(values, (int) offset);
         if (firstNonFinite < 0) {
           firstNonFinite = bad;
         }

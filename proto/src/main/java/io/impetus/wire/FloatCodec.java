@@ -12,8 +12,8 @@ import java.nio.ByteOrder;
  * {@code byte[]}, which the caller must leave untouched until gRPC has serialized the message that
  * carries it (for a request, until the call's reply has arrived; for a reply, until the next
  * reply on the same call is built). {@link #decode} copies out of the message into a caller-owned
- * float array and keeps no reference to either; so it may be (and is) called on messages whose
- * bytes alias gRPC's transport buffers ({@link AliasingMarshaller}), which are valid only until the
+ * float array and keeps no reference to either; so it may be (and is) called on byte strings that
+ * alias gRPC's transport buffers (a received {@link FloatChunk}), which are valid only until the
  * receiving {@code onNext} returns.
  */
 public final class FloatCodec {
@@ -80,8 +80,8 @@ public final class FloatCodec {
   /**
    * Decodes all floats of {@code bytes} into {@code dst} starting at {@code dstOffset}, reading
    * through read-only views of the message's buffers (no intermediate byte[]). {@code bytes} may be
-   * made of several buffers (a message parsed with aliasing by {@link AliasingMarshaller} points into
-   * the transport's buffers, and a float may straddle two of them).
+   * made of several buffers (a received {@link FloatChunk}'s payload may point into the transport's
+   * buffers, and a float may straddle two of them).
    *
    * @return the number of floats decoded
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst

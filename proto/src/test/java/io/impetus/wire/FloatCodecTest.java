@@ -105,4 +105,21 @@ class FloatCodecTest {
     assertEquals(-1, FloatCodec.decodeChecked(FloatCodec.encode(values), out, 0));
     assertEquals(-1, FloatCodec.decodeChecked(ByteString.EMPTY, out, 0));
   }
+
+  @Test
+  void decodesFloatsStraddlingBuffers() {
+    float[] values = {1.5f, -2.25f, Float.MIN_VALUE, Float.MAX_VALUE, -0.0f, 3e-39f, 42f};
+    byte[] bytes = FloatCodec.encode(values).toByteArray();
+    for (int split = 1; split < 7; split++) {
+      List<ByteString> pieces = new ArrayList<>();
+      for (int from = 0; from < bytes.length; from += split) {
+        pieces.add(ByteString.copyFrom(bytes, from, Math.min(split, bytes.length - from)));
+      }
+      float[] out = new float[values.length + 2];
+      assertEquals(values.length, FloatCodec.decode(ByteString.copyFrom(pieces), out, 2));
+      for (int i = 0; i < values.length; i++) {
+        assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(out[i + 2]), "split " + split);
+      }
+    }
+  }
 }
