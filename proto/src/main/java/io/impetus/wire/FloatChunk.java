@@ -2,8 +2,10 @@ package io.impetus.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import io.grpc.HasByteBuffer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +19,8 @@ import java.util.List;
  * <p>Keeping the payload out of the message lets it travel without intermediate copies: a chunk
  * made by {@link #of(Message, float[], int, int)} is encoded from the float array straight into the
  * transport's buffers when gRPC frames it, and a received chunk is decoded from the transport's
- * buffers straight into the receiver's float array by {@link #decode} or {@link #decodeChecked}.
+ * buffers straight into the receiver's float array by {@link #decode} or {@link #decodeChecked}
+ * (once: a payload still in the transport's buffers is consumed by decoding it).
  *
  * <p>Ownership. A chunk made from a float array reads that array until {@link #release} returns. On
  * an established Netty stream gRPC frames a message inside {@code onNext}, so the sender calls
@@ -34,24 +37,31 @@ import java.util.List;
  */
 public final class FloatChunk<M extends Message> {
   private final M fields;
-  // exactly one payload: a range of a float array, encoded bytes, or bytes in transport buffers
+  // exactly one payload: a range of a float array, encoded bytes, or the rest of a transport stream
   private final float[] source;
   private final int from;
   private final int length;
   private final ByteString bytes;
-  /** The transport's detached stream that owns the buffers {@code bytes} points into, or null. */
-  private InputStream owner;
+  /**
+   * The transport's detached stream (also a {@link HasByteBuffer}) whose remaining {@code
+   * transportBytes} bytes are the payload; null once released, or for the other kinds.
+   */
+  private InputStream transport;
+  private final int transportBytes;
+  private boolean decoded;
   /** Streams of a float-array chunk that a transport may not have consumed yet; guarded by this. */
   private List<ChunkStream> streams;
   private boolean released;
 
-  private FloatChunk(M fields, float[] source, int from, int length, ByteString bytes, InputStream owner) {
+  private FloatChunk(M fields, float[] source, int from, int length, ByteString bytes, InputStream transport,
+      int transportBytes) {
     this.fields = fields;
     this.source = source;
     this.from = from;
     this.length = length;
     this.bytes = bytes;
-    this.owner = owner;
+    this.transport = transport;
+    this.transportBytes = transportBytes;
   }
 
   /**
@@ -64,7 +74,7 @@ public final class FloatChunk<M extends Message> {
       throw new IndexOutOfBoundsException(
           "floats [" + from + ", " + from + " + " + length + ") of an array of " + source.length);
     }
-    return new FloatChunk<>(fields, source, from, length, null, null);
+    return new FloatChunk<>(fields, source, from, length, null, null, 0);
   }
 
   /**
@@ -72,12 +82,21 @@ public final class FloatChunk<M extends Message> {
    * serialize a message more than once. {@code fields} must leave the float field empty.
    */
   public static <M extends Message> FloatChunk<M> of(M fields, ByteString floatBytes) {
-    return new FloatChunk<>(fields, null, 0, 0, floatBytes, null);
+    return new FloatChunk<>(fields, null, 0, 0, floatBytes, null, 0);
   }
 
-  /** A received chunk; {@code owner} (may be null) holds the buffers {@code bytes} points into until {@link #release}. */
-  static <M extends Message> FloatChunk<M> received(M fields, ByteString bytes, InputStream owner) {
-    return new FloatChunk<>(fields, null, 0, 0, bytes, owner);
+  /** A received chunk whose payload was copied out of the transport. */
+  static <M extends Message> FloatChunk<M> received(M fields, ByteString bytes) {
+    return new FloatChunk<>(fields, null, 0, 0, bytes, null, 0);
+  }
+
+  /**
+   * A received chunk whose payload is the remaining {@code byteCount} bytes of {@code buffers}, a
+   * detached transport stream that also implements {@link HasByteBuffer}; the chunk closes it on
+   * {@link #release}.
+   */
+  static <M extends Message> FloatChunk<M> inTransport(M fields, InputStream buffers, int byteCount) {
+    return new FloatChunk<>(fields, null, 0, 0, null, buffers, byteCount);
   }
 
   /** The chunk message without its floats. */
@@ -91,7 +110,7 @@ public final class FloatChunk<M extends Message> {
    * @throws IllegalArgumentException if a received payload is not whole floats
    */
   public int floatCount() {
-    return source != null ? length : FloatCodec.floatCount(bytes);
+    return source != null ? length : bytes != null ? FloatCodec.floatCount(bytes) : FloatCodec.floatCount(transportBytes);
   }
 
   /**
@@ -101,8 +120,12 @@ public final class FloatChunk<M extends Message> {
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public int decode(float[] dst, int dstOffset) {
-    if (source == null) {
+    if (bytes != null) {
       return FloatCodec.decode(bytes, dst, dstOffset);
+    }
+    if (source == null) {
+      decodeTransport(dst, dstOffset, false);
+      return FloatCodec.floatCount(transportBytes);
     }
     copySource(dst, dstOffset);
     return length;
@@ -115,19 +138,57 @@ public final class FloatChunk<M extends Message> {
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public int decodeChecked(float[] dst, int dstOffset) {
-    if (source == null) {
+    if (bytes != null) {
       return FloatCodec.decodeChecked(bytes, dst, dstOffset);
+    }
+    if (source == null) {
+      return decodeTransport(dst, dstOffset, true);
     }
     copySource(dst, dstOffset);
     return FloatDecoder.firstNonFinite(dst, dstOffset, dstOffset + length);
   }
 
   private void copySource(float[] dst, int dstOffset) {
-    if (dstOffset < 0 || (long) dstOffset + length > dst.length) {
-      throw new IllegalArgumentException(
-          "chunk of " + length + " floats at offset " + dstOffset + " does not fit in " + dst.length + " values");
-    }
+    FloatCodec.checkFits(length, dst, dstOffset);
     System.arraycopy(source, from, dst, dstOffset, length);
+  }
+
+  /**
+   * Decodes the payload piece by piece from the transport's own buffers (one HTTP/2 frame each,
+   * typically), with no byte string or copy in between; the buffers go back to the transport when
+   * the chunk is released.
+   */
+  private int decodeTransport(float[] dst, int dstOffset, boolean check) {
+    FloatCodec.checkFits(FloatCodec.floatCount(transportBytes), dst, dstOffset);
+    InputStream in;
+    synchronized (this) {
+      if (decoded || transport == null) {
+        throw new IllegalStateException(decoded
+            ? "this chunk's payload was decoded already: it was read out of the transport's buffers"
+            : "this chunk was released: its payload went back to the transport");
+      }
+      decoded = true;
+      in = transport;
+    }
+    FloatDecoder decoder = new FloatDecoder().start(dst, dstOffset, check);
+    try {
+      for (int left = transportBytes; left > 0; ) {
+        ByteBuffer piece = ((HasByteBuffer) in).getByteBuffer();
+        if (piece == null || !piece.hasRemaining()) {
+          throw new IllegalStateException("the transport's buffers end before the payload does");
+        }
+        int n = Math.min(piece.remaining(), left);
+        piece.limit(piece.position() + n);
+        decoder.accept(piece);
+        if (in.skip(n) != n) {
+          throw new IllegalStateException("the transport's buffers end before the payload does");
+        }
+        left -= n;
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the transport's buffers", e);
+    }
+    return decoder.firstNonFinite();
   }
 
   /**
@@ -144,8 +205,8 @@ public final class FloatChunk<M extends Message> {
       released = true;
       pending = streams;
       streams = null;
-      buffers = owner;
-      owner = null;
+      buffers = transport;
+      transport = null;
     }
     if (pending != null) {
       for (ChunkStream s : pending) {
@@ -166,12 +227,17 @@ public final class FloatChunk<M extends Message> {
     return source != null;
   }
 
-  /** Payload size in bytes. */
-  int payloadBytes() {
-    return source != null ? length * FloatCodec.BYTES : bytes.size();
+  /** Whether the payload is still in the transport's buffers (such a chunk cannot be sent on). */
+  boolean inTransport() {
+    return source == null && bytes == null;
   }
 
-  /** The encoded payload (not for float-array chunks). */
+  /** Payload size in bytes. */
+  int payloadBytes() {
+    return source != null ? length * FloatCodec.BYTES : bytes != null ? bytes.size() : transportBytes;
+  }
+
+  /** The encoded payload (only for chunks that are neither from floats nor in the transport). */
   ByteString bytes() {
     return bytes;
   }

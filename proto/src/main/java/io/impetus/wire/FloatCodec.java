@@ -70,11 +70,16 @@ public final class FloatCodec {
 
   /** Number of floats in {@code bytes}; throws if its size is not a multiple of 4. */
   public static int floatCount(ByteString bytes) {
-    if (bytes.size() % BYTES != 0) {
+    return floatCount(bytes.size());
+  }
+
+  /** Number of floats in a payload of {@code byteCount} bytes; throws if that is not a multiple of 4. */
+  static int floatCount(int byteCount) {
+    if (byteCount % BYTES != 0) {
       throw new IllegalArgumentException(
-          "float32 payload has " + bytes.size() + " bytes, which is not a multiple of 4");
+          "float32 payload has " + byteCount + " bytes, which is not a multiple of 4");
     }
-    return bytes.size() / BYTES;
+    return byteCount / BYTES;
   }
 
   /**
@@ -107,11 +112,16 @@ public final class FloatCodec {
 
   private static int checkFits(ByteString bytes, float[] dst, int dstOffset) {
     int count = floatCount(bytes);
+    checkFits(count, dst, dstOffset);
+    return count;
+  }
+
+  /** Throws unless {@code count} floats fit in {@code dst} from {@code dstOffset}. */
+  static void checkFits(int count, float[] dst, int dstOffset) {
     if (dstOffset < 0 || (long) dstOffset + count > dst.length) {
       throw new IllegalArgumentException(
           "chunk of " + count + " floats at offset " + dstOffset + " does not fit in " + dst.length + " values");
     }
-    return count;
   }
 
   private static int decode(ByteString bytes, float[] dst, int dstOffset, boolean check) {

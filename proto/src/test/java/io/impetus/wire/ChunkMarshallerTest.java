@@ -128,6 +128,8 @@ class ChunkMarshallerTest {
     }
 
     boolean marked;
+    private int markIndex;
+    private int[] markPositions;
 
     @Override
     public boolean markSupported() {
@@ -137,6 +139,16 @@ class ChunkMarshallerTest {
     @Override
     public synchronized void mark(int limit) {
       marked = true;
+      markIndex = index;
+      markPositions = buffers.stream().mapToInt(ByteBuffer::position).toArray();
+    }
+
+    @Override
+    public synchronized void reset() {
+      index = markIndex;
+      for (int i = 0; i < buffers.size(); i++) {
+        buffers.get(i).position(markPositions[i]);
+      }
     }
 
     @Override
@@ -281,5 +293,49 @@ class ChunkMarshallerTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, parsed::floatCount);
     assertEquals("float32 payload has 5 bytes, which is not a multiple of 4", e.getMessage());
     parsed.release();
+  }
+
+  @Test
+  void aPayloadThatIsNotTheLastFieldIsParsedTheUsualWay() throws IOException {
+    float[] values = floats(3000, 11);
+    SliceChunk header = SliceChunk.newBuilder().setHeader(SliceHeader.newBuilder().setVersion(8)).setOffset(12).build();
+    ByteArrayOutputStream unusual = new ByteArrayOutputStream();
+    SliceChunk.newBuilder().setValues(FloatCodec.encode(values)).build().writeTo(unusual); // floats first
+    header.writeTo(unusual);
+    TransportStream stream = new TransportStream(unusual.toByteArray(), 1000);
+    FloatChunk<SliceChunk> parsed = SLICE.parse(stream);
+    assertEquals(header, parsed.fields());
+    float[] out = new float[values.length];
+    assertEquals(values.length, parsed.decode(out, 0));
+    assertEquals(values[2999], out[2999], 0f);
+    assertEquals(1, stream.detached.closed, "copied out, so the buffers went back at once");
+    parsed.release();
+  }
+
+  @Test
+  void aChunkWithoutFloatsHoldsNoBuffers() {
+    PushChunk empty = PushChunk.newBuilder().setHeader(PushHeader.newBuilder().setWorkerId(2)).build();
+    TransportStream stream = new TransportStream(empty.toByteArray(), 4);
+    FloatChunk<PushChunk> parsed = PUSH.parse(stream);
+    assertEquals(empty, parsed.fields());
+    assertEquals(0, parsed.floatCount());
+    assertEquals(1, stream.detached.closed);
+    parsed.release();
+  }
+
+  @Test
+  void aPayloadInTheTransportIsDecodedOnceAndNotAfterRelease() {
+    byte[] bytes = PushChunk.newBuilder().setOffset(5).setGradient(FloatCodec.encode(new float[] {1f, 2f})).build().toByteArray();
+    FloatChunk<PushChunk> parsed = PUSH.parse(new TransportStream(bytes, 5));
+    assertEquals(5, parsed.fields().getOffset());
+    assertThrows(IllegalArgumentException.class, () -> parsed.decode(new float[1], 0), "does not fit");
+    float[] out = new float[2];
+    assertEquals(2, parsed.decode(out, 0));
+    assertArrayEquals(new float[] {1f, 2f}, out);
+    assertThrows(IllegalStateException.class, () -> parsed.decode(out, 0));
+    FloatChunk<PushChunk> released = PUSH.parse(new TransportStream(bytes, 5));
+    released.release();
+    assertThrows(IllegalStateException.class, () -> released.decode(out, 0));
+    assertThrows(IllegalArgumentException.class, () -> PUSH.stream(released));
   }
 }
