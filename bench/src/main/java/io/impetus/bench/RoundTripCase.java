@@ -8,7 +8,7 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardServer;
-import io.impetus.wire.AliasingMarshaller;
+import io.impetus.wire.WireMethods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -46,8 +46,9 @@ public final class RoundTripCase implements BenchCase {
   }
 
   /**
-   * {@code aliasingAb}: instead of raw TCP, the baseline is the same push-pull with the aliasing
-   * marshallers switched off (messages copied out of the transport buffers, as gRPC does by default).
+   * {@code aliasingAb}: instead of raw TCP, the baseline is the same push-pull with the zero-copy
+   * chunk paths switched off ({@link WireMethods#setZeroCopy}: floats encoded into a new byte array
+   * and messages copied out of the transport buffers, as gRPC's protobuf marshaller does).
    */
   public RoundTripCase(int p, boolean aliasingAb) throws Exception {
     this.p = p;
@@ -85,14 +86,14 @@ public final class RoundTripCase implements BenchCase {
 
   @Override
   public void subject() throws Exception {
-    AliasingMarshaller.setEnabled(true);
+    WireMethods.setZeroCopy(true);
     client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
   }
 
   @Override
   public void baseline() throws Exception {
     if (aliasingAb) {
-      AliasingMarshaller.setEnabled(false);
+      WireMethods.setZeroCopy(false);
       client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
       return;
     }
@@ -120,7 +121,7 @@ public final class RoundTripCase implements BenchCase {
     server.stop();
     echoClient.close();
     echo.close();
-    AliasingMarshaller.setEnabled(true);
+    WireMethods.setZeroCopy(true);
   }
 
   /** Reads a whole message of {@code size} bytes, then writes {@code size} bytes back; one connection. */

@@ -3,6 +3,7 @@ package io.impetus.shard;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SliceChunk;
+import io.impetus.wire.FloatChunk;
 
 /**
  * A fully received, validated gradient and the call to answer. Once the update loop has processed
@@ -12,12 +13,12 @@ import io.impetus.proto.SliceChunk;
 final class PendingPush {
   final WorkerSlot slot;
   final PushHeader header;
-  final ServerCallStreamObserver<SliceChunk> reply;
+  final ServerCallStreamObserver<FloatChunk<SliceChunk>> reply;
   long staleness;
   long stepLag;
   boolean dropped;
 
-  PendingPush(WorkerSlot slot, PushHeader header, ServerCallStreamObserver<SliceChunk> reply) {
+  PendingPush(WorkerSlot slot, PushHeader header, ServerCallStreamObserver<FloatChunk<SliceChunk>> reply) {
     this.slot = slot;
     this.header = header;
     this.reply = reply;
@@ -31,7 +32,7 @@ final class PendingPush {
     return header;
   }
 
-  ServerCallStreamObserver<SliceChunk> reply() {
+  ServerCallStreamObserver<FloatChunk<SliceChunk>> reply() {
     return reply;
   }
 }

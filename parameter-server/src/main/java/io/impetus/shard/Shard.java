@@ -13,6 +13,7 @@ import io.impetus.proto.WorkerStatus;
 import io.impetus.runtime.ProcessCpu;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
+import io.impetus.wire.FloatChunk;
 import io.impetus.wire.ShardPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,7 +195,7 @@ final class Shard {
   }
 
   /** Streams the current slice to {@code reply}. */
-  void pull(int workerId, ServerCallStreamObserver<SliceChunk> reply) throws StatusException {
+  void pull(int workerId, ServerCallStreamObserver<FloatChunk<SliceChunk>> reply) throws StatusException {
     requireInitialized();
     WorkerSlot slot = workers.get(workerId);
     if (slot != null) {
@@ -319,7 +320,7 @@ final class Shard {
     }
     updater.applyFresh(params, average, round.size());
     applyTimer.record(System.nanoTime() - t0);
-    List<ServerCallStreamObserver<SliceChunk>> replies = new ArrayList<>(round.size());
+    List<ServerCallStreamObserver<FloatChunk<SliceChunk>>> replies = new ArrayList<>(round.size());
     for (PendingPush p : round.values()) {
       advanceClock(p, 0);
       p.slot().release();

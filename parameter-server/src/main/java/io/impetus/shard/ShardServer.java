@@ -52,7 +52,7 @@ public final class ShardServer {
     this.shard = shard;
     this.activity = new ActivityTracker(clock);
     this.server = builder
-        // Bound with the aliasing marshallers: pushed chunks are decoded straight from Netty's buffers.
+        // Bound with the chunk marshallers: floats go between Netty's buffers and float arrays without copies.
         .addService(ServerInterceptors.intercept(WireMethods.bind(new ShardService(shard, loop)), activity))
         .addService(health.service())
         .addService(ProtoReflectionServiceV1.newInstance())

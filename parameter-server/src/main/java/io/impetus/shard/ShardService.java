@@ -19,14 +19,18 @@ import io.impetus.proto.ShardGrpc;
 import io.impetus.proto.SliceChunk;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
-import io.impetus.wire.FloatCodec;
+import io.impetus.wire.FloatChunk;
+import io.impetus.wire.WireMethods;
 
 /**
  * The gRPC face of one {@link Shard}. Handlers decode and validate on gRPC threads, then hand the
  * request to the shard's {@link UpdateLoop}, which applies it and answers. No handler blocks: a sync
  * push that must wait for the other workers is parked in the shard's round and answered later.
+ *
+ * <p>The float-carrying methods are the {@link WireMethods.ChunkHandlers}, bound by {@link
+ * WireMethods#bind}; the generated {@code initialize}, {@code pull} and {@code pushPull} stay unused.
  */
-final class ShardService extends ShardGrpc.ShardImplBase {
+final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.ChunkHandlers {
   private final Shard shard;
   private final UpdateLoop loop;
 
@@ -49,14 +53,13 @@ final class ShardService extends ShardGrpc.ShardImplBase {
   }
 
   @Override
-  public StreamObserver<InitializeChunk> initialize(StreamObserver<InitializeReply> reply) {
+  public StreamObserver<FloatChunk<InitializeChunk>> initializeChunks(StreamObserver<InitializeReply> reply) {
     return new StreamObserver<>() {
-      private float[] values;
-      private long received;
+      private ChunkTarget values;
       private boolean failed;
 
       @Override
-      public void onNext(InitializeChunk chunk) {
+      public void onNext(FloatChunk<InitializeChunk> chunk) {
         if (failed) {
           return;
         }
@@ -66,9 +69,9 @@ final class ShardService extends ShardGrpc.ShardImplBase {
             if (length < 0) {
               throw invalid(Status.FAILED_PRECONDITION, "join shard " + shard.index() + " before initializing it");
             }
-            values = new float[length];
+            values = new ChunkTarget(new float[length]);
           }
-          received += decodeChunk(chunk.getOffset(), received, chunk.getValues(), values, "initial values");
+          values.decode(chunk.fields().getOffset(), chunk, "initial values");
         } catch (StatusException e) {
           failed = true;
           reply.onError(e);
@@ -85,18 +88,22 @@ final class ShardService extends ShardGrpc.ShardImplBase {
         if (failed) {
           return;
         }
-        float[] complete = values == null ? new float[0] : values;
-        long count = received;
+        ChunkTarget complete = values == null ? new ChunkTarget(new float[0]) : values;
         loop.execute(
             () -> {
               try {
-                if (count != complete.length) {
+                float[] initial = complete.values;
+                if (complete.received != initial.length) {
                   throw invalid(
                       Status.INVALID_ARGUMENT,
-                      "initial values have " + count + " floats, shard " + shard.index() + " expects " + complete.length);
+                      "initial values have " + complete.received + " floats, shard " + shard.index() + " expects "
+                          + initial.length);
                 }
-                checkFinite(complete, "initial value");
-                boolean already = shard.initialize(complete);
+                int bad = complete.firstNonFinite;
+                if (bad >= 0) {
+                  throw invalid(Status.INVALID_ARGUMENT, "initial value " + bad + " is " + initial[bad]);
+                }
+                boolean already = shard.initialize(initial);
                 reply.onNext(InitializeReply.newBuilder().setAlreadyInitialized(already).setVersion(0).build());
                 reply.onCompleted();
               } catch (StatusException e) {
@@ -108,8 +115,8 @@ final class ShardService extends ShardGrpc.ShardImplBase {
   }
 
   @Override
-  public void pull(PullRequest request, StreamObserver<SliceChunk> reply) {
-    ServerCallStreamObserver<SliceChunk> call = (ServerCallStreamObserver<SliceChunk>) reply;
+  public void pullChunks(PullRequest request, StreamObserver<FloatChunk<SliceChunk>> reply) {
+    ServerCallStreamObserver<FloatChunk<SliceChunk>> call = (ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply;
     loop.execute(
         () -> {
           try {
@@ -121,8 +128,8 @@ final class ShardService extends ShardGrpc.ShardImplBase {
   }
 
   @Override
-  public StreamObserver<PushChunk> pushPull(StreamObserver<SliceChunk> reply) {
-    return new PushReceiver((ServerCallStreamObserver<SliceChunk>) reply);
+  public StreamObserver<FloatChunk<PushChunk>> pushPullChunks(StreamObserver<FloatChunk<SliceChunk>> reply) {
+    return new PushReceiver((ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply);
   }
 
   @Override
@@ -159,32 +166,34 @@ final class ShardService extends ShardGrpc.ShardImplBase {
   /**
    * Receives one pushed gradient, chunk by chunk, straight into the worker's gradient buffer, and
    * validates it completely (length, order, finiteness) before the update loop sees it, so a bad
-   * push never touches the shard.
+   * push never touches the shard. Finiteness is checked while each chunk is decoded; a bad value is
+   * only reported once the push is complete, so a short push is still reported as wrong_length.
    */
-  private final class PushReceiver implements StreamObserver<PushChunk> {
-    private final ServerCallStreamObserver<SliceChunk> reply;
+  private final class PushReceiver implements StreamObserver<FloatChunk<PushChunk>> {
+    private final ServerCallStreamObserver<FloatChunk<SliceChunk>> reply;
     private WorkerSlot slot;
     private PushHeader header;
-    private long received;
+    private ChunkTarget gradient;
     private boolean failed;
     private boolean submitted;
 
-    PushReceiver(ServerCallStreamObserver<SliceChunk> reply) {
+    PushReceiver(ServerCallStreamObserver<FloatChunk<SliceChunk>> reply) {
       this.reply = reply;
     }
 
     @Override
-    public void onNext(PushChunk chunk) {
+    public void onNext(FloatChunk<PushChunk> chunk) {
       if (failed) {
         return;
       }
       try {
+        PushChunk fields = chunk.fields();
         if (slot == null) {
-          start(chunk);
-        } else if (chunk.hasHeader()) {
+          start(fields);
+        } else if (fields.hasHeader()) {
           throw reject("malformed", Status.INVALID_ARGUMENT, "only the first chunk of a push may carry a header");
         }
-        received += decodeChunk(chunk.getOffset(), received, chunk.getGradient(), slot.gradient, "gradient");
+        gradient.decode(fields.getOffset(), chunk, "gradient");
       } catch (StatusException e) {
         fail(e);
       }
@@ -216,6 +225,7 @@ final class ShardService extends ShardGrpc.ShardImplBase {
             "worker " + header.getWorkerId() + " already has a push in flight to shard " + shard.index());
       }
       slot = candidate;
+      gradient = new ChunkTarget(candidate.gradient);
     }
 
     @Override
@@ -233,13 +243,14 @@ final class ShardService extends ShardGrpc.ShardImplBase {
         if (slot == null) {
           throw reject("malformed", Status.INVALID_ARGUMENT, "empty push: no header and no gradient");
         }
-        if (received != slot.gradient.length) {
+        if (gradient.received != slot.gradient.length) {
           throw reject(
               "wrong_length",
               Status.INVALID_ARGUMENT,
-              "gradient has " + received + " values, shard " + shard.index() + " expects " + slot.gradient.length);
+              "gradient has " + gradient.received + " values, shard " + shard.index() + " expects "
+                  + slot.gradient.length);
         }
-        int bad = firstNonFinite(slot.gradient);
+        int bad = gradient.firstNonFinite;
         if (bad >= 0) {
           throw reject(
               "non_finite",
@@ -273,39 +284,40 @@ final class ShardService extends ShardGrpc.ShardImplBase {
     }
   }
 
-  /** Decodes one in-order chunk into {@code dst}; returns the number of floats. */
-  private static int decodeChunk(long offset, long expectedOffset, com.google.protobuf.ByteString data, float[] dst, String what)
-      throws StatusException {
-    if (offset != expectedOffset) {
-      throw invalid(Status.INVALID_ARGUMENT, what + " chunk at offset " + offset + ", expected " + expectedOffset);
-    }
-    try {
-      int count = FloatCodec.floatCount(data);
-      if (offset + count > dst.length) {
-        throw invalid(
-            Status.INVALID_ARGUMENT,
-            what + " has more than the " + dst.length + " values this shard holds");
-      }
-      return FloatCodec.decode(data, dst, (int) offset);
-    } catch (IllegalArgumentException e) {
-      throw invalid(Status.INVALID_ARGUMENT, what + ": " + e.getMessage());
-    }
-  }
+  /**
+   * One float array received as in-order chunks: each chunk is decoded straight into it and checked
+   * for NaN and infinity in the same pass, while its values are still in cache.
+   */
+  private static final class ChunkTarget {
+    final float[] values;
+    long received;
+    /** Index of the first non-finite value received, or -1. */
+    int firstNonFinite = -1;
 
-  private static void checkFinite(float[] values, String what) throws StatusException {
-    int bad = firstNonFinite(values);
-    if (bad >= 0) {
-      throw invalid(Status.INVALID_ARGUMENT, what + " " + bad + " is " + values[bad]);
+    ChunkTarget(float[] values) {
+      this.values = values;
     }
-  }
 
-  private static int firstNonFinite(float[] values) {
-    for (int i = 0; i < values.length; i++) {
-      if (!Float.isFinite(values[i])) {
-        return i;
+    void decode(long offset, FloatChunk<?> data, String what) throws StatusException {
+      if (offset != received) {
+        throw invalid(Status.INVALID_ARGUMENT, what + " chunk at offset " + offset + ", expected " + received);
+      }
+      try {
+        int count = data.floatCount();
+        if (offset + count > values.length) {
+          throw invalid(
+              Status.INVALID_ARGUMENT,
+              what + " has more than the " + values.length + " values this shard holds");
+        }
+        int bad = data.decodeChecked(values, (int) offset);
+        if (firstNonFinite < 0) {
+          firstNonFinite = bad;
+        }
+        received += count;
+      } catch (IllegalArgumentException e) {
+        throw invalid(Status.INVALID_ARGUMENT, what + ": " + e.getMessage());
       }
     }
-    return -1;
   }
 
   private static StatusException invalid(Status status, String message) {

@@ -256,4 +256,29 @@ class ShardServerTest {
     }
     assertEquals(init[n - 1] - 0.5f * g[n - 1], after[n - 1], 0f);
   }
+
+  @Test
+  void aNonFiniteValueInALaterChunkIsReportedByItsIndexInTheSliceAndTheShardIsUnchanged() throws Exception {
+    int n = FloatCodec.MAX_CHUNK_FLOATS + 10;
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.0));
+    shard.join(0, ShardTestClient.layout(n, 1, 0, ShardTestClient.FINGERPRINT));
+    float[] init = new float[n];
+    init[n - 1] = Float.NEGATIVE_INFINITY;
+    StatusRuntimeException badInit = failure(() -> shard.initialize(0, init));
+    assertEquals(Status.Code.INVALID_ARGUMENT, badInit.getStatus().getCode());
+    assertEquals("initial value " + (n - 1) + " is -Infinity", badInit.getStatus().getDescription());
+    init[n - 1] = 1f;
+    shard.initialize(0, init);
+    float[] g = new float[n];
+    g[FloatCodec.MAX_CHUNK_FLOATS + 3] = Float.POSITIVE_INFINITY;
+    g[FloatCodec.MAX_CHUNK_FLOATS + 5] = Float.NaN;
+    StatusRuntimeException e = failure(() -> shard.push(0, 0, 7, g).join());
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("gradient value " + (FloatCodec.MAX_CHUNK_FLOATS + 3) + " of shard 0 is Infinity (worker 0, step 7)",
+        e.getStatus().getDescription());
+    assertEquals(1L, shard.status().getRejectedMap().get("non_finite"));
+    ShardTestClient.Slice after = shard.pull(0);
+    assertEquals(0, after.version());
+    assertEquals(1f, after.values()[n - 1], 0f);
+  }
 }

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 
 /**
  * Float arrays on the wire: float32, little-endian, in a protobuf {@code bytes} field.
@@ -13,8 +12,8 @@ import java.nio.FloatBuffer;
  * {@code byte[]}, which the caller must leave untouched until gRPC has serialized the message that
  * carries it (for a request, until the call's reply has arrived; for a reply, until the next
  * reply on the same call is built). {@link #decode} copies out of the message into a caller-owned
- * float array and keeps no reference to either; so it may be (and is) called on messages whose
- * bytes alias gRPC's transport buffers ({@link AliasingMarshaller}), which are valid only until the
+ * float array and keeps no reference to either; so it may be (and is) called on byte strings that
+ * alias gRPC's transport buffers (a received {@link FloatChunk}), which are valid only until the
  * receiving {@code onNext} returns.
  */
 public final class FloatCodec {
@@ -71,50 +70,66 @@ public final class FloatCodec {
 
   /** Number of floats in {@code bytes}; throws if its size is not a multiple of 4. */
   public static int floatCount(ByteString bytes) {
-    if (bytes.size() % BYTES != 0) {
+    return floatCount(bytes.size());
+  }
+
+  /** Number of floats in a payload of {@code byteCount} bytes; throws if that is not a multiple of 4. */
+  static int floatCount(int byteCount) {
+    if (byteCount % BYTES != 0) {
       throw new IllegalArgumentException(
-          "float32 payload has " + bytes.size() + " bytes, which is not a multiple of 4");
+          "float32 payload has " + byteCount + " bytes, which is not a multiple of 4");
     }
-    return bytes.size() / BYTES;
+    return byteCount / BYTES;
   }
 
   /**
    * Decodes all floats of {@code bytes} into {@code dst} starting at {@code dstOffset}, reading
    * through read-only views of the message's buffers (no intermediate byte[]). {@code bytes} may be
-   * made of several buffers (a message parsed with aliasing by {@link AliasingMarshaller} points into
-   * the transport's buffers, and a float may straddle two of them).
+   * made of several buffers (a received {@link FloatChunk}'s payload may point into the transport's
+   * buffers, and a float may straddle two of them).
    *
    * @return the number of floats decoded
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public static int decode(ByteString bytes, float[] dst, int dstOffset) {
+    int count = checkFits(bytes, dst, dstOffset);
+    decode(bytes, dst, dstOffset, false);
+    return count;
+  }
+
+  /**
+   * Decodes like {@link #decode(ByteString, float[], int)} and, in the same pass, finds the first NaN
+   * or infinity among the decoded values (a receiver that must reject non-finite input need not read
+   * the array a second time).
+   *
+   * @return the index in {@code dst} of the first non-finite value decoded, or -1 if all are finite
+   * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
+   */
+  public static int decodeChecked(ByteString bytes, float[] dst, int dstOffset) {
+    checkFits(bytes, dst, dstOffset);
+    return decode(bytes, dst, dstOffset, true);
+  }
+
+  private static int checkFits(ByteString bytes, float[] dst, int dstOffset) {
     int count = floatCount(bytes);
+    checkFits(count, dst, dstOffset);
+    return count;
+  }
+
+  /** Throws unless {@code count} floats fit in {@code dst} from {@code dstOffset}. */
+  static void checkFits(int count, float[] dst, int dstOffset) {
     if (dstOffset < 0 || (long) dstOffset + count > dst.length) {
       throw new IllegalArgumentException(
           "chunk of " + count + " floats at offset " + dstOffset + " does not fit in " + dst.length + " values");
     }
-    int pos = dstOffset;
-    int carry = 0;
-    int carried = 0;
+  }
+
+  private static int decode(ByteString bytes, float[] dst, int dstOffset, boolean check) {
+    FloatDecoder decoder = new FloatDecoder().start(dst, dstOffset, check);
     for (ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
-      ByteBuffer b = piece.order(ByteOrder.LITTLE_ENDIAN);
-      while (carried > 0 && carried < BYTES && b.hasRemaining()) {
-        carry |= (b.get() & 0xff) << (8 * carried++);
-        if (carried == BYTES) {
-          dst[pos++] = Float.intBitsToFloat(carry);
-          carry = 0;
-          carried = 0;
-        }
-      }
-      int n = b.remaining() / BYTES;
-      b.asFloatBuffer().get(dst, pos, n);
-      pos += n;
-      b.position(b.position() + n * BYTES);
-      while (b.hasRemaining()) {
-        carry |= (b.get() & 0xff) << (8 * carried++);
-      }
+      decoder.accept(piece);
     }
-    return count;
+    return decoder.firstNonFinite();
   }
 
   /** Decodes a whole payload into a new array. */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FloatCodecTest {
@@ -66,5 +68,58 @@ class FloatCodecTest {
     }
     assertEquals(length, total);
     assertEquals(1, FloatCodec.chunkCount(0));
+  }
+
+  @Test
+  void decodeCheckedFindsTheFirstNonFiniteValueInAnyBlockAndAcrossPieces() {
+    int n = 3 * FloatDecoder.BLOCK_FLOATS + 5;
+    float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.intBitsToFloat(0xffc00001)};
+    for (int at : new int[] {0, 1, FloatDecoder.BLOCK_FLOATS - 1, FloatDecoder.BLOCK_FLOATS, 2 * FloatDecoder.BLOCK_FLOATS + 7, n - 1}) {
+      float[] values = new float[n];
+      for (int i = 0; i < n; i++) {
+        values[i] = (i % 7 - 3) * 1e38f; // large but finite, including the extremes of the range
+      }
+      values[at] = bad[at % bad.length];
+      if (at + 3 < n) {
+        values[at + 3] = Float.NaN; // a later bad value must not be reported
+      }
+      byte[] bytes = FloatCodec.encode(values).toByteArray();
+      for (int split : new int[] {bytes.length, 16_384, 4099, 6}) {
+        List<ByteString> pieces = new ArrayList<>();
+        for (int from = 0; from < bytes.length; from += split) {
+          pieces.add(ByteString.copyFrom(bytes, from, Math.min(split, bytes.length - from)));
+        }
+        float[] out = new float[n + 2];
+        assertEquals(at + 2, FloatCodec.decodeChecked(ByteString.copyFrom(pieces), out, 2), "at " + at + ", split " + split);
+        for (int i = 0; i < n; i++) {
+          assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(out[i + 2]));
+        }
+      }
+    }
+  }
+
+  @Test
+  void decodeCheckedReportsMinusOneWhenEverythingIsFinite() {
+    float[] values = {0f, -0f, Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1.5f};
+    float[] out = new float[values.length];
+    assertEquals(-1, FloatCodec.decodeChecked(FloatCodec.encode(values), out, 0));
+    assertEquals(-1, FloatCodec.decodeChecked(ByteString.EMPTY, out, 0));
+  }
+
+  @Test
+  void decodesFloatsStraddlingBuffers() {
+    float[] values = {1.5f, -2.25f, Float.MIN_VALUE, Float.MAX_VALUE, -0.0f, 3e-39f, 42f};
+    byte[] bytes = FloatCodec.encode(values).toByteArray();
+    for (int split = 1; split < 7; split++) {
+      List<ByteString> pieces = new ArrayList<>();
+      for (int from = 0; from < bytes.length; from += split) {
+        pieces.add(ByteString.copyFrom(bytes, from, Math.min(split, bytes.length - from)));
+      }
+      float[] out = new float[values.length + 2];
+      assertEquals(values.length, FloatCodec.decode(ByteString.copyFrom(pieces), out, 2));
+      for (int i = 0; i < values.length; i++) {
+        assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(out[i + 2]), "split " + split);
+      }
+    }
   }
 }

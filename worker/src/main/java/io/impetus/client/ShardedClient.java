@@ -1,5 +1,6 @@
 package io.impetus.client;
 
+import com.google.protobuf.Message;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCalls;
@@ -18,6 +19,7 @@ import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
+import io.impetus.wire.FloatChunk;
 import io.impetus.wire.FloatCodec;
 import io.impetus.wire.ShardPlan;
 import io.impetus.wire.WireMethods;
@@ -35,9 +37,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every operation is non-blocking and returns a {@link CompletableFuture}. Replies are decoded
  * straight into the caller's parameter array at each shard's range; the array must not be read or
- * written by the caller until the future completes. Gradients are encoded into one byte buffer per
- * shard that is reused every step: it stays owned by gRPC until that shard's reply arrives, which
- * is why a worker has at most one push in flight.
+ * written by the caller until the future completes. Over channels opened by {@link ShardChannels},
+ * which serialize each message once, gradients are encoded straight from the caller's array into
+ * the transport while {@code pushPull} sends them. Other channels may retry, and so serialize a
+ * message again later: for them gradients are first encoded into one byte buffer per shard that is
+ * reused every step and stays owned by gRPC until that shard's reply arrives, which is why a worker
+ * has at most one push in flight.
  */
 public final class ShardedClient implements AutoCloseable {
   private final int workerId;
@@ -47,6 +52,9 @@ public final class ShardedClient implements AutoCloseable {
   private final List<ShardGrpc.ShardStub> stubs = new ArrayList<>();
   private final List<ManagedChannel> owned;
   private final long[] versions;
+  /** Per shard: whether its channel serializes each message once (see {@link ShardChannels#serializesOnce}). */
+  private final boolean[] serializesOnce;
+  /** Per shard, for channels that may serialize a message again: the encoded gradient, else null. */
   private final byte[][] gradientBytes;
   private final ScheduledExecutorService heartbeats;
   private volatile ScheduledFuture<?> heartbeat;
@@ -67,9 +75,11 @@ public final class ShardedClient implements AutoCloseable {
       stubs.add(ShardGrpc.newStub(c).withWaitForReady());
     }
     this.versions = new long[channels.size()];
+    this.serializesOnce = new boolean[channels.size()];
     this.gradientBytes = new byte[channels.size()][];
     for (int s = 0; s < channels.size(); s++) {
-      gradientBytes[s] = new byte[plan.length(s) * FloatCodec.BYTES];
+      serializesOnce[s] = ShardChannels.serializesOnce(channels.get(s));
+      gradientBytes[s] = serializesOnce[s] ? null : new byte[plan.length(s) * FloatCodec.BYTES];
     }
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "worker-" + workerId + "-heartbeat");
@@ -144,20 +154,42 @@ public final class ShardedClient implements AutoCloseable {
 
   private CompletableFuture<InitializeReply> initialize(int shard, float[] params) {
     UnaryCall<InitializeReply> call = new UnaryCall<>();
-    StreamObserver<InitializeChunk> out = stubs.get(shard).initialize(call);
+    ShardGrpc.ShardStub stub = stubs.get(shard);
+    StreamObserver<FloatChunk<InitializeChunk>> out = ClientCalls.asyncClientStreamingCall(
+        stub.getChannel().newCall(WireMethods.INITIALIZE, stub.getCallOptions()), call);
     int start = (int) plan.start(shard);
     int length = plan.length(shard);
     for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
       int from = c * FloatCodec.MAX_CHUNK_FLOATS;
-      out.onNext(
-          InitializeChunk.newBuilder()
-              .setWorkerId(workerId)
-              .setOffset(from)
-              .setValues(FloatCodec.encode(params, start + from, FloatCodec.chunkLength(length, c)))
-              .build());
+      InitializeChunk fields = InitializeChunk.newBuilder().setWorkerId(workerId).setOffset(from).build();
+      send(out, chunk(shard, fields, params, start + from, FloatCodec.chunkLength(length, c), null, 0));
     }
     out.onCompleted();
     return call.result();
+  }
+
+  /**
+   * A chunk of {@code values[from, from+length)} for {@code shard}: encoded when sent, straight from
+   * {@code values}, if the shard's channel serializes each message once; otherwise encoded now, into
+   * {@code buffer} at byte {@code bufferOffset} (or a new array if {@code buffer} is null).
+   */
+  private <M extends Message> FloatChunk<M> chunk(
+      int shard, M fields, float[] values, int from, int length, byte[] buffer, int bufferOffset) {
+    if (serializesOnce[shard]) {
+      return FloatChunk.of(fields, values, from, length);
+    }
+    return FloatChunk.of(fields, buffer == null
+        ? FloatCodec.encode(values, from, length)
+        : FloatCodec.wrap(values, from, length, buffer, bufferOffset));
+  }
+
+  /** Sends a chunk and releases it, so its float array is the caller's again (see {@link FloatChunk}). */
+  private static <M extends Message> void send(StreamObserver<FloatChunk<M>> out, FloatChunk<M> chunk) {
+    try {
+      out.onNext(chunk);
+    } finally {
+      chunk.release();
+    }
   }
 
   /** Pulls every shard's current slice into {@code params}. */
@@ -210,8 +242,9 @@ public final class ShardedClient implements AutoCloseable {
       int length = plan.length(s);
       SliceReceiver receiver = new SliceReceiver(params, start, length, s);
       ShardGrpc.ShardStub stub = stubs.get(s);
-      // The aliasing descriptor: reply chunks are decoded straight from the transport's buffers.
-      StreamObserver<PushChunk> out = ClientCalls.asyncBidiStreamingCall(
+      // The chunk descriptor: floats go straight from the gradient to the transport and back from
+      // the transport into params.
+      StreamObserver<FloatChunk<PushChunk>> out = ClientCalls.asyncBidiStreamingCall(
           stub.getChannel().newCall(WireMethods.PUSH_PULL, stub.getCallOptions()), WireMethods.releasing(receiver));
       PushHeader header =
           PushHeader.newBuilder()
@@ -224,16 +257,12 @@ public final class ShardedClient implements AutoCloseable {
               .build();
       for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
         int from = c * FloatCodec.MAX_CHUNK_FLOATS;
-        PushChunk.Builder chunk =
-            PushChunk.newBuilder()
-                .setOffset(from)
-                .setGradient(
-                    FloatCodec.wrap(gradient, start + from, FloatCodec.chunkLength(length, c), gradientBytes[s],
-                        from * FloatCodec.BYTES));
+        PushChunk.Builder fields = PushChunk.newBuilder().setOffset(from);
         if (c == 0) {
-          chunk.setHeader(header);
+          fields.setHeader(header);
         }
-        out.onNext(chunk.build());
+        send(out, chunk(s, fields.build(), gradient, start + from, FloatCodec.chunkLength(length, c), gradientBytes[s],
+            from * FloatCodec.BYTES));
       }
       out.onCompleted();
       replies[s] =

@@ -3,7 +3,7 @@ package io.impetus.client;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.impetus.proto.SliceChunk;
-import io.impetus.wire.FloatCodec;
+import io.impetus.wire.FloatChunk;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
  * shard's range, and completes with the header (version, staleness) once the whole slice is in.
  * Shards own disjoint ranges, so receivers of different shards may write the same array at once.
  */
-final class SliceReceiver implements StreamObserver<SliceChunk> {
+final class SliceReceiver implements StreamObserver<FloatChunk<SliceChunk>> {
   /** The header fields of a completed reply. */
   record Received(long version, long staleness, long stepLag, boolean dropped) {}
 
@@ -38,11 +38,12 @@ final class SliceReceiver implements StreamObserver<SliceChunk> {
   }
 
   @Override
-  public void onNext(SliceChunk chunk) {
+  public void onNext(FloatChunk<SliceChunk> message) {
     if (done.isDone()) {
       return;
     }
     try {
+      SliceChunk chunk = message.fields();
       if (chunk.hasHeader()) {
         if (chunk.getHeader().getLength() != length) {
           throw new IllegalStateException(
@@ -56,11 +57,11 @@ final class SliceReceiver implements StreamObserver<SliceChunk> {
       if (chunk.getOffset() != received) {
         throw new IllegalStateException("shard " + shard + " sent chunk at offset " + chunk.getOffset() + ", expected " + received);
       }
-      int count = FloatCodec.floatCount(chunk.getValues());
+      int count = message.floatCount();
       if (received + count > length) {
         throw new IllegalStateException("shard " + shard + " sent more than " + length + " values");
       }
-      FloatCodec.decode(chunk.getValues(), params, rangeStart + (int) received);
+      message.decode(params, rangeStart + (int) received);
       received += count;
     } catch (RuntimeException e) {
       done.completeExceptionally(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
