@@ -78,13 +78,13 @@ public final class CompareCommand implements Command {
   }
 
   private static int throughputTable(List<String> dirs) throws java.io.IOException {
-    System.out.println("| run | command | samples/s | test accuracy | compute p50 ms | push-pull wait p50 ms | apply p50 ms "
-        + "| CPU ms/step workers + shards |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+    System.out.println("| run | command | samples/s | steady samples/s | test accuracy | compute p50 ms | push-pull wait p50 ms "
+        + "| apply p50 ms | CPU ms/step workers + shards |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (String dir : dirs) {
       Path summary = Path.of(dir, "summary.json");
       if (!Files.exists(summary)) {
-        System.out.printf("| %s | (no summary.json) | | | | | | |%n", Path.of(dir).getFileName());
+        System.out.printf("| %s | (no summary.json) | | | | | | | |%n", Path.of(dir).getFileName());
         continue;
       }
       JsonNode s = JSON.readTree(summary.toFile());
@@ -94,8 +94,10 @@ public final class CompareCommand implements Command {
       JsonNode cpu = t.path("cpu_ms_per_step");
       String cpuPerStep = cpu.path("workers").isNumber() && cpu.path("shards").isNumber()
           ? String.format(Locale.ROOT, "%.2f + %.2f", cpu.get("workers").asDouble(), cpu.get("shards").asDouble()) : "";
-      System.out.printf(Locale.ROOT, "| %s | `%s` | %.0f | %s | %.2f | %.2f | %.3f | %s |%n", Path.of(dir).getFileName(), cmd,
-          s.path("samples_per_second").asDouble(),
+      System.out.printf(Locale.ROOT, "| %s | `%s` | %.0f | %s | %s | %.2f | %.2f | %.3f | %s |%n", Path.of(dir).getFileName(),
+          cmd, s.path("samples_per_second").asDouble(),
+          s.path("steady_samples_per_second").isNumber()
+              ? String.format(Locale.ROOT, "%.0f", s.get("steady_samples_per_second").asDouble()) : "",
           s.has("test_accuracy") ? String.format(Locale.ROOT, "%.4f", s.get("test_accuracy").asDouble()) : "",
           t.path("worker_compute_ms").path("p50").asDouble(), t.path("push_pull_wait_ms").path("p50").asDouble(),
           t.path("server_apply_ms").path("p50").asDouble(), cpuPerStep);

@@ -30,19 +30,21 @@ final class ChildProcess {
     this.pump = pump;
   }
 
-  /** Starts {@code java <jvmArgs> -cp <our classpath> io.impetus.cli.Impetus <args>}. */
+  /** Starts {@code java -cp <our classpath> io.impetus.cli.Impetus <args>}. */
   static ChildProcess start(String name, List<String> args, Path logFile, Consumer<String> onLine) throws IOException {
-    return start(name, args, Map.of(), logFile, onLine);
+    return start(name, List.of(), args, Map.of(), logFile, onLine);
   }
 
   /**
-   * As above with extra environment variables. The child gets the incubating Vector API (which the
-   * pure-Java BLAS uses when no native OpenBLAS is installed) exactly when this JVM has it.
+   * As above with JVM options and extra environment variables. The child gets the incubating Vector
+   * API (which the pure-Java BLAS uses when no native OpenBLAS is installed) exactly when this JVM
+   * has it.
    */
-  static ChildProcess start(String name, List<String> args, Map<String, String> env, Path logFile,
-      Consumer<String> onLine) throws IOException {
+  static ChildProcess start(String name, List<String> jvmOptions, List<String> args, Map<String, String> env,
+      Path logFile, Consumer<String> onLine) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+    command.addAll(jvmOptions);
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
       // the launcher was given the Vector API (no native BLAS here): its children need it too
       command.addAll(List.of("--add-modules", "jdk.incubator.vector"));

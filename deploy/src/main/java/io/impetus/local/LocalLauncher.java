@@ -110,7 +110,8 @@ public final class LocalLauncher {
       // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
       args.add("--keep-running");
       CompletableFuture<Integer> port = new CompletableFuture<>();
-      servers.add(ChildProcess.start("server-" + s, args, out.resolve("logs/server-" + s + ".log"), line -> {
+      servers.add(ChildProcess.start("server-" + s, javaOptions("IMPETUS_SHARD_JAVA_OPTS", List.of()), args, Map.of(),
+          out.resolve("logs/server-" + s + ".log"), line -> {
         if (line.startsWith(ServerCommand.LISTENING + " ")) {
           port.complete(Integer.parseInt(line.substring(ServerCommand.LISTENING.length() + 1).trim()));
         }
@@ -148,7 +149,8 @@ public final class LocalLauncher {
             config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap());
         List<String> args = new ArrayList<>(List.of("worker"));
         args.addAll(WorkerCommand.toArgs(wc));
-        workers.add(ChildProcess.start("worker-" + r, args, blasThreads(), out.resolve("logs/worker-" + r + ".log"), line -> {
+        workers.add(ChildProcess.start("worker-" + r, javaOptions("IMPETUS_WORKER_JAVA_OPTS", List.of()), args, blasThreads(),
+            out.resolve("logs/worker-" + r + ".log"), line -> {
           if (line.startsWith(WorkerProcess.PROGRESS + " ")) {
             String[] f = line.split(" ");
             progress.report(Integer.parseInt(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]));
@@ -167,6 +169,12 @@ public final class LocalLauncher {
       }
       return failures;
     }
+  }
+
+  /** JVM options for one kind of child process: the variable's words, or the defaults when unset. */
+  private static List<String> javaOptions(String variable, List<String> defaults) {
+    String value = System.getenv(variable);
+    return value == null ? defaults : java.util.Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
   }
 
   /**

@@ -30,6 +30,7 @@ final class RunSummary {
       long launchMillis, long endMillis, int failedWorkers) {
     long steps = 0;
     long samples = 0;
+    double steadyRate = 0;
     long firstStart = Long.MAX_VALUE;
     long lastEnd = 0;
     List<Integer> failed = new ArrayList<>();
@@ -41,6 +42,9 @@ final class RunSummary {
       }
       steps += report.get("steps").asLong();
       samples += report.get("samples").asLong();
+      // Workers train at the same time, so their steady rates add up; one without a rate leaves none.
+      steadyRate += report.path("steady_samples_per_second").isNumber()
+          ? report.get("steady_samples_per_second").asDouble() : Double.NaN;
       firstStart = Math.min(firstStart, report.get("start_millis").asLong());
       lastEnd = Math.max(lastEnd, report.get("end_millis").asLong());
     }
@@ -114,6 +118,7 @@ final class RunSummary {
     j.put("samples", samples);
     j.put("wall_seconds", wall);
     j.put("samples_per_second", wall > 0 ? samples / wall : 0.0);
+    j.put("steady_samples_per_second", Double.isFinite(steadyRate) && failed.isEmpty() ? steadyRate : null);
     j.put("total_seconds", (endMillis - launchMillis) / 1000.0);
     j.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
     j.put("staleness", staleness);

@@ -21,7 +21,7 @@ class CompareCommandTest {
     Path run = Files.createDirectories(tmp.resolve("mlp-n1"));
     Files.writeString(run.resolve("command.txt"), "./impetus local --model mlp --overlap --out runs/x\n");
     Files.writeString(run.resolve("summary.json"), """
-        {"samples_per_second": 23456.7, "test_accuracy": 0.87123,
+        {"samples_per_second": 23456.7, "steady_samples_per_second": 25000.2, "test_accuracy": 0.87123,
          "time_breakdown": {"worker_compute_ms": {"p50": 0.81}, "push_pull_wait_ms": {"p50": 0.42},
                             "server_apply_ms": {"p50": 0.0912},
                             "cpu_ms_per_step": {"workers": 1.5, "shards": 1.25, "cores": 2}}}
@@ -37,7 +37,7 @@ class CompareCommandTest {
       System.setOut(stdout);
     }
     String table = out.toString(StandardCharsets.UTF_8);
-    assertTrue(table.contains("| mlp-n1 | `./impetus local --model mlp --overlap` | 23457 | 0.8712 | 0.81 | 0.42 | 0.091 | 1.50 + 1.25 |"),
+    assertTrue(table.contains("| mlp-n1 | `./impetus local --model mlp --overlap` | 23457 | 25000 | 0.8712 | 0.81 | 0.42 | 0.091 | 1.50 + 1.25 |"),
         table);
     assertTrue(table.contains("| crashed | (no summary.json) |"), table);
   }

@@ -132,6 +132,7 @@ class LocalRunIT {
       assertTrue(breakdown.get(part).get("p50").asDouble() >= 0, part);
       assertTrue(breakdown.get(part).get("p99").asDouble() >= breakdown.get(part).get("p50").asDouble(), part);
     }
+    assertTrue(summary.get("steady_samples_per_second").asDouble() > 0, summary.toString());
     JsonNode cpu = breakdown.get("cpu_ms_per_step");
     assertTrue(cpu.get("workers").asDouble() > 0 && cpu.get("shards").asDouble() > 0, cpu.toString());
   }

@@ -80,7 +80,7 @@ public final class Trainer {
     long total = TrainingPlan.totalSteps(config.epochs(), config.steps(), batcher == null ? 0 : batcher.stepsPerEpoch());
     SplittableRandom delays = new SplittableRandom(config.seed() * 1_000_003L + config.rank());
 
-    Totals totals = new Totals(System.currentTimeMillis());
+    Totals totals = new Totals(System.currentTimeMillis(), total / 5);
     double cpuAtStart = ProcessCpu.seconds();
     Pending pending = null;
     int failedInARow = 0;
@@ -150,7 +150,7 @@ public final class Trainer {
     return new TrainingReport(
         config.rank(), total, totals.samples, totals.start, System.currentTimeMillis(), totals.loss,
         total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins,
-        ProcessCpu.seconds() - cpuAtStart);
+        totals.steadySamplesPerSecond(), ProcessCpu.seconds() - cpuAtStart);
   }
 
   /**
@@ -171,6 +171,10 @@ public final class Trainer {
   /** Accounts for a step whose reply has arrived, evaluates at the end of an epoch, and reports it. */
   private void finish(Pending step, PushResult result, long waitNanos, Totals totals, Batcher batcher, long total,
       float[] params) {
+    if (step.step == totals.warmUpSteps) {
+      totals.steadyStartNanos = System.nanoTime();
+      totals.samplesBeforeSteady = totals.samples;
+    }
     totals.samples += step.batchSize;
     totals.loss = step.loss;
     totals.stalenessSum += result.maxStaleness();
@@ -210,6 +214,10 @@ public final class Trainer {
   /** Running totals for the {@link TrainingReport}. */
   private static final class Totals {
     final long start;
+    /** Steps before the steady-state window: the JVM is still compiling the hot code. */
+    final long warmUpSteps;
+    long steadyStartNanos;
+    long samplesBeforeSteady;
     long samples;
     double loss = Double.NaN;
     double stalenessSum;
@@ -217,8 +225,16 @@ public final class Trainer {
     long dropped;
     long rejoins;
 
-    Totals(long start) {
+    Totals(long start, long warmUpSteps) {
       this.start = start;
+      this.warmUpSteps = warmUpSteps;
+    }
+
+    /** Samples per second from the end of the warm-up steps to now; NaN if there was no such window. */
+    double steadySamplesPerSecond() {
+      double seconds = (System.nanoTime() - steadyStartNanos) / 1e9;
+      long steady = samples - samplesBeforeSteady;
+      return warmUpSteps < 1 || steadyStartNanos == 0 || steady <= 0 || seconds <= 0 ? Double.NaN : steady / seconds;
     }
   }
 

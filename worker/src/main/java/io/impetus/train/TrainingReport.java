@@ -13,12 +13,14 @@ package io.impetus.train;
  * @param maxStaleness the largest staleness seen
  * @param dropped steps whose gradient some shard dropped
  * @param rejoins times the worker had to join again after its lease expired
+ * @param steadySamplesPerSecond this worker's rate over its last 80% of steps, once the JVM has
+ *     compiled the hot code (NaN for runs too short to tell)
  * @param cpuSeconds CPU time the worker's process used during training (all its threads: compute,
  *     encoding, the transport), NaN where unknown
  */
 public record TrainingReport(
     int worker, long steps, long samples, long startMillis, long endMillis, double finalLoss, double meanStaleness,
-    long maxStaleness, long dropped, long rejoins, double cpuSeconds) {
+    long maxStaleness, long dropped, long rejoins, double steadySamplesPerSecond, double cpuSeconds) {
 
   /** Seconds between the first step and the last reply. */
   public double seconds() {
@@ -31,8 +33,12 @@ public record TrainingReport(
         java.util.Locale.ROOT,
         "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
             + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d, "
-            + "\"cpu_seconds\": %s}%n",
-        worker, steps, samples, startMillis, endMillis, Double.isFinite(finalLoss) ? Double.toString(finalLoss) : "null",
-        meanStaleness, maxStaleness, dropped, rejoins, Double.isFinite(cpuSeconds) ? Double.toString(cpuSeconds) : "null");
+            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s}%n",
+        worker, steps, samples, startMillis, endMillis, number(finalLoss),
+        meanStaleness, maxStaleness, dropped, rejoins, number(steadySamplesPerSecond), number(cpuSeconds));
+  }
+
+  private static String number(double v) {
+    return Double.isFinite(v) ? Double.toString(v) : "null";
   }
 }

@@ -38,6 +38,7 @@ class OverlapTest {
 
       assertEquals(STEPS, report.steps());
       assertEquals(STEPS, steps.size(), "every step is reported once its reply has arrived");
+      assertTrue(report.steadySamplesPerSecond() > 0, "a rate over the last 80% of steps: " + report);
       double[] expected = delayedByOneLosses();
       for (int t = 0; t < STEPS; t++) {
         StepRecord r = steps.get(t);
