@@ -46,15 +46,12 @@ Each process runs torch.set_num_threads(--threads) (default 1: N+1 processes on 
 Output: {"samples_per_second", "test_accuracy", "trainers", "epochs", "optimizer", "design", "threads"}.
 """
 import argparse
-import gzip
 import json
 import os
 import socket
-import struct
 import threading
 import time
 
-import numpy as np
 import torch
 import torch.distributed.autograd as dist_autograd
 import torch.distributed.rpc as rpc
@@ -63,32 +60,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.distributed.optim import DistributedOptimizer
 
+from torch_mlp import load, make_model  # the same data loading and model as the single-process baseline
+
 PS_NAME = "ps"
-
-
-def idx(path):
-    opener = gzip.open if open(path, "rb").read(2) == b"\x1f\x8b" else open
-    with opener(path, "rb") as f:
-        magic, count = struct.unpack(">II", f.read(8))
-        if magic == 0x803:
-            rows, cols = struct.unpack(">II", f.read(8))
-            return np.frombuffer(f.read(), dtype=np.uint8).reshape(count, rows * cols)
-        return np.frombuffer(f.read(), dtype=np.uint8)
-
-
-def load(data_dir, split):
-    def find(stem):
-        for name in (stem, stem + ".gz"):
-            if os.path.exists(os.path.join(data_dir, name)):
-                return os.path.join(data_dir, name)
-        raise SystemExit("missing %s in %s (apt-get install dataset-fashion-mnist)" % (stem, data_dir))
-    x = idx(find(split + "-images-idx3-ubyte")).astype(np.float32) / 255.0
-    y = idx(find(split + "-labels-idx1-ubyte")).astype(np.int64)
-    return torch.from_numpy(x), torch.from_numpy(y)
-
-
-def make_model():
-    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
 def make_optimizer_args(name):
