@@ -7,6 +7,8 @@ import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardLifecycle;
 import io.impetus.shard.ShardMetrics;
 import io.impetus.shard.ShardServer;
+import io.impetus.wire.SharedSegment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.cli.Option;
@@ -41,7 +43,7 @@ public final class ServerCommand implements Command {
     return "\nExample: impetus server --shard-index 0 --num-shards 2 --port 7070 --workers 4 --optimizer adam --lr 0.001\n"
         + "Environment fallbacks: IMPETUS_PORT, IMPETUS_SHARD_INDEX or JOB_COMPLETION_INDEX (or, inside Kubernetes, the\n"
         + "ordinal suffix of HOSTNAME, e.g. impetus-ps-3), IMPETUS_NUM_SHARDS, IMPETUS_WORKERS, IMPETUS_METRICS_PORT,\n"
-        + "IMPETUS_IDLE_TIMEOUT.\n"
+        + "IMPETUS_IDLE_TIMEOUT, IMPETUS_SHM_DIR, IMPETUS_NO_SHM=true.\n"
         + "Health (grpc.health.v1): service \"\" is SERVING while the server runs (liveness), \"" + io.impetus.shard.ShardHealth.READINESS
         + "\"\nonce a worker has initialized the parameters (readiness).";
   }
@@ -60,9 +62,24 @@ public final class ServerCommand implements Command {
     o.addOption(Option.builder().longOpt("keep-running")
         .desc("do not exit when every worker has finished (impetus local pulls the final parameters, then stops the shards)")
         .get());
+    o.addOption(OptimizerFlags.valued("shm-dir", "DIR",
+        "workers on this host may attach shared-memory segments from this folder (default " + SharedSegment.DEFAULT_DIR
+            + ")"));
+    o.addOption(Option.builder().longOpt("no-shm")
+        .desc("refuse shared-memory segments: every worker sends its floats in gRPC messages").get());
     ConsistencyFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
     return o;
+  }
+
+  /** The shard's shared-memory folder: {@code --shm-dir} (or IMPETUS_SHM_DIR), null with {@code --no-shm}. */
+  public static Path sharedMemoryDir(Flags f) {
+    String off = f.env("IMPETUS_NO_SHM");
+    if (f.has("no-shm") || (off != null && Boolean.parseBoolean(off.trim()))) {
+      return null;
+    }
+    String dir = f.string("shm-dir", "IMPETUS_SHM_DIR");
+    return dir == null ? SharedSegment.DEFAULT_DIR : Path.of(dir);
   }
 
   /**
@@ -119,7 +136,7 @@ public final class ServerCommand implements Command {
           f.integer("workers", 1, "IMPETUS_WORKERS"),
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
-      return ConsistencyFlags.apply(f, base);
+      return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -136,6 +153,11 @@ public final class ServerCommand implements Command {
     a.addAll(ConsistencyFlags.toArgs(c));
     a.addAll(ConsistencyFlags.boundArgs(c));
     a.addAll(OptimizerFlags.toArgs(c.optimizer()));
+    if (c.sharedMemoryDir() == null) {
+      a.add("--no-shm");
+    } else {
+      OptimizerFlags.add(a, "shm-dir", c.sharedMemoryDir().toString());
+    }
     return a;
   }
 

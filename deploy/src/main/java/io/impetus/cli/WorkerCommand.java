@@ -1,11 +1,13 @@
 package io.impetus.cli;
 
+import io.impetus.client.Transport;
 import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerDelay;
 import io.impetus.train.WorkerMetrics;
 import io.impetus.train.WorkerProcess;
+import io.impetus.wire.SharedSegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +34,7 @@ public final class WorkerCommand implements Command {
         + "Models: " + String.join(", ", ModelCatalog.names()) + ". Without --epochs or --steps a model with data\n"
         + "trains 12 epochs; quadratic (no data) trains 500 steps.\n"
         + "Environment fallbacks: IMPETUS_SERVERS, IMPETUS_RANK or JOB_COMPLETION_INDEX, IMPETUS_WORKERS,\n"
-        + "IMPETUS_CONNECT_TIMEOUT, IMPETUS_METRICS_PORT, IMPETUS_OVERLAP.";
+        + "IMPETUS_CONNECT_TIMEOUT, IMPETUS_METRICS_PORT, IMPETUS_OVERLAP, IMPETUS_TRANSPORT, IMPETUS_SHM_DIR.";
   }
 
   @Override
@@ -73,6 +75,27 @@ public final class WorkerCommand implements Command {
     o.addOption(Option.builder().longOpt("overlap")
         .desc("compute the next gradient while the previous push-pull is in flight: hides the round trip behind the"
             + " compute at the price of one more step of staleness (measured like any other)").get());
+    o.addOption(OptimizerFlags.valued("transport", "KIND",
+        "how gradients and parameters travel: auto (shared memory with shards on this host, gRPC messages with the"
+            + " others), grpc (always gRPC messages) or shm (shared memory, else fail) (default auto)"));
+    o.addOption(OptimizerFlags.valued("shm-dir", "DIR",
+        "folder for shared-memory segments, the shards' --shm-dir (default " + SharedSegment.DEFAULT_DIR + ")"));
+  }
+
+  /** {@code --transport}, or IMPETUS_TRANSPORT; auto by default. */
+  public static Transport transport(Flags f) {
+    String name = f.string("transport", "IMPETUS_TRANSPORT");
+    try {
+      return name == null ? Transport.AUTO : Transport.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** {@code --shm-dir}, or IMPETUS_SHM_DIR; /dev/shm by default. */
+  public static Path shmDir(Flags f) {
+    String dir = f.string("shm-dir", "IMPETUS_SHM_DIR");
+    return dir == null ? SharedSegment.DEFAULT_DIR : Path.of(dir);
   }
 
   /** {@code --overlap}, or IMPETUS_OVERLAP=true. */
@@ -143,7 +166,9 @@ public final class WorkerCommand implements Command {
           f.longOrNull("crash-at-step"),
           dataOptions(f),
           f.has("evaluate"),
-          overlap(f));
+          overlap(f),
+          transport(f),
+          shmDir(f));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -187,6 +212,8 @@ public final class WorkerCommand implements Command {
     if (c.overlap()) {
       a.add("--overlap");
     }
+    OptimizerFlags.add(a, "transport", c.transport().cliName());
+    OptimizerFlags.add(a, "shm-dir", c.shmDir().toString());
     return a;
   }
 

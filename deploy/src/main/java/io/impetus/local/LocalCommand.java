@@ -100,7 +100,7 @@ public final class LocalCommand implements Command {
           : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + model);
       server = new ServerConfig(server.host(), 0, 0, shards, workers, mode, server.backupWorkers(),
           server.stalenessBound(), server.workerTimeoutMillis(), server.policy(),
-          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates));
+          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f));
       return new LocalConfig(
           shards,
           server,
@@ -117,6 +117,7 @@ public final class LocalCommand implements Command {
           pairs(f, "crash-worker", Long::parseLong),
           data,
           WorkerCommand.overlap(f),
+          WorkerCommand.transport(f),
           rawArgs.isEmpty() ? List.of("local") : rawArgs);
     } catch (io.impetus.data.DataFileException e) {
       throw e;

@@ -3,6 +3,7 @@ package io.impetus.local;
 import io.impetus.model.DataOptions;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
+import io.impetus.client.Transport;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerDelay;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import java.util.Map;
  * @param crashes fault injection: the step after which a worker rank dies, by rank
  * @param data the data set, its folder and the model-shape options
  * @param overlap every worker computes its next gradient while its previous push is in flight
+ * @param transport how the workers move floats to and from the shards (segments go in the
+ *     server's shared-memory folder)
  * @param commandLine the arguments as typed, for command.txt
  */
 public record LocalConfig(
@@ -45,6 +48,7 @@ public record LocalConfig(
     Map<Integer, Long> crashes,
     DataOptions data,
     boolean overlap,
+    Transport transport,
     List<String> commandLine) {
 
   /** Validates with messages that name the command-line flag. */

@@ -146,7 +146,8 @@ public final class LocalLauncher {
         WorkerConfig wc = new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
             config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
             out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
-            config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap());
+            config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
+            config.transport(), config.server().sharedMemoryDir());
         List<String> args = new ArrayList<>(List.of("worker"));
         args.addAll(WorkerCommand.toArgs(wc));
         workers.add(ChildProcess.start("worker-" + r, javaOptions("IMPETUS_WORKER_JAVA_OPTS", List.of()), args, blasThreads(),

@@ -4,6 +4,8 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.staleness.MomentumCompensation;
 import io.impetus.staleness.StalenessPolicy;
+import io.impetus.wire.SharedSegment;
+import java.nio.file.Path;
 
 /**
  * Everything one shard process needs, parsed once from the command line.
@@ -19,6 +21,8 @@ import io.impetus.staleness.StalenessPolicy;
  * @param workerTimeoutMillis a worker silent this long leaves every barrier
  * @param policy what to do with a gradient according to its staleness
  * @param optimizer the update rule and its hyperparameters
+ * @param sharedMemoryDir the folder whose segment files workers on this host may attach (the
+ *     shared-memory data plane), or null to refuse every attach so that workers stream floats
  */
 public record ServerConfig(
     String host,
@@ -31,7 +35,8 @@ public record ServerConfig(
     long stalenessBound,
     long workerTimeoutMillis,
     StalenessPolicy policy,
-    OptimizerConfig optimizer) {
+    OptimizerConfig optimizer,
+    Path sharedMemoryDir) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -69,6 +74,23 @@ public record ServerConfig(
     }
   }
 
+  /** As the canonical constructor, with shared memory in {@link SharedSegment#DEFAULT_DIR}. */
+  public ServerConfig(
+      String host,
+      int port,
+      int shardIndex,
+      int numShards,
+      int workers,
+      ConsistencyMode mode,
+      int backupWorkers,
+      long stalenessBound,
+      long workerTimeoutMillis,
+      StalenessPolicy policy,
+      OptimizerConfig optimizer) {
+    this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
+        optimizer, SharedSegment.DEFAULT_DIR);
+  }
+
   /** A shard with the default liveness settings and no staleness policy. */
   public ServerConfig(
       String host, int port, int shardIndex, int numShards, int workers, ConsistencyMode mode, OptimizerConfig optimizer) {
@@ -84,18 +106,24 @@ public record ServerConfig(
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir);
+  }
+
+  /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
+  public ServerConfig withSharedMemoryDir(Path dir) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, dir);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer);
+        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir);
   }
 }

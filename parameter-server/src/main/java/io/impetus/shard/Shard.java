@@ -2,7 +2,9 @@ package io.impetus.shard;
 
 import io.grpc.Status;
 import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.JoinReply;
 import io.impetus.proto.JoinRequest;
 import io.impetus.proto.Layout;
@@ -15,6 +17,10 @@ import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
 import io.impetus.wire.FloatChunk;
 import io.impetus.wire.ShardPlan;
+import io.impetus.wire.SharedSegment;
+import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * Workers that finish (leave) or fall silent (lease expired) stop counting, so no barrier waits
  * forever.
  *
- * <p>Threading: every method except {@link #worker}, {@link #sliceLength} and {@link
- * #countRejected} must run on the shard's {@link UpdateLoop}. Those three are safe from any thread;
- * they let gRPC threads validate a push before handing it over.
+ * <p>Threading: every method except {@link #worker}, {@link #sliceLength}, {@link #segment} and
+ * {@link #countRejected} must run on the shard's {@link UpdateLoop}. Those four are safe from any
+ * thread; they let gRPC threads validate a push before handing it over.
  */
 final class Shard {
   private static final Logger log = LoggerFactory.getLogger(Shard.class);
@@ -51,6 +57,8 @@ final class Shard {
   private final StalenessPolicy policy;
   private final ConcurrentMap<Integer, WorkerSlot> workers = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+  /** Shared-memory segments by worker id; they outlive a worker's lease, as the mapping does. */
+  private final ConcurrentMap<Integer, SharedSegment> segments = new ConcurrentHashMap<>();
   private final StalenessRecorder stepLag = new StalenessRecorder();
   private final SliceSender sender = new SliceSender();
   private final ApplyTimer applyTimer = new ApplyTimer();
@@ -247,7 +255,7 @@ final class Shard {
     } catch (StatusException e) {
       countRejected(e.getStatus().getCode().name().toLowerCase());
       slot.release();
-      fail(push.reply(), e);
+      fail(push.call(), e);
     }
   }
 
@@ -320,16 +328,15 @@ final class Shard {
     }
     updater.applyFresh(params, average, round.size());
     applyTimer.record(System.nanoTime() - t0);
-    List<ServerCallStreamObserver<FloatChunk<SliceChunk>>> replies = new ArrayList<>(round.size());
-    for (PendingPush p : round.values()) {
+    List<PendingPush> answered = new ArrayList<>(round.values());
+    for (PendingPush p : answered) {
       advanceClock(p, 0);
       p.slot().release();
       p.slot().waiting = null;
       rememberRead(p.slot());
-      replies.add(p.reply());
     }
     round.clear();
-    sender.send(params, SliceHeader.newBuilder().setVersion(version()).build(), replies);
+    sendSlice(SliceHeader.newBuilder().setVersion(version()).build(), answered);
   }
 
   /** Gradients needed to close a sync step: one per live worker, less the backups, at least one. */
@@ -376,10 +383,79 @@ final class Shard {
     maxReplyLead = Math.max(maxReplyLead, lead);
     slot.waiting = null;
     rememberRead(slot);
-    sender.send(params,
+    sendSlice(
         SliceHeader.newBuilder().setVersion(version()).setStaleness(push.staleness).setStepLag(push.stepLag)
             .setDropped(push.dropped).build(),
-        List.of(push.reply()));
+        List.of(push));
+  }
+
+  /**
+   * Answers {@code pushes} with the current slice and {@code header}: a shared-memory push gets the
+   * slice written to its worker's segment and the header as its reply; streamed pushes get it in
+   * chunks. Completes every call.
+   */
+  private void sendSlice(SliceHeader header, List<PendingPush> pushes) {
+    List<ServerCallStreamObserver<FloatChunk<SliceChunk>>> streams = new ArrayList<>(pushes.size());
+    SliceHeader withLength = null;
+    for (PendingPush p : pushes) {
+      if (p.segment == null) {
+        streams.add(p.stream);
+        continue;
+      }
+      if (p.shared.isCancelled()) {
+        continue; // the worker went away; its update stands
+      }
+      p.segment.writeSlice(params);
+      if (withLength == null) {
+        withLength = header.toBuilder().setLength(params.length).build();
+      }
+      try {
+        p.shared.onNext(withLength);
+        p.shared.onCompleted();
+      } catch (StatusRuntimeException | IllegalStateException ignored) {
+        // cancelled meanwhile: nobody is left to tell
+      }
+    }
+    if (!streams.isEmpty()) {
+      sender.send(params, header, streams);
+    }
+  }
+
+  /**
+   * Attaches the shared-memory segment a joined worker created for this shard, replacing any
+   * earlier one of that worker. Does file I/O: runs on the update loop, never on a gRPC thread.
+   */
+  void attach(AttachSegmentRequest request) throws StatusException {
+    int id = request.getWorkerId();
+    Path dir = config.sharedMemoryDir();
+    if (dir == null) {
+      throw Status.FAILED_PRECONDITION
+          .withDescription("shard " + index() + " does not accept shared-memory segments (started with --no-shm)")
+          .asException();
+    }
+    WorkerSlot slot = workers.get(id);
+    if (slot == null || !slot.isLive()) {
+      throw Status.NOT_FOUND.withDescription("worker " + id + " has not joined shard " + index()).asException();
+    }
+    if (request.getLength() != sliceLength) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("segment holds " + request.getLength() + " floats, shard " + index() + " has " + sliceLength)
+          .asException();
+    }
+    try {
+      SharedSegment segment = SharedSegment.open(dir, Path.of(request.getPath()), request.getNonce(), sliceLength);
+      segments.put(id, segment);
+      log.info("shard {}: worker {} pushes through shared memory", index(), id);
+    } catch (IOException | InvalidPathException e) {
+      throw Status.FAILED_PRECONDITION
+          .withDescription("shard " + index() + " cannot attach worker " + id + "'s segment: " + e.getMessage())
+          .asException();
+    }
+  }
+
+  /** The segment attached for this worker, or null. Safe from any thread. */
+  SharedSegment segment(int workerId) {
+    return segments.get(workerId);
   }
 
   private void rememberRead(WorkerSlot slot) {

@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.impetus.proto.AttachSegmentReply;
+import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.HeartbeatReply;
 import io.impetus.proto.HeartbeatRequest;
 import io.impetus.proto.InitializeChunk;
@@ -17,9 +19,11 @@ import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
 import io.impetus.proto.SliceChunk;
+import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatChunk;
+import io.impetus.wire.SharedSegment;
 import io.impetus.wire.WireMethods;
 
 /**
@@ -163,6 +167,95 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
         });
   }
 
+  @Override
+  public void attachSegment(AttachSegmentRequest request, StreamObserver<AttachSegmentReply> reply) {
+    loop.execute(
+        () -> {
+          try {
+            shard.attach(request);
+            reply.onNext(AttachSegmentReply.getDefaultInstance());
+            reply.onCompleted();
+          } catch (StatusException e) {
+            reply.onError(e);
+          }
+        });
+  }
+
+  /**
+   * A push through the worker's shared-memory segment: validated as a streamed push is (worker,
+   * length, one push in flight, finiteness) while the gradient is copied out of the segment into the
+   * worker's buffer, so that the worker may reuse the segment as soon as it has the reply and a bad
+   * push never touches the shard.
+   */
+  @Override
+  public void pushPullShared(PushHeader header, StreamObserver<SliceHeader> reply) {
+    ServerCallStreamObserver<SliceHeader> call = (ServerCallStreamObserver<SliceHeader>) reply;
+    WorkerSlot slot = null;
+    try {
+      slot = acquire(header);
+      SharedSegment segment = shard.segment(header.getWorkerId());
+      if (segment == null || segment.length() != slot.gradient.length) {
+        throw reject(
+            "no_segment",
+            Status.NOT_FOUND,
+            "worker " + header.getWorkerId() + " has no shared-memory segment attached to shard " + shard.index()
+                + "; join and attach again");
+      }
+      int bad = segment.readGradientChecked(slot.gradient);
+      if (bad >= 0) {
+        throw nonFinite(slot, header, bad);
+      }
+      PendingPush push = PendingPush.shared(slot, header, call, segment);
+      loop.execute(() -> shard.push(push));
+    } catch (StatusException e) {
+      if (slot != null) {
+        slot.release();
+      }
+      Shard.fail(call, e);
+    }
+  }
+
+  /**
+   * Claims the pushing worker's gradient buffer after checking the header: the worker has joined, the
+   * length is this shard's, and no other push of this worker is in flight here.
+   */
+  private WorkerSlot acquire(PushHeader header) throws StatusException {
+    WorkerSlot candidate = shard.worker(header.getWorkerId());
+    if (candidate == null) {
+      throw reject(
+          "unknown_worker",
+          Status.NOT_FOUND,
+          "worker " + header.getWorkerId() + " has not joined shard " + shard.index());
+    }
+    if (header.getLength() != candidate.gradient.length) {
+      throw reject(
+          "wrong_length",
+          Status.INVALID_ARGUMENT,
+          "gradient has " + header.getLength() + " values, shard " + shard.index() + " expects "
+              + candidate.gradient.length);
+    }
+    if (!candidate.tryAcquire()) {
+      throw reject(
+          "concurrent_push",
+          Status.FAILED_PRECONDITION,
+          "worker " + header.getWorkerId() + " already has a push in flight to shard " + shard.index());
+    }
+    return candidate;
+  }
+
+  private StatusException nonFinite(WorkerSlot slot, PushHeader header, int index) {
+    return reject(
+        "non_finite",
+        Status.INVALID_ARGUMENT,
+        "gradient value " + index + " of shard " + shard.index() + " is " + slot.gradient[index]
+            + " (worker " + header.getWorkerId() + ", step " + header.getWorkerStep() + ")");
+  }
+
+  private StatusException reject(String reason, Status status, String message) {
+    shard.countRejected(reason);
+    return status.withDescription(message).asException();
+  }
+
   /**
    * Receives one pushed gradient, chunk by chunk, straight into the worker's gradient buffer, and
    * validates it completely (length, order, finiteness) before the update loop sees it, so a bad
@@ -204,28 +297,8 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
         throw reject("malformed", Status.INVALID_ARGUMENT, "the first chunk of a push must carry its header");
       }
       header = chunk.getHeader();
-      WorkerSlot candidate = shard.worker(header.getWorkerId());
-      if (candidate == null) {
-        throw reject(
-            "unknown_worker",
-            Status.NOT_FOUND,
-            "worker " + header.getWorkerId() + " has not joined shard " + shard.index());
-      }
-      if (header.getLength() != candidate.gradient.length) {
-        throw reject(
-            "wrong_length",
-            Status.INVALID_ARGUMENT,
-            "gradient has " + header.getLength() + " values, shard " + shard.index() + " expects "
-                + candidate.gradient.length);
-      }
-      if (!candidate.tryAcquire()) {
-        throw reject(
-            "concurrent_push",
-            Status.FAILED_PRECONDITION,
-            "worker " + header.getWorkerId() + " already has a push in flight to shard " + shard.index());
-      }
-      slot = candidate;
-      gradient = new ChunkTarget(candidate.gradient);
+      slot = acquire(header);
+      gradient = new ChunkTarget(slot.gradient);
     }
 
     @Override
@@ -252,23 +325,14 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
         }
         int bad = gradient.firstNonFinite;
         if (bad >= 0) {
-          throw reject(
-              "non_finite",
-              Status.INVALID_ARGUMENT,
-              "gradient value " + bad + " of shard " + shard.index() + " is " + slot.gradient[bad]
-                  + " (worker " + header.getWorkerId() + ", step " + header.getWorkerStep() + ")");
+          throw nonFinite(slot, header, bad);
         }
         submitted = true;
-        PendingPush push = new PendingPush(slot, header, reply);
+        PendingPush push = PendingPush.streamed(slot, header, reply);
         loop.execute(() -> shard.push(push));
       } catch (StatusException e) {
         fail(e);
       }
-    }
-
-    private StatusException reject(String reason, Status status, String message) {
-      shard.countRejected(reason);
-      return status.withDescription(message).asException();
     }
 
     private void fail(StatusException e) {

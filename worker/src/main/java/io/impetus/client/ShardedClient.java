@@ -3,9 +3,12 @@ package io.impetus.client;
 import com.google.protobuf.Message;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.impetus.model.ParameterLayout;
+import io.impetus.proto.AttachSegmentReply;
+import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.HeartbeatRequest;
 import io.impetus.proto.InitializeChunk;
 import io.impetus.proto.InitializeReply;
@@ -17,12 +20,16 @@ import io.impetus.proto.PullRequest;
 import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
+import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatChunk;
 import io.impetus.wire.FloatCodec;
 import io.impetus.wire.ShardPlan;
+import io.impetus.wire.SharedSegment;
 import io.impetus.wire.WireMethods;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +37,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A worker's view of the sharded parameter server: the flat parameter vector cut by the
@@ -43,8 +52,15 @@ import java.util.concurrent.TimeUnit;
  * message again later: for them gradients are first encoded into one byte buffer per shard that is
  * reused every step and stays owned by gRPC until that shard's reply arrives, which is why a worker
  * has at most one push in flight.
+ *
+ * <p>With {@link Transport#AUTO} or {@link Transport#SHM}, joining a shard also creates a {@link
+ * SharedSegment} and asks the shard to attach it; with every shard that does (one on the same host),
+ * pushes carry only their header over gRPC and the floats go through the segment: one copy in, one
+ * copy out, no framing, no socket transfer of the payload.
  */
 public final class ShardedClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ShardedClient.class);
+  private static final long ATTACH_TIMEOUT_SECONDS = 30;
   private final int workerId;
   private final ParameterLayout layout;
   private final String model;
@@ -56,6 +72,10 @@ public final class ShardedClient implements AutoCloseable {
   private final boolean[] serializesOnce;
   /** Per shard, for channels that may serialize a message again: the encoded gradient, else null. */
   private final byte[][] gradientBytes;
+  private final Transport transport;
+  private final Path shmDir;
+  /** Per shard: the attached shared-memory segment, or null to stream floats. Set while joining. */
+  private final SharedSegment[] segments;
   private final ScheduledExecutorService heartbeats;
   private volatile ScheduledFuture<?> heartbeat;
 
@@ -66,6 +86,18 @@ public final class ShardedClient implements AutoCloseable {
    */
   public ShardedClient(
       List<? extends Channel> channels, List<ManagedChannel> owned, int workerId, ParameterLayout layout, String model) {
+    this(channels, owned, workerId, layout, model, Transport.GRPC, SharedSegment.DEFAULT_DIR);
+  }
+
+  /**
+   * As {@link #ShardedClient(List, List, int, ParameterLayout, String)}, moving floats by {@code
+   * transport}, with shared-memory segments created in {@code shmDir}.
+   */
+  public ShardedClient(List<? extends Channel> channels, List<ManagedChannel> owned, int workerId,
+      ParameterLayout layout, String model, Transport transport, Path shmDir) {
+    this.transport = transport;
+    this.shmDir = shmDir;
+    this.segments = new SharedSegment[channels.size()];
     this.workerId = workerId;
     this.layout = layout;
     this.model = model;
@@ -120,12 +152,76 @@ public final class ShardedClient implements AutoCloseable {
       stubs.get(shard).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).join(request, call);
       joined.add(call.result().thenCompose(reply -> {
         startHeartbeats(reply.getLeaseMillis());
-        return reply.getInitialized()
+        CompletableFuture<Void> initialized = reply.getInitialized()
             ? CompletableFuture.completedFuture(null)
             : initialize(shard, params).thenApply(r -> null);
+        return initialized.thenCompose(v -> attach(shard));
       }));
     }
     return CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).thenCompose(v -> pull(params));
+  }
+
+  /**
+   * Sets up the shared-memory data plane with {@code shard} unless the transport is gRPC: creates a
+   * segment and asks the shard to attach it. With {@link Transport#AUTO}, a shard that cannot (it runs
+   * on another host) is used with streamed floats instead; with {@link Transport#SHM} that fails the
+   * join with the shard's reason.
+   */
+  private CompletableFuture<Void> attach(int shard) {
+    segments[shard] = null;
+    if (transport == Transport.GRPC) {
+      return CompletableFuture.completedFuture(null);
+    }
+    SharedSegment segment;
+    try {
+      segment = SharedSegment.create(shmDir, "w" + workerId + "-s" + shard, plan.length(shard));
+    } catch (IOException | RuntimeException e) {
+      return noSharedMemory(shard, "cannot create a segment in " + shmDir + ": " + e.getMessage());
+    }
+    AttachSegmentRequest request = AttachSegmentRequest.newBuilder()
+        .setWorkerId(workerId)
+        .setPath(segment.path().toString())
+        .setNonce(segment.nonce())
+        .setLength(segment.length())
+        .build();
+    UnaryCall<AttachSegmentReply> call = new UnaryCall<>();
+    stubs.get(shard).withDeadlineAfter(ATTACH_TIMEOUT_SECONDS, TimeUnit.SECONDS).attachSegment(request, call);
+    return call.result().handle((reply, error) -> {
+      // Mapped by both processes now (or refused): the name is no longer needed, and unlinking it
+      // now leaves nothing behind in the folder whatever happens to either process later.
+      segment.unlink();
+      return error;
+    }).thenCompose(error -> {
+      if (error == null) {
+        segments[shard] = segment;
+        return CompletableFuture.completedFuture(null);
+      }
+      Status status = Status.fromThrowable(error);
+      if (status.getCode() != Status.Code.FAILED_PRECONDITION && status.getCode() != Status.Code.UNIMPLEMENTED) {
+        return CompletableFuture.failedFuture(error);
+      }
+      return noSharedMemory(shard, status.getDescription() == null ? status.getCode().name() : status.getDescription());
+    });
+  }
+
+  /** No shared memory with {@code shard}: stream its floats ({@code auto}) or fail the join ({@code shm}). */
+  private CompletableFuture<Void> noSharedMemory(int shard, String reason) {
+    if (transport == Transport.SHM) {
+      return CompletableFuture.failedFuture(new IllegalStateException(
+          "--transport shm: no shared memory with shard " + shard + ": " + reason));
+    }
+    log.info("worker {}: floats to and from shard {} travel in gRPC messages (no shared memory: {})", workerId, shard,
+        reason);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Which shards this worker exchanges floats with through shared memory (after a join). */
+  public boolean[] sharedMemory() {
+    boolean[] shared = new boolean[segments.length];
+    for (int s = 0; s < segments.length; s++) {
+      shared[s] = segments[s] != null;
+    }
+    return shared;
   }
 
   /**
@@ -240,12 +336,7 @@ public final class ShardedClient implements AutoCloseable {
       final int shard = s;
       int start = (int) plan.start(s);
       int length = plan.length(s);
-      SliceReceiver receiver = new SliceReceiver(params, start, length, s);
       ShardGrpc.ShardStub stub = stubs.get(s);
-      // The chunk descriptor: floats go straight from the gradient to the transport and back from
-      // the transport into params.
-      StreamObserver<FloatChunk<PushChunk>> out = ClientCalls.asyncBidiStreamingCall(
-          stub.getChannel().newCall(WireMethods.PUSH_PULL, stub.getCallOptions()), WireMethods.releasing(receiver));
       PushHeader header =
           PushHeader.newBuilder()
               .setWorkerId(workerId)
@@ -255,18 +346,18 @@ public final class ShardedClient implements AutoCloseable {
               .setLoss(loss)
               .setBatchSize(batchSize)
               .build();
-      for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
-        int from = c * FloatCodec.MAX_CHUNK_FLOATS;
-        PushChunk.Builder fields = PushChunk.newBuilder().setOffset(from);
-        if (c == 0) {
-          fields.setHeader(header);
-        }
-        send(out, chunk(s, fields.build(), gradient, start + from, FloatCodec.chunkLength(length, c), gradientBytes[s],
-            from * FloatCodec.BYTES));
+      CompletableFuture<SliceReceiver.Received> received;
+      SharedSegment segment = segments[s];
+      if (segment != null) {
+        segment.writeGradient(gradient, start);
+        SharedReply reply = new SharedReply(segment, params, start, s);
+        stub.pushPullShared(header, reply);
+        received = reply.result();
+      } else {
+        received = streamPush(s, stub, header, gradient, start, length, params);
       }
-      out.onCompleted();
       replies[s] =
-          receiver.result().thenAccept(r -> {
+          received.thenAccept(r -> {
             versions[shard] = r.version();
             staleness[shard] = r.staleness();
             stepLag[shard] = r.stepLag();
@@ -275,6 +366,27 @@ public final class ShardedClient implements AutoCloseable {
     }
     return CompletableFuture.allOf(replies)
         .thenApply(v -> new PushResult(staleness, stepLag, dropped, versions.clone()));
+  }
+
+  /** One shard's push-pull with the floats streamed in gRPC messages. */
+  private CompletableFuture<SliceReceiver.Received> streamPush(int s, ShardGrpc.ShardStub stub, PushHeader header,
+      float[] gradient, int start, int length, float[] params) {
+    SliceReceiver receiver = new SliceReceiver(params, start, length, s);
+    // The chunk descriptor: floats go straight from the gradient to the transport and back from
+    // the transport into params.
+    StreamObserver<FloatChunk<PushChunk>> out = ClientCalls.asyncBidiStreamingCall(
+        stub.getChannel().newCall(WireMethods.PUSH_PULL, stub.getCallOptions()), WireMethods.releasing(receiver));
+    for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
+      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
+      PushChunk.Builder fields = PushChunk.newBuilder().setOffset(from);
+      if (c == 0) {
+        fields.setHeader(header);
+      }
+      send(out, chunk(s, fields.build(), gradient, start + from, FloatCodec.chunkLength(length, c), gradientBytes[s],
+          from * FloatCodec.BYTES));
+    }
+    out.onCompleted();
+    return receiver.result();
   }
 
   /** Tells every shard that this worker has finished. */
@@ -324,6 +436,56 @@ public final class ShardedClient implements AutoCloseable {
       } catch (InterruptedException e) {
         c.shutdownNow();
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * The reply of a shared-memory push: when its header arrives, the fresh slice is in the segment,
+   * and is copied into the caller's parameters before the future completes.
+   */
+  private static final class SharedReply implements StreamObserver<SliceHeader> {
+    private final CompletableFuture<SliceReceiver.Received> result = new CompletableFuture<>();
+    private final SharedSegment segment;
+    private final float[] params;
+    private final int start;
+    private final int shard;
+    private SliceReceiver.Received received;
+
+    SharedReply(SharedSegment segment, float[] params, int start, int shard) {
+      this.segment = segment;
+      this.params = params;
+      this.start = start;
+      this.shard = shard;
+    }
+
+    CompletableFuture<SliceReceiver.Received> result() {
+      return result;
+    }
+
+    @Override
+    public void onNext(SliceHeader header) {
+      if (header.getLength() != segment.length()) {
+        result.completeExceptionally(new IllegalStateException(
+            "shard " + shard + " answered with a slice of " + header.getLength() + " floats, expected " + segment.length()));
+        return;
+      }
+      segment.readSlice(params, start);
+      received = new SliceReceiver.Received(header.getVersion(), header.getStaleness(), header.getStepLag(),
+          header.getDropped());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      if (received != null) {
+        result.complete(received);
+      } else {
+        result.completeExceptionally(new IllegalStateException("shard " + shard + " completed a push without a reply"));
       }
     }
   }

@@ -1,6 +1,8 @@
 package io.impetus.train;
 
+import io.impetus.client.Transport;
 import io.impetus.model.DataOptions;
+import io.impetus.wire.SharedSegment;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,6 +29,8 @@ import java.util.List;
  * @param evaluate evaluate test loss and accuracy after every epoch (the designated evaluator)
  * @param overlap compute the next gradient while the previous push is in flight (one step more
  *     staleness; hides the round trip behind the compute)
+ * @param transport how floats travel to and from the shards (shared memory with shards on this host)
+ * @param shmDir where shared-memory segments are created (must be the shards' {@code --shm-dir})
  */
 public record WorkerConfig(
     List<String> servers,
@@ -47,7 +51,9 @@ public record WorkerConfig(
     Long crashAtStep,
     DataOptions data,
     boolean evaluate,
-    boolean overlap) {
+    boolean overlap,
+    Transport transport,
+    Path shmDir) {
 
   /** Validates with messages that name the command-line flag. */
   public WorkerConfig {
@@ -102,6 +108,22 @@ public record WorkerConfig(
     if (connectTimeoutSeconds < 1) {
       throw new IllegalArgumentException("--connect-timeout must be at least 1 second, got " + connectTimeoutSeconds);
     }
+    if (transport == null) {
+      transport = Transport.GRPC;
+    }
+    if (shmDir == null) {
+      shmDir = SharedSegment.DEFAULT_DIR;
+    }
+  }
+
+  /** As the canonical constructor, with floats in gRPC messages (no shared memory). */
+  public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
+      Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
+      long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep, DataOptions data,
+      boolean evaluate, boolean overlap) {
+    this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
+        reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, data, evaluate, overlap, Transport.GRPC,
+        SharedSegment.DEFAULT_DIR);
   }
 
   /** A worker at full speed, without artificial delays or faults. */

@@ -58,7 +58,8 @@ public final class WorkerProcess {
     // Shards may start after their workers (Kubernetes starts both Jobs at once): log what we wait for.
     try (ConnectionWatch watch = ConnectionWatch.start(channels, config.servers(), CONNECTION_LOG_MILLIS);
         ShardedClient client =
-        new ShardedClient(channels, channels, config.rank(), workload.model().layout(), config.model())) {
+        new ShardedClient(channels, channels, config.rank(), workload.model().layout(), config.model(),
+            config.transport(), config.shmDir())) {
       log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
           config.model(), workload.model().layout().numParams(), channels.size());
       Trainer trainer =

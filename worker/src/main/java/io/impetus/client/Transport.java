@@ -1,0 +1,42 @@
+package io.impetus.client;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * How a worker moves the floats of its pushes and of the shards' replies. Control (headers,
+ * versions, errors) always travels as gRPC calls.
+ */
+public enum Transport {
+  /**
+   * Shared memory with every shard that can map the worker's segment (one on the same host and
+   * sharing its {@code --shm-dir}), floats in gRPC messages with the others. The default.
+   */
+  AUTO("auto"),
+  /** Floats in gRPC messages with every shard. */
+  GRPC("grpc"),
+  /** Shared memory with every shard; joining fails with the reason when a shard cannot attach. */
+  SHM("shm");
+
+  private final String cliName;
+
+  Transport(String cliName) {
+    this.cliName = cliName;
+  }
+
+  /** The name on the command line. */
+  public String cliName() {
+    return cliName;
+  }
+
+  /** The transport named {@code name}; the error names {@code --transport} and the choices. */
+  public static Transport parse(String name) {
+    for (Transport t : values()) {
+      if (t.cliName.equalsIgnoreCase(name.trim())) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("--transport must be one of "
+        + Arrays.stream(values()).map(Transport::cliName).collect(Collectors.joining(", ")) + ", got '" + name + "'");
+  }
+}
