@@ -1,5 +1,6 @@
 package io.impetus.shard;
 
+import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -10,7 +11,8 @@ import java.util.function.LongSupplier;
 /**
  * Remembers when a worker last called the shard, for {@code --idle-timeout}. Every call of the
  * {@code impetus.v1.Shard} service counts (join, pushes, pulls, heartbeats, leave) except Status,
- * which launchers and humans use to look, not to train; health checks, reflection and metrics
+ * which launchers and humans use to look, not to train; so does every message a worker
+ * sends on a streaming call. Health checks, reflection and metrics
  * scrapes are other services and do not count either. Thread-safe: it only writes a volatile.
  */
 final class ActivityTracker implements ServerInterceptor {
@@ -29,6 +31,14 @@ final class ActivityTracker implements ServerInterceptor {
     String method = call.getMethodDescriptor().getFullMethodName();
     if (method.startsWith(ShardGrpc.SERVICE_NAME + "/") && !method.equals(ShardGrpc.getStatusMethod().getFullMethodName())) {
       lastNanos = clock.getAsLong();
+      // A push stream lives as long as its worker trains: each message on it is activity too.
+      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
+        @Override
+        public void onMessage(Q message) {
+          lastNanos = clock.getAsLong();
+          super.onMessage(message);
+        }
+      };
     }
     return next.startCall(call, headers);
   }

@@ -2,7 +2,6 @@ package io.impetus.shard;
 
 import io.grpc.Status;
 import io.grpc.StatusException;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.JoinReply;
@@ -255,7 +254,7 @@ final class Shard {
     } catch (StatusException e) {
       countRejected(e.getStatus().getCode().name().toLowerCase());
       slot.release();
-      fail(push.call(), e);
+      push.fail(e);
     }
   }
 
@@ -409,12 +408,7 @@ final class Shard {
       if (withLength == null) {
         withLength = header.toBuilder().setLength(params.length).build();
       }
-      try {
-        p.shared.onNext(withLength);
-        p.shared.onCompleted();
-      } catch (StatusRuntimeException | IllegalStateException ignored) {
-        // cancelled meanwhile: nobody is left to tell
-      }
+      p.shared.slice(withLength);
     }
     if (!streams.isEmpty()) {
       sender.send(params, header, streams);

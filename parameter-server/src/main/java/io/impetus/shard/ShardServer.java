@@ -34,6 +34,7 @@ public final class ShardServer {
   private final Shard shard;
   private final ShardHealth health = new ShardHealth();
   private final ActivityTracker activity;
+  private final ShardService service;
   private volatile StatusReply snapshot;
 
   /** How often the update thread publishes its status for observers. */
@@ -51,9 +52,10 @@ public final class ShardServer {
     Shard shard = new Shard(config, clock);
     this.shard = shard;
     this.activity = new ActivityTracker(clock);
+    this.service = new ShardService(shard, loop);
     this.server = builder
         // Bound with the chunk marshallers: floats go between Netty's buffers and float arrays without copies.
-        .addService(ServerInterceptors.intercept(WireMethods.bind(new ShardService(shard, loop)), activity))
+        .addService(ServerInterceptors.intercept(WireMethods.bind(service), activity))
         .addService(health.service())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();
@@ -134,6 +136,9 @@ public final class ShardServer {
   public void stop() {
     health.stopping();
     server.shutdown();
+    // Workers keep their push streams open for as long as they train: end them, or shutting down
+    // would wait for the timeout below.
+    service.closeStreams();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
         server.shutdownNow();

@@ -18,6 +18,7 @@ import io.impetus.proto.PullRequest;
 import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
+import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceChunk;
 import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
@@ -25,6 +26,8 @@ import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatChunk;
 import io.impetus.wire.SharedSegment;
 import io.impetus.wire.WireMethods;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The gRPC face of one {@link Shard}. Handlers decode and validate on gRPC threads, then hand the
@@ -37,6 +40,8 @@ import io.impetus.wire.WireMethods;
 final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.ChunkHandlers {
   private final Shard shard;
   private final UpdateLoop loop;
+  /** Open PushPullSharedStream calls, closed by {@link #closeStreams} when the server stops. */
+  private final Set<ServerCallStreamObserver<SharedPushReply>> openStreams = ConcurrentHashMap.newKeySet();
 
   ShardService(Shard shard, UpdateLoop loop) {
     this.shard = shard;
@@ -189,7 +194,65 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
    */
   @Override
   public void pushPullShared(PushHeader header, StreamObserver<SliceHeader> reply) {
-    ServerCallStreamObserver<SliceHeader> call = (ServerCallStreamObserver<SliceHeader>) reply;
+    pushShared(header, SharedAnswer.unary((ServerCallStreamObserver<SliceHeader>) reply));
+  }
+
+  /**
+   * The same pushes on one long-lived stream. Every answer, in-band refusals included, is sent from
+   * the update loop, so the stream's messages leave in push order from one thread.
+   */
+  @Override
+  public StreamObserver<PushHeader> pushPullSharedStream(StreamObserver<SharedPushReply> replies) {
+    ServerCallStreamObserver<SharedPushReply> call = (ServerCallStreamObserver<SharedPushReply>) replies;
+    SharedAnswer answer = SharedAnswer.onStream(call);
+    openStreams.add(call);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(PushHeader header) {
+        pushShared(header, answer);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        openStreams.remove(call);
+      }
+
+      @Override
+      public void onCompleted() {
+        openStreams.remove(call);
+        loop.execute(() -> complete(call));
+      }
+    };
+  }
+
+  /**
+   * Ends every open push stream, on the update loop after the answers queued before it, so that a
+   * stopping server does not wait for workers to close streams they would keep open forever.
+   */
+  void closeStreams() {
+    try {
+      loop.execute(() -> {
+        for (ServerCallStreamObserver<SharedPushReply> call : openStreams) {
+          complete(call);
+        }
+        openStreams.clear();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // the update loop is gone already, and gRPC cancels what is left
+    }
+  }
+
+  private static void complete(ServerCallStreamObserver<SharedPushReply> call) {
+    try {
+      if (!call.isCancelled()) {
+        call.onCompleted();
+      }
+    } catch (RuntimeException ignored) {
+      // closed already
+    }
+  }
+
+  private void pushShared(PushHeader header, SharedAnswer answer) {
     WorkerSlot slot = null;
     try {
       slot = acquire(header);
@@ -205,13 +268,13 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
       if (bad >= 0) {
         throw nonFinite(slot, header, bad);
       }
-      PendingPush push = PendingPush.shared(slot, header, call, segment);
+      PendingPush push = PendingPush.shared(slot, header, answer, segment);
       loop.execute(() -> shard.push(push));
     } catch (StatusException e) {
       if (slot != null) {
         slot.release();
       }
-      Shard.fail(call, e);
+      loop.execute(() -> answer.fail(e));
     }
   }
 

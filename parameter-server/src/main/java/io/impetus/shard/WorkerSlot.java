@@ -63,6 +63,6 @@ final class WorkerSlot {
 
   /** Whether the worker is blocked on us (a parked reply on a call it has not abandoned). */
   boolean isWaitingOnShard() {
-    return waiting != null && !waiting.call().isCancelled();
+    return waiting != null && !waiting.isCancelled();
   }
 }

@@ -20,6 +20,7 @@ import io.impetus.proto.PullRequest;
 import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
+import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
@@ -37,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +76,8 @@ public final class ShardedClient implements AutoCloseable {
   private final byte[][] gradientBytes;
   private final Transport transport;
   private final Path shmDir;
-  /** Per shard: the attached shared-memory segment, or null to stream floats. Set while joining. */
-  private final SharedSegment[] segments;
+  /** Per shard: the push stream through an attached shared-memory segment, or null to stream floats. */
+  private final SharedStream[] segments;
   private final ScheduledExecutorService heartbeats;
   private volatile ScheduledFuture<?> heartbeat;
 
@@ -97,7 +99,7 @@ public final class ShardedClient implements AutoCloseable {
       ParameterLayout layout, String model, Transport transport, Path shmDir) {
     this.transport = transport;
     this.shmDir = shmDir;
-    this.segments = new SharedSegment[channels.size()];
+    this.segments = new SharedStream[channels.size()];
     this.workerId = workerId;
     this.layout = layout;
     this.model = model;
@@ -168,7 +170,10 @@ public final class ShardedClient implements AutoCloseable {
    * join with the shard's reason.
    */
   private CompletableFuture<Void> attach(int shard) {
-    segments[shard] = null;
+    if (segments[shard] != null) {
+      segments[shard].close();
+      segments[shard] = null;
+    }
     if (transport == Transport.GRPC) {
       return CompletableFuture.completedFuture(null);
     }
@@ -193,7 +198,7 @@ public final class ShardedClient implements AutoCloseable {
       return error;
     }).thenCompose(error -> {
       if (error == null) {
-        segments[shard] = segment;
+        segments[shard] = new SharedStream(shard, segment);
         return CompletableFuture.completedFuture(null);
       }
       Status status = Status.fromThrowable(error);
@@ -347,12 +352,9 @@ public final class ShardedClient implements AutoCloseable {
               .setBatchSize(batchSize)
               .build();
       CompletableFuture<SliceReceiver.Received> received;
-      SharedSegment segment = segments[s];
-      if (segment != null) {
-        segment.writeGradient(gradient, start);
-        SharedReply reply = new SharedReply(segment, params, start, s);
-        stub.pushPullShared(header, reply);
-        received = reply.result();
+      SharedStream shared = segments[s];
+      if (shared != null) {
+        received = shared.push(header, gradient, params, start);
       } else {
         received = streamPush(s, stub, header, gradient, start, length, params);
       }
@@ -424,6 +426,11 @@ public final class ShardedClient implements AutoCloseable {
   @Override
   public void close() {
     stopHeartbeats();
+    for (SharedStream stream : segments) {
+      if (stream != null) {
+        stream.close();
+      }
+    }
     heartbeats.shutdownNow();
     for (ManagedChannel c : owned) {
       c.shutdown();
@@ -441,51 +448,112 @@ public final class ShardedClient implements AutoCloseable {
   }
 
   /**
-   * The reply of a shared-memory push: when its header arrives, the fresh slice is in the segment,
-   * and is copied into the caller's parameters before the future completes.
+   * The long-lived PushPullSharedStream to one shard through its attached segment. One push at a
+   * time: its header goes on the stream, the shard's answer (a header with the slice in the segment,
+   * or an in-band refusal) completes it. If the stream ends, the push waiting on it (or else the
+   * next one) fails UNAVAILABLE, and the training loop joins again, which opens a new stream.
    */
-  private static final class SharedReply implements StreamObserver<SliceHeader> {
-    private final CompletableFuture<SliceReceiver.Received> result = new CompletableFuture<>();
-    private final SharedSegment segment;
-    private final float[] params;
-    private final int start;
+  private final class SharedStream implements StreamObserver<SharedPushReply> {
     private final int shard;
-    private SliceReceiver.Received received;
+    private final SharedSegment segment;
+    private final StreamObserver<PushHeader> requests;
+    private final AtomicReference<Pending> pending = new AtomicReference<>();
+    private volatile Throwable closed;
 
-    SharedReply(SharedSegment segment, float[] params, int start, int shard) {
-      this.segment = segment;
-      this.params = params;
-      this.start = start;
+    SharedStream(int shard, SharedSegment segment) {
       this.shard = shard;
+      this.segment = segment;
+      this.requests = stubs.get(shard).pushPullSharedStream(this);
     }
 
-    CompletableFuture<SliceReceiver.Received> result() {
-      return result;
+    /** Pushes the gradient's slice through the segment; the future completes once the slice is in {@code params}. */
+    CompletableFuture<SliceReceiver.Received> push(PushHeader header, float[] gradient, float[] params, int start) {
+      Pending p = new Pending(params, start);
+      if (closed != null) {
+        return CompletableFuture.failedFuture(ended());
+      }
+      if (!pending.compareAndSet(null, p)) {
+        throw new IllegalStateException("a push to shard " + shard + " is still in flight");
+      }
+      segment.writeGradient(gradient, start);
+      try {
+        requests.onNext(header);
+      } catch (RuntimeException e) {
+        closed = e;
+      }
+      // The stream may have ended while we sent: whoever takes the pending push fails it.
+      if (closed != null && pending.compareAndSet(p, null)) {
+        p.result.completeExceptionally(ended());
+      }
+      return p.result;
     }
 
     @Override
-    public void onNext(SliceHeader header) {
+    public void onNext(SharedPushReply reply) {
+      Pending p = pending.getAndSet(null);
+      if (p == null) {
+        return; // an answer nobody waits for: the stream is out of step, the next push will tell
+      }
+      if (!reply.hasHeader()) {
+        p.result.completeExceptionally(Status.fromCodeValue(reply.getErrorCode())
+            .withDescription(reply.getErrorMessage()).asRuntimeException());
+        return;
+      }
+      SliceHeader header = reply.getHeader();
       if (header.getLength() != segment.length()) {
-        result.completeExceptionally(new IllegalStateException(
+        p.result.completeExceptionally(new IllegalStateException(
             "shard " + shard + " answered with a slice of " + header.getLength() + " floats, expected " + segment.length()));
         return;
       }
-      segment.readSlice(params, start);
-      received = new SliceReceiver.Received(header.getVersion(), header.getStaleness(), header.getStepLag(),
-          header.getDropped());
+      segment.readSlice(p.params, p.start);
+      p.result.complete(new SliceReceiver.Received(header.getVersion(), header.getStaleness(), header.getStepLag(),
+          header.getDropped()));
     }
 
     @Override
     public void onError(Throwable t) {
-      result.completeExceptionally(t);
+      end(t);
     }
 
     @Override
     public void onCompleted() {
-      if (received != null) {
-        result.complete(received);
-      } else {
-        result.completeExceptionally(new IllegalStateException("shard " + shard + " completed a push without a reply"));
+      end(Status.UNAVAILABLE.withDescription("shard " + shard + " closed the push stream").asRuntimeException());
+    }
+
+    private void end(Throwable why) {
+      closed = why;
+      Pending p = pending.getAndSet(null);
+      if (p != null) {
+        p.result.completeExceptionally(ended());
+      }
+    }
+
+    /** The failure of a push on an ended stream: UNAVAILABLE, so the training loop joins again. */
+    private RuntimeException ended() {
+      Throwable why = closed;
+      Status status = Status.fromThrowable(why);
+      if (status.getCode() == Status.Code.UNKNOWN) {
+        status = Status.UNAVAILABLE.withCause(why);
+      }
+      String description = status.getDescription() == null ? "" : ": " + status.getDescription();
+      return status.withDescription("push stream to shard " + shard + " ended" + description).asRuntimeException();
+    }
+
+    /** Ends the stream from this side (a new join replaces it, or the client closes). */
+    void close() {
+      if (closed == null) {
+        closed = Status.CANCELLED.withDescription("closed by the worker").asRuntimeException();
+        try {
+          requests.onCompleted();
+        } catch (RuntimeException ignored) {
+          // ended already
+        }
+      }
+    }
+
+    private record Pending(float[] params, int start, CompletableFuture<SliceReceiver.Received> result) {
+      Pending(float[] params, int start) {
+        this(params, start, new CompletableFuture<>());
       }
     }
   }
