@@ -2,8 +2,9 @@
 # Fashion-MNIST throughput and accuracy, the workload issue's targets. Runs, on this machine and
 # in one go: the PyTorch baselines (when python3-torch is installed: the single-process MLP and the
 # torch.distributed.rpc parameter server with N = 1, 2, 4 trainers, one epoch each), then Impetus
-# async with batch 64 for N = 1, 2, 4 workers, with and without --overlap, the N = 4 accuracy
-# settings, and the CNN. Prints the baselines, a Markdown table from the run folders' summary.json
+# async with batch 64 for N = 1, 2, 4 workers and one shard (floats through shared memory, as
+# impetus local does by default), with --overlap, with --transport grpc (floats in gRPC messages,
+# as between hosts), the N = 4 accuracy settings, the workers' JIT choice, and the CNN. Prints the baselines, a Markdown table from the run folders' summary.json
 # files, and each Impetus throughput row's ratio to its baseline measured in this same run.
 #   deploy/bench/fmnist.sh [--quick] [OUT_DIR]
 # --quick: one epoch per run and no CNN (a few minutes instead of ~15).
@@ -38,20 +39,23 @@ sgd=(--optimizer sgd --momentum 0.9 --lr 0.05)
 # The N = 4 accuracy setting: Adam with a cosine decay of the learning rate (README explains the choice).
 adam=(--optimizer adam --lr 0.001 --lr-schedule cosine)
 run() { local name=$1; shift; "$root/impetus" local "$@" --out "$out/$name" > "$out/$name.log" 2>&1 || true; }
+# One shard: with the floats in shared memory a shard's work per push is two copies and the
+# optimizer pass, and a second shard process costs more CPU than it saves on two cores.
 run mlp-n1 "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs"
 run mlp-n1-overlap "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs" --overlap
+# The same with the floats in gRPC messages (the transport across hosts), for comparison.
+run mlp-n1-grpc "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs" --transport grpc
 run mlp-n2 "${mlp[@]}" "${sgd[@]}" --workers 2 --shards 1 --epochs "$epochs"
-# With --overlap two workers see staleness ~3, where momentum 0.9 at lr 0.05 diverges: Adam instead.
-run mlp-n2-overlap "${mlp[@]}" "${adam[@]}" --workers 2 --shards 1 --epochs "$epochs" --overlap
-run mlp-n4 "${mlp[@]}" "${sgd[@]}" --workers 4 --shards 2 --epochs "$epochs"
-run mlp-n4-momentum-compensation "${mlp[@]}" "${sgd[@]}" --staleness-policy momentum-compensation --workers 4 --shards 2 \
+run mlp-n2-adam "${mlp[@]}" "${adam[@]}" --workers 2 --shards 1 --epochs "$epochs"
+run mlp-n4 "${mlp[@]}" "${sgd[@]}" --workers 4 --shards 1 --epochs "$epochs"
+run mlp-n4-momentum-compensation "${mlp[@]}" "${sgd[@]}" --staleness-policy momentum-compensation --workers 4 --shards 1 \
   --epochs "$epochs"
-run mlp-n4-accuracy "${mlp[@]}" "${adam[@]}" --workers 4 --shards 2 --epochs "$epochs"
-run mlp-n4-overlap "${mlp[@]}" "${adam[@]}" --workers 4 --shards 2 --epochs "$epochs" --overlap
-# Six JVMs on two cores spend a large share of a short run compiling the same gRPC code; the JIT's
-# first tier only (no C2) trades steady-state speed for much less compiling.
-IMPETUS_WORKER_JAVA_OPTS=-XX:TieredStopAtLevel=1 IMPETUS_SHARD_JAVA_OPTS=-XX:TieredStopAtLevel=1 \
-  run mlp-n4-jit-c1 "${mlp[@]}" "${adam[@]}" --workers 4 --shards 2 --epochs "$epochs"
+run mlp-n4-accuracy "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
+run mlp-n4-grpc "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs" --transport grpc
+# impetus local starts workers with C1 only when native BLAS is loaded; this row uses the JVM's
+# default tiered JIT (C2) instead, to show what that choice is worth.
+IMPETUS_WORKER_JAVA_OPTS=-XX:+TieredCompilation \
+  run mlp-n4-jit-c2 "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
 if [ $quick = 0 ]; then
   run cnn-n1 --model cnn --batch-size 64 --no-progress --optimizer adam --lr 0.001 --workers 1 --shards 1 --epochs "$cnn_epochs"
 fi
@@ -76,8 +80,10 @@ PY
 }
 ratio mlp-n1 "$torch_single" "single-process PyTorch"
 ratio mlp-n1-overlap "$torch_single" "single-process PyTorch"
+ratio mlp-n1-grpc "$torch_single" "single-process PyTorch"
 ratio mlp-n2 "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
-ratio mlp-n2-overlap "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
+ratio mlp-n2-adam "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
+ratio mlp-n4 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
 ratio mlp-n4-accuracy "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
-ratio mlp-n4-overlap "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
-ratio mlp-n4-jit-c1 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
+ratio mlp-n4-grpc "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
+ratio mlp-n4-jit-c2 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"

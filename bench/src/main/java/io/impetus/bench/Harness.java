@@ -45,19 +45,26 @@ public final class Harness {
     }
     if (roundTrip) {
       for (int p : sizes) {
-        cases.add(() -> {
-          try {
-            return new RoundTripCase(p);
-          } catch (Exception e) {
-            throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
-          }
-        });
+        cases.add(() -> roundTrip(p, RoundTripCase.Mode.RAW_TCP));
+        cases.add(() -> roundTrip(p, RoundTripCase.Mode.SHARED_MEMORY));
       }
     }
     return cases;
   }
 
-  /** Only the cases of one kind: {@code optimizer}, {@code codec}, {@code push-pull} or {@code aliasing} (push-pull with vs without the aliasing marshallers). */
+  private static BenchCase roundTrip(int p, RoundTripCase.Mode mode) {
+    try {
+      return new RoundTripCase(p, mode);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Only the cases of one kind: {@code optimizer}, {@code codec}, {@code push-pull}, {@code aliasing}
+   * (push-pull with vs without the aliasing marshallers) or {@code shm} (push-pull through shared
+   * memory vs streamed in gRPC messages).
+   */
   public static List<Supplier<BenchCase>> select(int[] sizes, String kind) {
     List<Supplier<BenchCase>> cases = new ArrayList<>();
     for (int p : sizes) {
@@ -70,20 +77,9 @@ public final class Harness {
           cases.add(() -> new CodecCase(true, p));
           cases.add(() -> new CodecCase(false, p));
         }
-        case "push-pull" -> cases.add(() -> {
-          try {
-            return new RoundTripCase(p);
-          } catch (Exception e) {
-            throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
-          }
-        });
-        case "aliasing" -> cases.add(() -> {
-          try {
-            return new RoundTripCase(p, true);
-          } catch (Exception e) {
-            throw new IllegalStateException("cannot start the round-trip bench: " + e.getMessage(), e);
-          }
-        });
+        case "push-pull" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.RAW_TCP));
+        case "aliasing" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.ALIASING));
+        case "shm" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.SHARED_MEMORY));
         default -> throw new IllegalArgumentException("unknown benchmark kind " + kind);
       }
     }

@@ -3,11 +3,13 @@ package io.impetus.bench;
 import io.grpc.ManagedChannel;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
+import io.impetus.client.Transport;
 import io.impetus.model.ParameterLayout;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardServer;
+import io.impetus.wire.SharedSegment;
 import io.impetus.wire.WireMethods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The shard applies a real SGD step, so the subject includes one optimizer pass over P floats
  * (see {@link OptimizerCase} for its cost alone); the gradient is tiny, so parameters stay finite.
+ *
+ * <p>Two other comparisons run the same push-pull against the gRPC-streamed one: with the zero-copy
+ * chunk paths off ({@link Mode#ALIASING}), and through shared memory ({@link Mode#SHARED_MEMORY}:
+ * a second worker of the same shard whose floats go through a segment in /dev/shm).
  */
 public final class RoundTripCase implements BenchCase {
   private final int p;
@@ -39,25 +45,42 @@ public final class RoundTripCase implements BenchCase {
   private final SocketChannel echoClient;
   private final ByteBuffer out;
   private final ByteBuffer in;
-  private final boolean aliasingAb;
+  private final Mode mode;
+  /** Shared-memory mode: a second worker whose floats go through a segment; else null. */
+  private final ShardedClient shared;
 
-  public RoundTripCase(int p) throws Exception {
-    this(p, false);
+  /** What the gRPC-streamed push-pull is compared with. */
+  public enum Mode {
+    /** Subject: the streamed push-pull; baseline: raw TCP loopback of the same bytes. */
+    RAW_TCP,
+    /**
+     * Subject: the streamed push-pull; baseline: the same with the zero-copy chunk paths switched
+     * off ({@link WireMethods#setZeroCopy}: floats encoded into a new byte array and messages copied
+     * out of the transport buffers, as gRPC's protobuf marshaller does).
+     */
+    ALIASING,
+    /** Subject: the push-pull through shared memory; baseline: the streamed push-pull. */
+    SHARED_MEMORY
   }
 
-  /**
-   * {@code aliasingAb}: instead of raw TCP, the baseline is the same push-pull with the zero-copy
-   * chunk paths switched off ({@link WireMethods#setZeroCopy}: floats encoded into a new byte array
-   * and messages copied out of the transport buffers, as gRPC's protobuf marshaller does).
-   */
-  public RoundTripCase(int p, boolean aliasingAb) throws Exception {
+  public RoundTripCase(int p) throws Exception {
+    this(p, Mode.RAW_TCP);
+  }
+
+  public RoundTripCase(int p, Mode mode) throws Exception {
     this.p = p;
-    this.aliasingAb = aliasingAb;
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, 1, 1, ConsistencyMode.ASYNC, OptimizerConfig.sgd(1e-6, 0.9));
+    this.mode = mode;
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, 1, 2, ConsistencyMode.ASYNC, OptimizerConfig.sgd(1e-6, 0.9));
     server = new ShardServer(ShardServer.netty(config), config).start();
     List<ManagedChannel> channels = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
     ParameterLayout layout = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("w", p)));
     client = new ShardedClient(channels, channels, 0, layout, "bench");
+    if (mode == Mode.SHARED_MEMORY) {
+      List<ManagedChannel> own = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
+      shared = new ShardedClient(own, own, 1, layout, "bench", Transport.SHM, SharedSegment.DEFAULT_DIR);
+    } else {
+      shared = null;
+    }
     params = new float[p];
     gradient = new float[p];
     SplittableRandom random = new SplittableRandom(3);
@@ -66,6 +89,9 @@ public final class RoundTripCase implements BenchCase {
       gradient[i] = (float) random.nextGaussian() * 1e-3f;
     }
     client.join(params, 30).get(30, TimeUnit.SECONDS);
+    if (shared != null) {
+      shared.join(params, 30).get(30, TimeUnit.SECONDS);
+    }
 
     echo = new Echo(p * 4);
     echoClient = SocketChannel.open(new InetSocketAddress("127.0.0.1", echo.port()));
@@ -76,24 +102,32 @@ public final class RoundTripCase implements BenchCase {
 
   @Override
   public String name() {
-    return (aliasingAb ? "push-pull aliasing P=" : "gRPC push-pull P=") + p;
+    return switch (mode) {
+      case RAW_TCP -> "gRPC push-pull P=" + p;
+      case ALIASING -> "push-pull aliasing P=" + p;
+      case SHARED_MEMORY -> "push-pull shared memory P=" + p;
+    };
   }
 
   @Override
   public String baselineName() {
-    return aliasingAb ? "push-pull copying" : "raw TCP echo of 4P bytes";
+    return switch (mode) {
+      case RAW_TCP -> "raw TCP echo of 4P bytes";
+      case ALIASING -> "push-pull copying";
+      case SHARED_MEMORY -> "gRPC push-pull (streamed floats)";
+    };
   }
 
   @Override
   public void subject() throws Exception {
     WireMethods.setZeroCopy(true);
-    client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+    (shared != null ? shared : client).pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
   }
 
   @Override
   public void baseline() throws Exception {
-    if (aliasingAb) {
-      WireMethods.setZeroCopy(false);
+    if (mode != Mode.RAW_TCP) {
+      WireMethods.setZeroCopy(mode != Mode.ALIASING);
       client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
       return;
     }
@@ -118,6 +152,10 @@ public final class RoundTripCase implements BenchCase {
   public void close() throws Exception {
     client.leave().get(10, TimeUnit.SECONDS);
     client.close();
+    if (shared != null) {
+      shared.leave().get(10, TimeUnit.SECONDS);
+      shared.close();
+    }
     server.stop();
     echoClient.close();
     echo.close();
