@@ -1,7 +1,12 @@
 package io.impetus.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.impetus.client.Transport;
+import io.impetus.local.LocalCommand;
+import io.impetus.local.LocalConfig;
 import io.impetus.optim.LrSchedule;
 import io.impetus.optim.MomentumStyle;
 import io.impetus.optim.OptimizerConfig;
@@ -12,6 +17,7 @@ import io.impetus.staleness.DelayCompensation;
 import io.impetus.staleness.DropStale;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerDelay;
+import io.impetus.wire.SharedSegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -99,5 +105,78 @@ class ConfigArgsTest {
     assertEquals(OptimizerKind.ADAMW, config.optimizer().kind());
     assertEquals(0.01, config.optimizer().weightDecay());
     assertEquals(0.999, config.optimizer().beta2());
+  }
+
+  private static WorkerConfig worker(List<String> args, Map<String, String> env) throws Exception {
+    return WorkerCommand.parse(flags(new WorkerCommand().options(), args, env));
+  }
+
+  private static ServerConfig server(List<String> args, Map<String, String> env) throws Exception {
+    return ServerCommand.parse(flags(new ServerCommand().options(), args, env));
+  }
+
+  @Test
+  void theWorkersTransportAndSegmentFolderComeFromTheFlagsOrTheEnvironmentAndSurviveTheRoundTrip() throws Exception {
+    WorkerConfig defaults = worker(List.of("--servers", "a:1"), Map.of());
+    assertEquals(Transport.AUTO, defaults.transport());
+    assertEquals(SharedSegment.DEFAULT_DIR, defaults.shmDir());
+    assertEquals(Path.of("/dev/shm"), SharedSegment.DEFAULT_DIR);
+
+    WorkerConfig flags = worker(List.of("--servers", "a:1", "--transport", "shm", "--shm-dir", "/run/impetus"), Map.of());
+    assertEquals(Transport.SHM, flags.transport());
+    assertEquals(Path.of("/run/impetus"), flags.shmDir());
+    assertEquals(flags, worker(WorkerCommand.toArgs(flags), Map.of()));
+    WorkerConfig grpc = worker(List.of("--servers", "a:1", "--transport", "GRPC"), Map.of());
+    assertEquals(Transport.GRPC, grpc.transport());
+    assertEquals(grpc, worker(WorkerCommand.toArgs(grpc), Map.of()));
+
+    Map<String, String> env = Map.of("IMPETUS_TRANSPORT", "grpc", "IMPETUS_SHM_DIR", "/var/shm");
+    WorkerConfig fromEnv = worker(List.of("--servers", "a:1"), env);
+    assertEquals(Transport.GRPC, fromEnv.transport());
+    assertEquals(Path.of("/var/shm"), fromEnv.shmDir());
+    WorkerConfig flagsWin = worker(List.of("--servers", "a:1", "--transport", "auto", "--shm-dir", "/x"), env);
+    assertEquals(Transport.AUTO, flagsWin.transport());
+    assertEquals(Path.of("/x"), flagsWin.shmDir());
+  }
+
+  @Test
+  void anUnknownTransportIsAUsageErrorNamingTheFlagAndTheChoices() throws Exception {
+    UsageException flag = assertThrows(UsageException.class,
+        () -> worker(List.of("--servers", "a:1", "--transport", "tcp"), Map.of()));
+    assertEquals("--transport must be one of auto, grpc, shm, got 'tcp'", flag.getMessage());
+    UsageException env = assertThrows(UsageException.class,
+        () -> worker(List.of("--servers", "a:1"), Map.of("IMPETUS_TRANSPORT", "rdma")));
+    assertEquals("--transport must be one of auto, grpc, shm, got 'rdma'", env.getMessage());
+  }
+
+  @Test
+  void theShardsSegmentFolderComesFromTheFlagsOrTheEnvironmentAndNoShmTurnsItOff() throws Exception {
+    assertEquals(SharedSegment.DEFAULT_DIR, server(List.of(), Map.of()).sharedMemoryDir());
+    assertEquals(Path.of("/run/impetus"), server(List.of("--shm-dir", "/run/impetus"), Map.of()).sharedMemoryDir());
+    assertEquals(Path.of("/var/shm"), server(List.of(), Map.of("IMPETUS_SHM_DIR", "/var/shm")).sharedMemoryDir());
+    assertEquals(Path.of("/x"), server(List.of("--shm-dir", "/x"), Map.of("IMPETUS_SHM_DIR", "/var/shm")).sharedMemoryDir());
+    assertNull(server(List.of("--no-shm"), Map.of()).sharedMemoryDir());
+    assertNull(server(List.of("--no-shm", "--shm-dir", "/x"), Map.of()).sharedMemoryDir());
+    assertNull(server(List.of(), Map.of("IMPETUS_NO_SHM", "true")).sharedMemoryDir());
+    assertEquals(SharedSegment.DEFAULT_DIR, server(List.of(), Map.of("IMPETUS_NO_SHM", "false")).sharedMemoryDir());
+
+    ServerConfig base = new ServerConfig("127.0.0.1", 0, 0, 1, 2, ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.1, 0.0));
+    for (ServerConfig config : List.of(base, base.withSharedMemoryDir(Path.of("/run/impetus")), base.withSharedMemoryDir(null))) {
+      assertEquals(config, server(ServerCommand.toArgs(config), Map.of()));
+    }
+    assertEquals(true, ServerCommand.toArgs(base.withSharedMemoryDir(null)).contains("--no-shm"));
+  }
+
+  @Test
+  void localPassesItsTransportToTheWorkersAndItsSegmentFolderToTheShards() throws Exception {
+    LocalCommand command = new LocalCommand();
+    LocalConfig config = command.parse(flags(command.options(),
+        List.of("--model", "quadratic", "--steps", "3", "--transport", "shm", "--shm-dir", "/run/impetus"), Map.of()));
+    assertEquals(Transport.SHM, config.transport());
+    assertEquals(Path.of("/run/impetus"), config.server().sharedMemoryDir());
+    LocalConfig defaults = command.parse(flags(command.options(), List.of("--model", "quadratic", "--steps", "3"),
+        Map.of("IMPETUS_TRANSPORT", "grpc")));
+    assertEquals(Transport.GRPC, defaults.transport());
+    assertEquals(SharedSegment.DEFAULT_DIR, defaults.server().sharedMemoryDir());
   }
 }

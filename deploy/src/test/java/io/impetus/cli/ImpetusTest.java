@@ -89,6 +89,17 @@ class ImpetusTest {
   }
 
   @Test
+  void anUnknownTransportNamesTheFlagAndTheChoices() {
+    assertEquals(2, run("worker", "--servers", "a:1", "--transport", "tcp"));
+    assertEquals("impetus worker: --transport must be one of auto, grpc, shm, got 'tcp' (see impetus worker --help)",
+        stderr());
+    err.reset();
+    assertEquals(2, run("local", "--model", "quadratic", "--transport", "tcp"));
+    assertEquals("impetus local: --transport must be one of auto, grpc, shm, got 'tcp' (see impetus local --help)",
+        stderr());
+  }
+
+  @Test
   void anUnknownCommandIsAnError() {
     assertEquals(2, run("serve"));
     assertTrue(stderr().startsWith("impetus: unknown command 'serve'"), stderr());

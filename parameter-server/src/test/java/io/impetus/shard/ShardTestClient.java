@@ -2,6 +2,8 @@ package io.impetus.shard;
 
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import io.impetus.proto.AttachSegmentReply;
+import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.InitializeChunk;
 import io.impetus.proto.InitializeReply;
 import io.impetus.proto.JoinReply;
@@ -14,15 +16,17 @@ import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
 import io.impetus.proto.SliceChunk;
+import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatCodec;
+import io.impetus.wire.SharedSegment;
 import java.util.concurrent.CompletableFuture;
 
 /** A minimal client of one shard for tests: every call returns a future of its whole reply. */
 final class ShardTestClient {
   /** A slice reply put back together. */
-  record Slice(long version, long staleness, boolean dropped, float[] values) {}
+  record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values) {}
 
   static final long FINGERPRINT = 0x1234_5678_9abc_def0L;
 
@@ -62,8 +66,37 @@ final class ShardTestClient {
   }
 
   CompletableFuture<Slice> push(int worker, long readVersion, long step, float[] gradient) {
-    return push(PushHeader.newBuilder().setWorkerId(worker).setReadVersion(readVersion).setWorkerStep(step)
-        .setLength(gradient.length).setLoss(1f).setBatchSize(1).build(), gradient);
+    return push(header(worker, readVersion, step, gradient.length), gradient);
+  }
+
+  private static PushHeader header(int worker, long readVersion, long step, int length) {
+    return PushHeader.newBuilder().setWorkerId(worker).setReadVersion(readVersion).setWorkerStep(step)
+        .setLength(length).setLoss(1f).setBatchSize(1).build();
+  }
+
+  /** Asks the shard to attach {@code segment}, created by {@code worker}, as that worker's data plane. */
+  AttachSegmentReply attach(int worker, SharedSegment segment) {
+    return attach(AttachSegmentRequest.newBuilder().setWorkerId(worker).setPath(segment.path().toString())
+        .setNonce(segment.nonce()).setLength(segment.length()).build());
+  }
+
+  AttachSegmentReply attach(AttachSegmentRequest request) {
+    return blocking.attachSegment(request);
+  }
+
+  /**
+   * A push-pull through shared memory, as a worker makes it: the gradient goes into {@code segment}
+   * before the call, the slice is read out of it once the reply has arrived.
+   */
+  CompletableFuture<Slice> pushShared(int worker, long readVersion, long step, float[] gradient, SharedSegment segment) {
+    segment.writeGradient(gradient, 0);
+    Unary<SliceHeader> reply = new Unary<>();
+    stub.pushPullShared(header(worker, readVersion, step, gradient.length), reply);
+    return reply.future.thenApply(h -> {
+      float[] values = new float[(int) h.getLength()];
+      segment.readSlice(values, 0);
+      return new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values);
+    });
   }
 
   CompletableFuture<Slice> push(PushHeader header, float[] gradient) {
@@ -119,6 +152,7 @@ final class ShardTestClient {
     private float[] values;
     private long version;
     private long staleness;
+    private long stepLag;
     private boolean dropped;
 
     @Override
@@ -127,6 +161,7 @@ final class ShardTestClient {
         values = new float[(int) chunk.getHeader().getLength()];
         version = chunk.getHeader().getVersion();
         staleness = chunk.getHeader().getStaleness();
+        stepLag = chunk.getHeader().getStepLag();
         dropped = chunk.getHeader().getDropped();
       }
       FloatCodec.decode(chunk.getValues(), values, (int) chunk.getOffset());
@@ -139,7 +174,7 @@ final class ShardTestClient {
 
     @Override
     public void onCompleted() {
-      future.complete(new Slice(version, staleness, dropped, values));
+      future.complete(new Slice(version, staleness, stepLag, dropped, values));
     }
   }
 }

@@ -8,6 +8,8 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardServer;
+import io.impetus.wire.SharedSegment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import io.impetus.proto.StatusReply;
 import java.util.List;
@@ -55,13 +57,22 @@ public final class InProcessShards implements AutoCloseable {
     }
   }
 
-  /** A client for worker {@code rank}; closed with the shards. */
+  /** A client for worker {@code rank} that streams floats in gRPC messages; closed with the shards. */
   public ShardedClient client(int rank, ParameterLayout layout) {
+    return client(rank, layout, Transport.GRPC, SharedSegment.DEFAULT_DIR);
+  }
+
+  /**
+   * A client for worker {@code rank} moving floats by {@code transport}, creating its segments in
+   * {@code shmDir} (the shards accept them from their config's shared-memory folder); closed with
+   * the shards.
+   */
+  public ShardedClient client(int rank, ParameterLayout layout, Transport transport, Path shmDir) {
     List<ManagedChannel> channels = new ArrayList<>();
     for (String name : names) {
       channels.add(InProcessChannelBuilder.forName(name).build());
     }
-    ShardedClient client = new ShardedClient(channels, channels, rank, layout, "test");
+    ShardedClient client = new ShardedClient(channels, channels, rank, layout, "test", transport, shmDir);
     clients.add(client);
     return client;
   }

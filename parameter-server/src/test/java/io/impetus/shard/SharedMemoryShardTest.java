@@ -1,0 +1,287 @@
+package io.impetus.shard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.optim.OptimizerKind;
+import io.impetus.proto.AttachSegmentRequest;
+import io.impetus.proto.Layout;
+import io.impetus.proto.StatusReply;
+import io.impetus.wire.SharedSegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The shard's shared-memory data plane over the in-process transport: AttachSegment and
+ * PushPullShared, what they change (exactly what a streamed push would) and how they refuse. The
+ * test's own folder stands in for /dev/shm. Every shard here is shard 1 of 2, whose slice of the
+ * 9-parameter model is the last 4 values, so that messages name a shard other than the default 0.
+ */
+class SharedMemoryShardTest {
+  private static final int SLICE = 4;
+  private static final float[] INIT = {0.5f, -1.25f, 3f, 0.1f};
+  private static final Layout LAYOUT = ShardTestClient.layout(9, 2, 1, ShardTestClient.FINGERPRINT);
+
+  @TempDir Path tmp;
+  private Path shm;
+  private final List<ShardServer> servers = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  @BeforeEach
+  void folder() throws Exception {
+    shm = Files.createDirectory(tmp.resolve("shm"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    channels.forEach(ManagedChannel::shutdownNow);
+    servers.forEach(ShardServer::stop);
+  }
+
+  /**
+   * A shard for workers 0 and 1 accepting segments from {@code dir} (null: started with --no-shm),
+   * joined by worker 0, which initialized it.
+   */
+  private ShardTestClient start(ConsistencyMode mode, OptimizerConfig optimizer, Path dir) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 2, 2, mode, optimizer).withSharedMemoryDir(dir);
+    // Direct executors: each call runs on the test thread up to the update loop, so pushes reach the
+    // loop in the order they are made.
+    servers.add(new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start());
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channels.add(channel);
+    ShardTestClient shard = new ShardTestClient(channel);
+    assertEquals(5, shard.join(0, LAYOUT).getRangeStart());
+    shard.initialize(0, INIT);
+    return shard;
+  }
+
+  private ShardTestClient start(OptimizerConfig optimizer) throws Exception {
+    return start(ConsistencyMode.ASYNC, optimizer, shm);
+  }
+
+  /** Worker {@code worker}'s segment for shard 1, attached. */
+  private SharedSegment attached(ShardTestClient shard, int worker) throws Exception {
+    SharedSegment segment = SharedSegment.create(shm, "w" + worker + "-s1", SLICE);
+    shard.attach(worker, segment);
+    return segment;
+  }
+
+  private static StatusRuntimeException failure(Runnable call) {
+    CompletionException e = assertThrows(CompletionException.class, call::run);
+    assertTrue(e.getCause() instanceof StatusRuntimeException, "expected a gRPC status, got " + e.getCause());
+    return (StatusRuntimeException) e.getCause();
+  }
+
+  private static void assertStatus(Status.Code code, String message, StatusRuntimeException e) {
+    assertEquals(code, e.getStatus().getCode(), e.getMessage());
+    assertEquals(message, e.getStatus().getDescription());
+  }
+
+  private static int[] bits(float[] values) {
+    int[] bits = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      bits[i] = Float.floatToRawIntBits(values[i]);
+    }
+    return bits;
+  }
+
+  /** One worker's push-pull of a gradient, by one transport or the other. */
+  @FunctionalInterface
+  private interface Push {
+    CompletableFuture<ShardTestClient.Slice> push(int worker, long readVersion, long step, float[] gradient);
+  }
+
+  /**
+   * Workers 0 and 1 each push five gradients (not dyadic: rounding would show any difference), both
+   * pushes of a step made before either reply is awaited, each with the version of its last reply.
+   */
+  private static List<ShardTestClient.Slice> train(Push push) {
+    List<ShardTestClient.Slice> replies = new ArrayList<>();
+    long[] read = new long[2];
+    for (long step = 0; step < 5; step++) {
+      List<CompletableFuture<ShardTestClient.Slice>> inFlight = new ArrayList<>();
+      for (int worker = 0; worker < 2; worker++) {
+        float[] g = new float[SLICE];
+        for (int i = 0; i < SLICE; i++) {
+          g[i] = (float) Math.sin(1 + 7 * worker + 3 * step + i) * 0.3f;
+        }
+        inFlight.add(push.push(worker, read[worker], step, g));
+      }
+      for (int worker = 0; worker < 2; worker++) {
+        ShardTestClient.Slice reply = inFlight.get(worker).join();
+        read[worker] = reply.version();
+        replies.add(reply);
+      }
+    }
+    return replies;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = ConsistencyMode.class, names = {"ASYNC", "SYNC"})
+  void aPushThroughSharedMemoryChangesTheShardBitForBitAsTheSameStreamedPush(ConsistencyMode mode) throws Exception {
+    OptimizerConfig adam = OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01);
+    ShardTestClient streamed = start(mode, adam, shm);
+    ShardTestClient shared = start(mode, adam, shm);
+    streamed.join(1, LAYOUT);
+    shared.join(1, LAYOUT);
+    SharedSegment[] segments = {attached(shared, 0), attached(shared, 1)};
+
+    List<ShardTestClient.Slice> byStream = train(streamed::push);
+    List<ShardTestClient.Slice> byShm = train((w, read, step, g) -> shared.pushShared(w, read, step, g, segments[w]));
+
+    for (int k = 0; k < byStream.size(); k++) {
+      ShardTestClient.Slice expected = byStream.get(k);
+      ShardTestClient.Slice actual = byShm.get(k);
+      // Async applies each gradient (version k + 1), every one but the first read one update before
+      // it was applied (staleness 1); sync applies one average per step and answers both with it.
+      long version = mode == ConsistencyMode.ASYNC ? k + 1 : k / 2 + 1;
+      long staleness = mode == ConsistencyMode.ASYNC ? Math.min(k, 1) : 0;
+      assertEquals(version, expected.version(), "reply " + k);
+      assertEquals(staleness, expected.staleness(), "reply " + k);
+      assertEquals(expected.version(), actual.version(), "reply " + k);
+      assertEquals(expected.staleness(), actual.staleness(), "reply " + k);
+      assertEquals(expected.stepLag(), actual.stepLag(), "reply " + k);
+      assertEquals(expected.dropped(), actual.dropped(), "reply " + k);
+      assertArrayEquals(bits(expected.values()), bits(actual.values()), "reply " + k);
+    }
+    assertNotEquals(INIT[0], byShm.get(byShm.size() - 1).values()[0]);
+    assertArrayEquals(bits(streamed.pull(0).values()), bits(shared.pull(0).values()));
+    StatusReply before = streamed.status();
+    StatusReply after = shared.status();
+    assertEquals(before.getVersion(), after.getVersion());
+    assertEquals(before.getStaleness(), after.getStaleness());
+    assertEquals(before.getStepLag(), after.getStepLag());
+    assertEquals(Map.of(), after.getRejectedMap());
+  }
+
+  @Test
+  void aSyncRoundAnswersASharedMemoryPushAndAStreamedPushWithTheSameAverage() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.SYNC, OptimizerConfig.sgd(0.5, 0.0), shm);
+    shard.join(1, LAYOUT);
+    SharedSegment segment = attached(shard, 0);
+    CompletableFuture<ShardTestClient.Slice> a = shard.pushShared(0, 0, 0, new float[] {1, 2, 0, -0.5f}, segment);
+    assertFalse(a.isDone(), "the round waits for worker 1");
+    ShardTestClient.Slice b = shard.push(1, 0, 0, new float[] {3, -2, 1, 0.5f}).join();
+    // average (2, 0, 0.5, 0); p = INIT - 0.5 * average
+    assertArrayEquals(new float[] {-0.5f, -1.25f, 2.75f, 0.1f}, b.values());
+    assertArrayEquals(b.values(), a.join().values());
+    assertEquals(1, a.join().version());
+    assertEquals(1, b.version());
+  }
+
+  @Test
+  void aNonFiniteGradientThroughSharedMemoryIsRefusedNamingItAndChangesNothing() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.9));
+    SharedSegment segment = attached(shard, 0);
+    shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, segment).join(); // a momentum buffer a bad push must not touch
+    float[] before = shard.pull(0).values();
+
+    StatusRuntimeException nan = failure(() -> shard.pushShared(0, 1, 1, new float[] {0, Float.NaN, 0, 0}, segment).join());
+    assertStatus(Status.Code.INVALID_ARGUMENT, "gradient value 1 of shard 1 is NaN (worker 0, step 1)", nan);
+    StatusRuntimeException inf =
+        failure(() -> shard.pushShared(0, 1, 2, new float[] {0, 0, 0, Float.NEGATIVE_INFINITY}, segment).join());
+    assertStatus(Status.Code.INVALID_ARGUMENT, "gradient value 3 of shard 1 is -Infinity (worker 0, step 2)", inf);
+    ShardTestClient.Slice after = shard.pull(0);
+    assertArrayEquals(before, after.values());
+    assertEquals(1, after.version());
+    assertEquals(Map.of("non_finite", 2L), shard.status().getRejectedMap());
+
+    // The worker's buffer was released: its next push goes through, from the same momentum buffer
+    // (v = 0.9 * 1 + 1, p -= 0.5 * v).
+    ShardTestClient.Slice next = shard.pushShared(0, 1, 3, new float[] {1, 1, 1, 1}, segment).join();
+    assertEquals(2, next.version());
+    assertEquals(before[0] - 0.5f * (0.9f * 1f + 1f), next.values()[0], 0f);
+  }
+
+  @Test
+  void aSharedPushWithoutAnAttachedSegmentIsNotFoundAndTheStreamedPathStillWorks() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    SharedSegment unattached = SharedSegment.create(shm, "w0-s1", SLICE);
+    StatusRuntimeException e = failure(() -> shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, unattached).join());
+    assertStatus(Status.Code.NOT_FOUND,
+        "worker 0 has no shared-memory segment attached to shard 1; join and attach again", e);
+    assertEquals(Map.of("no_segment", 1L), shard.status().getRejectedMap());
+    assertEquals(0, shard.pull(0).version());
+    // Nothing stays claimed by the refused push.
+    assertArrayEquals(new float[] {0f, -1.75f, 2.5f, -0.4f}, shard.push(0, 0, 0, new float[] {1, 1, 1, 1}).join().values());
+  }
+
+  @Test
+  void attachingAgainReplacesTheWorkersSegment() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    SharedSegment first = attached(shard, 0);
+    SharedSegment second = attached(shard, 0);
+    first.writeGradient(new float[] {100, 100, 100, 100}, 0); // no longer read by the shard
+    ShardTestClient.Slice reply = shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, second).join();
+    assertArrayEquals(new float[] {0f, -1.75f, 2.5f, -0.4f}, reply.values());
+  }
+
+  @Test
+  void aShardStartedWithNoShmRefusesEveryAttachWithFailedPrecondition() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.5, 0.0), null);
+    SharedSegment segment = SharedSegment.create(shm, "w0-s1", SLICE);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> shard.attach(0, segment));
+    assertStatus(Status.Code.FAILED_PRECONDITION,
+        "shard 1 does not accept shared-memory segments (started with --no-shm)", e);
+    StatusRuntimeException push = failure(() -> shard.pushShared(0, 0, 0, new float[SLICE], segment).join());
+    assertEquals(Status.Code.NOT_FOUND, push.getStatus().getCode());
+    // A refused attach is not a refused push: only the push is counted.
+    assertEquals(Map.of("no_segment", 1L), shard.status().getRejectedMap());
+  }
+
+  @Test
+  void attachRefusesAFileThatIsNotTheWorkersSegmentInTheShardsFolder() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+    SharedSegment outside = SharedSegment.create(elsewhere, "w0-s1", SLICE);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> shard.attach(0, outside));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "shard 1 cannot attach worker 0's segment: " + outside.path()
+        + " is not inside the shared-memory folder " + shm.toRealPath(), e);
+
+    SharedSegment own = SharedSegment.create(shm, "w0-s1", SLICE);
+    AttachSegmentRequest otherNonce = AttachSegmentRequest.newBuilder().setWorkerId(0).setPath(own.path().toString())
+        .setNonce(own.nonce() ^ 1).setLength(SLICE).build();
+    StatusRuntimeException stale = assertThrows(StatusRuntimeException.class, () -> shard.attach(otherNonce));
+    assertStatus(Status.Code.FAILED_PRECONDITION, "shard 1 cannot attach worker 0's segment: "
+        + shm.toRealPath().resolve(own.path().getFileName()) + " belongs to another worker or attach (nonce or length differ)",
+        stale);
+  }
+
+  @Test
+  void attachNeedsAJoinedWorkerAndTheShardsSliceLength() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    SharedSegment segment = SharedSegment.create(shm, "w1-s1", SLICE);
+    StatusRuntimeException never = assertThrows(StatusRuntimeException.class, () -> shard.attach(1, segment));
+    assertStatus(Status.Code.NOT_FOUND, "worker 1 has not joined shard 1", never);
+    shard.join(1, LAYOUT);
+    shard.leave(1);
+    StatusRuntimeException left = assertThrows(StatusRuntimeException.class, () -> shard.attach(1, segment));
+    assertStatus(Status.Code.NOT_FOUND, "worker 1 has not joined shard 1", left);
+
+    SharedSegment tooLong = SharedSegment.create(shm, "w0-s1", SLICE + 1);
+    StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class, () -> shard.attach(0, tooLong));
+    assertStatus(Status.Code.INVALID_ARGUMENT, "segment holds 5 floats, shard 1 has 4", wrong);
+  }
+}
