@@ -51,8 +51,8 @@ public final class BenchCommand implements Command {
   public int run(Flags flags) throws Exception {
     boolean quick = flags.has("quick");
     String only = flags.stringOr("only", "all");
-    if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing").contains(only)) {
-      throw new UsageException("--only must be optimizer, codec, push-pull or aliasing, got '" + only + "'");
+    if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm").contains(only)) {
+      throw new UsageException("--only must be optimizer, codec, push-pull, aliasing or shm, got '" + only + "'");
     }
     int[] sizes;
     try {

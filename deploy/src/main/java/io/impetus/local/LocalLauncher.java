@@ -175,15 +175,17 @@ public final class LocalLauncher {
 
   /** JVM options for one kind of child process: the variable's words, or the defaults when unset. */
   /**
-   * The workers' default JIT: with native BLAS the heavy arithmetic is not Java code, and N worker
-   * JVMs each spending seconds of a short run compiling the same gRPC and model code with C2 on
-   * shared cores costs more than C2's faster code saves (measured: 16.1k vs 22.9k samples/s for
-   * the MLP with 4 workers on 2 cores, and no loss with 1 worker), so workers stop at C1. Without
-   * native BLAS the matrix products are Java loops that need C2; the shards' optimizer loop always
-   * does, so they keep the default.
+   * The workers' default JIT. N worker JVMs each spending seconds of a short run compiling the same
+   * gRPC and model code with C2 on shared cores cost more than C2's faster code saves when the heavy
+   * arithmetic is not Java code (measured with the MLP and native BLAS, 4 workers on 2 cores: 16.5k
+   * samples/s with C2, 23.1k with C1 only), so such workers stop at C1. Models whose hot loops are
+   * Java keep the default tiered JIT: the CNN (im2col and pooling; 563 instead of 726 samples/s with
+   * C1 only) and any matrix model without native BLAS. The shards' optimizer loop always needs C2.
    */
-  private static List<String> workerJit() {
-    return Gemm.implementation().endsWith("JNIBLAS") ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+  private List<String> workerJit() {
+    boolean javaLoops = config.model().equals("cnn")
+        || (!Gemm.implementation().endsWith("JNIBLAS") && workload.hasTrainingData());
+    return javaLoops ? List.of() : List.of("-XX:TieredStopAtLevel=1");
   }
 
   private static List<String> javaOptions(String variable, List<String> defaults) {

@@ -15,6 +15,7 @@ import io.impetus.proto.PullRequest;
 import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
+import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceChunk;
 import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
@@ -69,7 +70,15 @@ final class ShardTestClient {
     return push(header(worker, readVersion, step, gradient.length), gradient);
   }
 
-  private static PushHeader header(int worker, long readVersion, long step, int length) {
+  /**
+   * Opens a PushPullSharedStream: each header sent on the returned observer pushes what is in the
+   * worker's segment, and each push is answered on {@code replies}.
+   */
+  StreamObserver<PushHeader> pushStream(StreamObserver<SharedPushReply> replies) {
+    return stub.pushPullSharedStream(replies);
+  }
+
+  static PushHeader header(int worker, long readVersion, long step, int length) {
     return PushHeader.newBuilder().setWorkerId(worker).setReadVersion(readVersion).setWorkerStep(step)
         .setLength(length).setLoss(1f).setBatchSize(1).build();
   }

@@ -12,10 +12,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.Layout;
+import io.impetus.proto.PushHeader;
+import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.StatusReply;
 import io.impetus.wire.SharedSegment;
 import java.nio.file.Files;
@@ -24,7 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +39,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The shard's shared-memory data plane over the in-process transport: AttachSegment and
- * PushPullShared, what they change (exactly what a streamed push would) and how they refuse. The
+ * The shard's shared-memory data plane over the in-process transport: AttachSegment,
+ * PushPullShared and PushPullSharedStream, what they change (exactly what a streamed push would) and how they refuse. The
  * test's own folder stands in for /dev/shm. Every shard here is shard 1 of 2, whose slice of the
  * 9-parameter model is the last 4 values, so that messages name a shard other than the default 0.
  */
@@ -226,6 +232,59 @@ class SharedMemoryShardTest {
     assertEquals(0, shard.pull(0).version());
     // Nothing stays claimed by the refused push.
     assertArrayEquals(new float[] {0f, -1.75f, 2.5f, -0.4f}, shard.push(0, 0, 0, new float[] {1, 1, 1, 1}).join().values());
+  }
+
+  @Test
+  void onAPushStreamARefusedPushIsAnsweredInBandTheNextIsAppliedAndStoppingTheShardEndsTheStream()
+      throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0));
+    SharedSegment segment = attached(shard, 0);
+    BlockingQueue<SharedPushReply> replies = new LinkedBlockingQueue<>();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    StreamObserver<PushHeader> stream = shard.pushStream(new StreamObserver<>() {
+      @Override
+      public void onNext(SharedPushReply reply) {
+        replies.add(reply);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.complete(null);
+      }
+    });
+
+    segment.writeGradient(new float[] {1f, Float.NaN, 0f, 0f}, 0);
+    stream.onNext(ShardTestClient.header(0, 0, 0, SLICE));
+    SharedPushReply refused = replies.poll(30, TimeUnit.SECONDS);
+    assertFalse(refused.hasHeader());
+    assertEquals(Status.Code.INVALID_ARGUMENT.value(), refused.getErrorCode());
+    assertEquals("gradient value 1 of shard 1 is NaN (worker 0, step 0)", refused.getErrorMessage());
+
+    float[] g = {1f, 0.5f, -2f, 0.25f};
+    segment.writeGradient(g, 0);
+    stream.onNext(ShardTestClient.header(0, 0, 1, SLICE));
+    SharedPushReply applied = replies.poll(30, TimeUnit.SECONDS);
+    assertEquals(1, applied.getHeader().getVersion(), "the refused push changed nothing, this one applied");
+    assertEquals(SLICE, applied.getHeader().getLength());
+    float[] slice = new float[SLICE];
+    segment.readSlice(slice, 0);
+    float[] expected = new float[SLICE];
+    for (int i = 0; i < SLICE; i++) {
+      expected[i] = INIT[i] - 0.5f * g[i];
+    }
+    assertArrayEquals(bits(expected), bits(slice));
+    assertEquals(Map.of("non_finite", 1L), shard.status().getRejectedMap());
+
+    // A stopping shard ends the stream itself (a worker would otherwise keep it open, and the
+    // graceful shutdown would run into its timeout and cancel it).
+    servers.get(0).stop();
+    ended.get(30, TimeUnit.SECONDS);
+    assertTrue(replies.isEmpty());
   }
 
   @Test
