@@ -77,8 +77,9 @@ public final class ShardedClient implements AutoCloseable {
   private final Transport transport;
   private final Path shmDir;
   /** Per shard: the push stream through an attached shared-memory segment, or null to stream floats. */
-  private final SharedStream[] segments;
-  private final ScheduledExecutorService heartbeats;
+  private final SharedStream[] streams;
+  /** Heartbeats, and the file work of attaching segments, off the transport's threads. */
+  private final ScheduledExecutorService background;
   private volatile ScheduledFuture<?> heartbeat;
 
   /**
@@ -93,13 +94,13 @@ public final class ShardedClient implements AutoCloseable {
 
   /**
    * As {@link #ShardedClient(List, List, int, ParameterLayout, String)}, moving floats by {@code
-   * transport}, with shared-memory segments created in {@code shmDir}.
+   * transport}, with shared-memory streams created in {@code shmDir}.
    */
   public ShardedClient(List<? extends Channel> channels, List<ManagedChannel> owned, int workerId,
       ParameterLayout layout, String model, Transport transport, Path shmDir) {
     this.transport = transport;
     this.shmDir = shmDir;
-    this.segments = new SharedStream[channels.size()];
+    this.streams = new SharedStream[channels.size()];
     this.workerId = workerId;
     this.layout = layout;
     this.model = model;
@@ -115,8 +116,8 @@ public final class ShardedClient implements AutoCloseable {
       serializesOnce[s] = ShardChannels.serializesOnce(channels.get(s));
       gradientBytes[s] = serializesOnce[s] ? null : new byte[plan.length(s) * FloatCodec.BYTES];
     }
-    this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "worker-" + workerId + "-heartbeat");
+    this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "worker-" + workerId + "-background");
       t.setDaemon(true);
       return t;
     });
@@ -157,7 +158,8 @@ public final class ShardedClient implements AutoCloseable {
         CompletableFuture<Void> initialized = reply.getInitialized()
             ? CompletableFuture.completedFuture(null)
             : initialize(shard, params).thenApply(r -> null);
-        return initialized.thenCompose(v -> attach(shard));
+        // Creating and unlinking the segment is file I/O: not on the transport thread that completed the join.
+        return initialized.thenComposeAsync(v -> attach(shard), background);
       }));
     }
     return CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).thenCompose(v -> pull(params));
@@ -170,9 +172,9 @@ public final class ShardedClient implements AutoCloseable {
    * join with the shard's reason.
    */
   private CompletableFuture<Void> attach(int shard) {
-    if (segments[shard] != null) {
-      segments[shard].close();
-      segments[shard] = null;
+    if (streams[shard] != null) {
+      streams[shard].close();
+      streams[shard] = null;
     }
     if (transport == Transport.GRPC) {
       return CompletableFuture.completedFuture(null);
@@ -191,14 +193,14 @@ public final class ShardedClient implements AutoCloseable {
         .build();
     UnaryCall<AttachSegmentReply> call = new UnaryCall<>();
     stubs.get(shard).withDeadlineAfter(ATTACH_TIMEOUT_SECONDS, TimeUnit.SECONDS).attachSegment(request, call);
-    return call.result().handle((reply, error) -> {
+    return call.result().handleAsync((reply, error) -> {
       // Mapped by both processes now (or refused): the name is no longer needed, and unlinking it
       // now leaves nothing behind in the folder whatever happens to either process later.
       segment.unlink();
       return error;
-    }).thenCompose(error -> {
+    }, background).thenCompose(error -> {
       if (error == null) {
-        segments[shard] = new SharedStream(shard, segment);
+        streams[shard] = new SharedStream(shard, segment);
         return CompletableFuture.completedFuture(null);
       }
       Status status = Status.fromThrowable(error);
@@ -222,9 +224,9 @@ public final class ShardedClient implements AutoCloseable {
 
   /** Which shards this worker exchanges floats with through shared memory (after a join). */
   public boolean[] sharedMemory() {
-    boolean[] shared = new boolean[segments.length];
-    for (int s = 0; s < segments.length; s++) {
-      shared[s] = segments[s] != null;
+    boolean[] shared = new boolean[streams.length];
+    for (int s = 0; s < streams.length; s++) {
+      shared[s] = streams[s] != null;
     }
     return shared;
   }
@@ -239,7 +241,7 @@ public final class ShardedClient implements AutoCloseable {
     }
     long period = Math.max(20, leaseMillis / 4);
     HeartbeatRequest request = HeartbeatRequest.newBuilder().setWorkerId(workerId).build();
-    heartbeat = heartbeats.scheduleWithFixedDelay(() -> {
+    heartbeat = background.scheduleWithFixedDelay(() -> {
       for (ShardGrpc.ShardStub stub : stubs) {
         stub.withDeadlineAfter(period, TimeUnit.MILLISECONDS).heartbeat(request, new UnaryCall<>());
       }
@@ -352,7 +354,7 @@ public final class ShardedClient implements AutoCloseable {
               .setBatchSize(batchSize)
               .build();
       CompletableFuture<SliceReceiver.Received> received;
-      SharedStream shared = segments[s];
+      SharedStream shared = streams[s];
       if (shared != null) {
         received = shared.push(header, gradient, params, start);
       } else {
@@ -426,12 +428,12 @@ public final class ShardedClient implements AutoCloseable {
   @Override
   public void close() {
     stopHeartbeats();
-    for (SharedStream stream : segments) {
+    for (SharedStream stream : streams) {
       if (stream != null) {
         stream.close();
       }
     }
-    heartbeats.shutdownNow();
+    background.shutdownNow();
     for (ManagedChannel c : owned) {
       c.shutdown();
     }
