@@ -22,16 +22,23 @@ if [ $quick = 1 ]; then epochs=1; fi
 
 py=/usr/bin/python3
 field() { $py -c "import json,sys; print(round(json.load(sys.stdin)['$1']))"; }
-torch_single=""; declare -A torch_rpc=()
+torch_single=""; torch_single_1=""; declare -A torch_rpc=() torch_rpc_1=()
 if $py -c "import torch" 2>/dev/null; then
+  # PyTorch's defaults, the issue's baselines: torch.set_num_threads(1), but OpenBLAS (which Debian's torch
+  # calls for the matrix products) still starts a thread per core, so the single process uses both cores.
   torch_single=$($py "$root/deploy/bench/torch_mlp.py" --epochs 1 | tee "$out/torch-single.json" | field samples_per_second) \
     || torch_single=""
-  if [ -f "$root/deploy/bench/torch_rpc_ps.py" ]; then
-    for n in 1 2 4; do
-      torch_rpc[$n]=$($py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 | tee "$out/torch-rpc-n$n.json" \
-        | field samples_per_second) || torch_rpc[$n]=""
-    done
-  fi
+  # For reference, the same with OpenBLAS held to one thread (one core, as an Impetus worker's BLAS gets).
+  torch_single_1=$(OPENBLAS_NUM_THREADS=1 $py "$root/deploy/bench/torch_mlp.py" --epochs 1 | tee "$out/torch-single-1thread.json" \
+    | field samples_per_second) || torch_single_1=""
+  for n in 1 2 4; do
+    torch_rpc[$n]=$($py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 | tee "$out/torch-rpc-n$n.json" \
+      | field samples_per_second) || torch_rpc[$n]=""
+  done
+  for n in 2 4; do
+    torch_rpc_1[$n]=$(OPENBLAS_NUM_THREADS=1 $py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 \
+      | tee "$out/torch-rpc-n$n-1thread.json" | field samples_per_second) || torch_rpc_1[$n]=""
+  done
 fi
 
 mlp=(--model mlp --batch-size 64 --no-progress)
@@ -56,12 +63,18 @@ run mlp-n4-grpc "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epoch
 # default tiered JIT (C2) instead, to show what that choice is worth.
 IMPETUS_WORKER_JAVA_OPTS=-XX:+TieredCompilation \
   run mlp-n4-jit-c2 "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
+# impetus local's shards compile only Impetus's own code with C2 (logs/shard-jit-directives.json); this
+# row gives them the JVM's default tiered JIT instead (any IMPETUS_SHARD_JAVA_OPTS replaces the default).
+IMPETUS_SHARD_JAVA_OPTS=-XX:+TieredCompilation \
+  run mlp-n4-shard-jit-c2 "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
 if [ $quick = 0 ]; then
   run cnn-n1 --model cnn --batch-size 64 --no-progress --optimizer adam --lr 0.001 --workers 1 --shards 1 --epochs "$cnn_epochs"
 fi
 
 echo "PyTorch baselines (same machine, same run; samples/s): single-process MLP ${torch_single:-n/a (apt-get install python3-torch)}," \
   "RPC parameter server N=1 ${torch_rpc[1]:-n/a}, N=2 ${torch_rpc[2]:-n/a}, N=4 ${torch_rpc[4]:-n/a}"
+echo "With OPENBLAS_NUM_THREADS=1 (for reference): single-process MLP ${torch_single_1:-n/a}," \
+  "RPC parameter server N=2 ${torch_rpc_1[2]:-n/a}, N=4 ${torch_rpc_1[4]:-n/a}"
 echo
 "$root/impetus" compare --throughput "$out"/*/
 echo
@@ -81,9 +94,12 @@ PY
 ratio mlp-n1 "$torch_single" "single-process PyTorch"
 ratio mlp-n1-overlap "$torch_single" "single-process PyTorch"
 ratio mlp-n1-grpc "$torch_single" "single-process PyTorch"
+ratio mlp-n1 "$torch_single_1" "single-process PyTorch, 1 BLAS thread"
+ratio mlp-n1-overlap "$torch_single_1" "single-process PyTorch, 1 BLAS thread"
 ratio mlp-n2 "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
 ratio mlp-n2-adam "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
 ratio mlp-n4 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
 ratio mlp-n4-accuracy "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
 ratio mlp-n4-grpc "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
 ratio mlp-n4-jit-c2 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
+ratio mlp-n4-shard-jit-c2 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"

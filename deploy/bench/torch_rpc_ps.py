@@ -41,7 +41,9 @@ trainer loads its data and connects, then waits in a server-side barrier; the cl
 the release of that barrier until the last trainer reports done, so process spawn, RPC init and data
 loading are excluded. samples_per_second = sum over trainers of steps * batch / that wall time. After the
 last trainer is done the server evaluates test accuracy with its final parameters.
-Each process runs torch.set_num_threads(--threads) (default 1: N+1 processes on a 2-core machine).
+Each process runs torch.set_num_threads(--threads) (default 1: N+1 processes on a 2-core machine). That
+does not bound OpenBLAS, which Debian's torch calls for the matrix products and which starts one thread
+per core unless OPENBLAS_NUM_THREADS says otherwise (deploy/bench/fmnist.sh measures both).
 
 Output: {"samples_per_second", "test_accuracy", "trainers", "epochs", "optimizer", "design", "threads"}.
 """

@@ -104,6 +104,8 @@ public final class LocalLauncher {
 
   private List<String> startServers(Path out) throws Exception {
     List<CompletableFuture<Integer>> ports = new ArrayList<>();
+    List<String> shardJava = System.getenv("IMPETUS_SHARD_JAVA_OPTS") == null
+        ? ShardJit.options(out.resolve("logs")) : javaOptions("IMPETUS_SHARD_JAVA_OPTS", List.of());
     for (int s = 0; s < config.shards(); s++) {
       ServerConfig sc = config.server().withAddress("127.0.0.1", 0, s);
       List<String> args = new ArrayList<>(List.of("server"));
@@ -111,7 +113,7 @@ public final class LocalLauncher {
       // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
       args.add("--keep-running");
       CompletableFuture<Integer> port = new CompletableFuture<>();
-      servers.add(ChildProcess.start("server-" + s, javaOptions("IMPETUS_SHARD_JAVA_OPTS", List.of()), args, Map.of(),
+      servers.add(ChildProcess.start("server-" + s, shardJava, args, Map.of(),
           out.resolve("logs/server-" + s + ".log"), line -> {
         if (line.startsWith(ServerCommand.LISTENING + " ")) {
           port.complete(Integer.parseInt(line.substring(ServerCommand.LISTENING.length() + 1).trim()));
@@ -173,14 +175,14 @@ public final class LocalLauncher {
     }
   }
 
-  /** JVM options for one kind of child process: the variable's words, or the defaults when unset. */
   /**
    * The workers' default JIT. N worker JVMs each spending seconds of a short run compiling the same
    * gRPC and model code with C2 on shared cores cost more than C2's faster code saves when the heavy
    * arithmetic is not Java code (measured with the MLP and native BLAS, 4 workers on 2 cores: 16.5k
    * samples/s with C2, 23.1k with C1 only), so such workers stop at C1. Models whose hot loops are
    * Java keep the default tiered JIT: the CNN (im2col and pooling; 563 instead of 726 samples/s with
-   * C1 only) and any matrix model without native BLAS. The shards' optimizer loop always needs C2.
+   * C1 only) and any matrix model without native BLAS. The shards' optimizer loop always needs C2
+   * (see {@link ShardJit}).
    */
   private List<String> workerJit() {
     boolean javaLoops = config.model().equals("cnn")
@@ -188,6 +190,7 @@ public final class LocalLauncher {
     return javaLoops ? List.of() : List.of("-XX:TieredStopAtLevel=1");
   }
 
+  /** JVM options for one kind of child process: the variable's words, or the defaults when unset. */
   private static List<String> javaOptions(String variable, List<String> defaults) {
     String value = System.getenv(variable);
     return value == null ? defaults : java.util.Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();

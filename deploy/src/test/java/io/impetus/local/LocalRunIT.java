@@ -48,9 +48,12 @@ class LocalRunIT {
     assertEquals(0, code, output);
 
     for (String file : List.of("summary.json", "metrics.csv", "loss.png", "command.txt", "logs/server-0.log",
-        "logs/server-1.log", "logs/worker-0.log", "logs/worker-1.log")) {
+        "logs/server-1.log", "logs/worker-0.log", "logs/worker-1.log", "logs/" + ShardJit.FILE)) {
       assertTrue(Files.size(out.resolve(file)) > 0, file + " is missing or empty\n" + output);
     }
+    // The shard JVMs really ran with the JIT directives (HotSpot reports loading them on stdout).
+    assertTrue(Files.readString(out.resolve("logs/server-0.log")).contains("2 compiler directives added"),
+        Files.readString(out.resolve("logs/server-0.log")));
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertTrue(summary.get("train_loss").asDouble() < 1e-6, "train_loss " + summary.get("train_loss"));
     assertEquals("quadratic", summary.get("model").asText());

@@ -23,8 +23,14 @@ import org.slf4j.LoggerFactory;
  * report files, and tells the launcher how far it got. Returns the process exit code.
  */
 public final class WorkerProcess {
-  /** Prefix of the machine-readable progress lines on stdout: rank, step, total, loss, staleness. */
-  public static final String PROGRESS = "IMPETUS_PROGRESS";
+  /**
+   * Prefix of the machine-readable progress lines on stdout (rank, steps done, loss, staleness), a few
+   * per second (see {@link ProgressLines}).
+   */
+  public static final String PROGRESS = ProgressLines.PREFIX;
+
+  /** At most one progress line per this many nanoseconds (the launcher redraws its bar about as often). */
+  static final long PROGRESS_INTERVAL_NANOS = 100_000_000L;
 
   /** How often a worker waiting for its shards says which ones, and retries them. */
   static final long CONNECTION_LOG_MILLIS = 5000;
@@ -62,6 +68,8 @@ public final class WorkerProcess {
             config.transport(), config.shmDir())) {
       log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
           config.model(), workload.model().layout().numParams(), channels.size());
+      ProgressLines progress = config.reportProgress()
+          ? new ProgressLines(System.out, config.rank(), PROGRESS_INTERVAL_NANOS, System::nanoTime) : null;
       Trainer trainer =
           new Trainer(workload, config, client, step -> {
             observer.accept(step);
@@ -74,15 +82,17 @@ public final class WorkerProcess {
                 throw new UncheckedIOException(e);
               }
             }
-            if (config.reportProgress()) {
-              System.out.printf(Locale.ROOT, "%s %d %d %.6g %d%n", PROGRESS, config.rank(), step.step() + 1, step.loss(),
-                  step.staleness());
+            if (progress != null) {
+              progress.step(step);
             } else if (logged) {
               log.info("worker {} step {} epoch {} loss {} staleness {}", config.rank(), step.step(), step.epoch(),
                   String.format(Locale.ROOT, "%.6g", step.loss()), step.staleness());
             }
           });
       TrainingReport report = trainer.run();
+      if (progress != null) {
+        progress.finish();
+      }
       log.info(
           "worker {} done: {} steps, {} samples in {} s, final loss {}, staleness mean {} max {}",
           config.rank(), report.steps(), report.samples(), String.format(Locale.ROOT, "%.2f", report.seconds()),
