@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
 # Fashion-MNIST throughput and accuracy, the workload issue's targets. Runs, on this machine and
 # in one go: the PyTorch baselines (when python3-torch is installed: the single-process MLP and the
-# torch.distributed.rpc parameter server with N = 1, 2, 4 trainers, one epoch each), then Impetus
-# async with batch 64 for N = 1, 2, 4 workers and one shard (floats through shared memory, as
-# impetus local does by default), with --overlap, with --transport grpc (floats in gRPC messages,
-# as between hosts), the N = 4 accuracy settings, the workers' JIT choice, and the CNN. Prints the baselines, a Markdown table from the run folders' summary.json
-# files, and each Impetus throughput row's ratio to its baseline measured in this same run.
-#   deploy/bench/fmnist.sh [--quick] [OUT_DIR]
-# --quick: one epoch per run and no CNN (a few minutes instead of ~15).
+# torch.distributed.rpc parameter server with N = 1, 2, 4 trainers, one epoch each, with PyTorch's
+# defaults and, for reference, with OpenBLAS held to one thread), then Impetus async with batch 64
+# for N = 1, 2, 4 workers and one shard (floats through shared memory, as impetus local does by
+# default), with --overlap, with --transport grpc (floats in gRPC messages, as between hosts), the
+# N = 4 accuracy settings, the JIT choices, and the CNN. Prints the baselines, a Markdown table from
+# the run folders' summary.json files, and each Impetus throughput row's ratio to its baseline
+# measured in the same run.
+#   deploy/bench/fmnist.sh [--quick] [--repeat K] [OUT_DIR]
+# --quick: one epoch per run and no CNN (a few minutes instead of ~10).
+# --repeat K: K rounds of every baseline and MLP row (the CNN runs once); the ratios are then
+# medians over the rounds of each round's ratio to that round's baseline, with [min, max].
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-quick=0
-if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
+quick=0; reps=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; shift ;;
+    --repeat) reps="$2"; shift 2 ;;
+    -*) echo "fmnist.sh: unknown option $1 (expected --quick, --repeat K, OUT_DIR)" >&2; exit 2 ;;
+    *) break ;;
+  esac
+done
 out="${1:-$root/runs/fmnist-bench}"
 mkdir -p "$out"
 epochs=5; cnn_epochs=3
@@ -21,85 +32,117 @@ if [ $quick = 1 ]; then epochs=1; fi
 "$root/impetus" --help > /dev/null
 
 py=/usr/bin/python3
-field() { $py -c "import json,sys; print(round(json.load(sys.stdin)['$1']))"; }
-torch_single=""; torch_single_1=""; declare -A torch_rpc=() torch_rpc_1=()
-if $py -c "import torch" 2>/dev/null; then
-  # PyTorch's defaults, the issue's baselines: torch.set_num_threads(1), but OpenBLAS (which Debian's torch
-  # calls for the matrix products) still starts a thread per core, so the single process uses both cores.
-  torch_single=$($py "$root/deploy/bench/torch_mlp.py" --epochs 1 | tee "$out/torch-single.json" | field samples_per_second) \
-    || torch_single=""
-  # For reference, the same with OpenBLAS held to one thread (one core, as an Impetus worker's BLAS gets).
-  torch_single_1=$(OPENBLAS_NUM_THREADS=1 $py "$root/deploy/bench/torch_mlp.py" --epochs 1 | tee "$out/torch-single-1thread.json" \
-    | field samples_per_second) || torch_single_1=""
-  for n in 1 2 4; do
-    torch_rpc[$n]=$($py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 | tee "$out/torch-rpc-n$n.json" \
-      | field samples_per_second) || torch_rpc[$n]=""
-  done
-  for n in 2 4; do
-    torch_rpc_1[$n]=$(OPENBLAS_NUM_THREADS=1 $py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 \
-      | tee "$out/torch-rpc-n$n-1thread.json" | field samples_per_second) || torch_rpc_1[$n]=""
-  done
-fi
+have_torch=0
+if $py -c "import torch" 2>/dev/null; then have_torch=1; fi
 
 mlp=(--model mlp --batch-size 64 --no-progress)
 sgd=(--optimizer sgd --momentum 0.9 --lr 0.05)
 # The N = 4 accuracy setting: Adam with a cosine decay of the learning rate (README explains the choice).
 adam=(--optimizer adam --lr 0.001 --lr-schedule cosine)
 run() { local name=$1; shift; "$root/impetus" local "$@" --out "$out/$name" > "$out/$name.log" 2>&1 || true; }
-# One shard: with the floats in shared memory a shard's work per push is two copies and the
-# optimizer pass, and a second shard process costs more CPU than it saves on two cores.
-run mlp-n1 "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs"
-run mlp-n1-overlap "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs" --overlap
-# The same with the floats in gRPC messages (the transport across hosts), for comparison.
-run mlp-n1-grpc "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs" --transport grpc
-run mlp-n2 "${mlp[@]}" "${sgd[@]}" --workers 2 --shards 1 --epochs "$epochs"
-run mlp-n2-adam "${mlp[@]}" "${adam[@]}" --workers 2 --shards 1 --epochs "$epochs"
-run mlp-n4 "${mlp[@]}" "${sgd[@]}" --workers 4 --shards 1 --epochs "$epochs"
-run mlp-n4-momentum-compensation "${mlp[@]}" "${sgd[@]}" --staleness-policy momentum-compensation --workers 4 --shards 1 \
-  --epochs "$epochs"
-run mlp-n4-accuracy "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
-run mlp-n4-grpc "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs" --transport grpc
-# impetus local starts workers with C1 only when native BLAS is loaded; this row uses the JVM's
-# default tiered JIT (C2) instead, to show what that choice is worth.
-IMPETUS_WORKER_JAVA_OPTS=-XX:+TieredCompilation \
-  run mlp-n4-jit-c2 "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
-# impetus local's shards compile only Impetus's own code with C2 (logs/shard-jit-directives.json); this
-# row gives them the JVM's default tiered JIT instead (any IMPETUS_SHARD_JAVA_OPTS replaces the default).
-IMPETUS_SHARD_JAVA_OPTS=-XX:+TieredCompilation \
-  run mlp-n4-shard-jit-c2 "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
+
+for rep in $(seq 1 "$reps"); do
+  r=""; if [ "$reps" -gt 1 ]; then r="-r$rep"; fi
+  if [ $have_torch = 1 ]; then
+    # PyTorch's defaults, the issue's baselines: torch.set_num_threads(1), but OpenBLAS (which Debian's
+    # torch calls for the matrix products) still starts a thread per core, so one process uses both cores.
+    $py "$root/deploy/bench/torch_mlp.py" --epochs 1 > "$out/torch-single$r.json" || true
+    # For reference, OpenBLAS held to one thread (one core, as an Impetus worker's BLAS gets next to a shard).
+    OPENBLAS_NUM_THREADS=1 $py "$root/deploy/bench/torch_mlp.py" --epochs 1 > "$out/torch-single-1thread$r.json" || true
+    for n in 1 2 4; do
+      $py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 > "$out/torch-rpc-n$n$r.json" 2>/dev/null || true
+    done
+    for n in 2 4; do
+      OPENBLAS_NUM_THREADS=1 $py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 \
+        > "$out/torch-rpc-n$n-1thread$r.json" 2>/dev/null || true
+    done
+  fi
+  # One shard: with the floats in shared memory a shard's work per push is two copies and the
+  # optimizer pass, and a second shard process costs more CPU than it saves on two cores.
+  run mlp-n1$r "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs"
+  run mlp-n1-overlap$r "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs" --overlap
+  # --overlap adds a step of staleness, which costs SGD momentum 0.9 lr 0.05 accuracy; Adam takes it.
+  run mlp-n1-overlap-adam$r "${mlp[@]}" "${adam[@]}" --workers 1 --shards 1 --epochs "$epochs" --overlap
+  # The same with the floats in gRPC messages (the transport across hosts), for comparison.
+  run mlp-n1-grpc$r "${mlp[@]}" "${sgd[@]}" --workers 1 --shards 1 --epochs "$epochs" --transport grpc
+  run mlp-n2$r "${mlp[@]}" "${sgd[@]}" --workers 2 --shards 1 --epochs "$epochs"
+  run mlp-n2-adam$r "${mlp[@]}" "${adam[@]}" --workers 2 --shards 1 --epochs "$epochs"
+  run mlp-n4$r "${mlp[@]}" "${sgd[@]}" --workers 4 --shards 1 --epochs "$epochs"
+  run mlp-n4-momentum-compensation$r "${mlp[@]}" "${sgd[@]}" --staleness-policy momentum-compensation --workers 4 \
+    --shards 1 --epochs "$epochs"
+  run mlp-n4-accuracy$r "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
+  run mlp-n4-grpc$r "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs" --transport grpc
+  # impetus local starts MLP workers with C1 only when native BLAS is loaded; this row uses the JVM's
+  # default tiered JIT (C2) for them instead, to show what that choice is worth.
+  IMPETUS_WORKER_JAVA_OPTS=-XX:+TieredCompilation \
+    run mlp-n4-jit-c2$r "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
+  # impetus local's shards compile only Impetus's own code with C2 (logs/shard-jit-directives.json);
+  # this row gives them the JVM's default tiered JIT (any IMPETUS_SHARD_JAVA_OPTS replaces the default).
+  IMPETUS_SHARD_JAVA_OPTS=-XX:+TieredCompilation \
+    run mlp-n4-shard-jit-c2$r "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
+done
 if [ $quick = 0 ]; then
   run cnn-n1 --model cnn --batch-size 64 --no-progress --optimizer adam --lr 0.001 --workers 1 --shards 1 --epochs "$cnn_epochs"
 fi
 
-echo "PyTorch baselines (same machine, same run; samples/s): single-process MLP ${torch_single:-n/a (apt-get install python3-torch)}," \
-  "RPC parameter server N=1 ${torch_rpc[1]:-n/a}, N=2 ${torch_rpc[2]:-n/a}, N=4 ${torch_rpc[4]:-n/a}"
-echo "With OPENBLAS_NUM_THREADS=1 (for reference): single-process MLP ${torch_single_1:-n/a}," \
-  "RPC parameter server N=2 ${torch_rpc_1[2]:-n/a}, N=4 ${torch_rpc_1[4]:-n/a}"
-echo
 "$root/impetus" compare --throughput "$out"/*/
 echo
-# Ratios against the same run's baselines: N = 1 against single-process PyTorch (target 0.7x),
-# N = 2 and 4 against the PyTorch RPC parameter server with as many trainers (target 2x).
-ratio() {
-  local name=$1 base=$2
-  [ -f "$out/$name/summary.json" ] && [ -n "$base" ] || return 0
-  $py - "$out/$name/summary.json" "$name" "$base" "$3" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1])); base = float(sys.argv[3])
-steady = s.get("steady_samples_per_second")
-print("%-30s %8.0f samples/s = %.2fx %s; steady state %s" % (sys.argv[2], s["samples_per_second"],
-      s["samples_per_second"] / base, sys.argv[4], "%.0f = %.2fx" % (steady, steady / base) if steady else "n/a"))
+# Ratios against the same round's baselines: N = 1 against single-process PyTorch (target 0.7x), N = 2
+# and 4 against the PyTorch RPC parameter server with as many trainers (target 2x).
+$py - "$out" "$reps" <<'PY'
+import json, os, statistics, sys
+out, reps = sys.argv[1], int(sys.argv[2])
+suffixes = [""] if reps == 1 else ["-r%d" % r for r in range(1, reps + 1)]
+
+def load(name):
+    """A summary.json, or a baseline's output (its last line is the JSON); None if missing or broken."""
+    try:
+        with open(os.path.join(out, name)) as f:
+            text = f.read().strip()
+        try:
+            return json.loads(text)
+        except ValueError:
+            return json.loads(text.splitlines()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+def spread(values):
+    if not values:
+        return "n/a"
+    m = statistics.median(values)
+    return "%.0f" % m if len(values) == 1 else "%.0f [%.0f, %.0f]" % (m, min(values), max(values))
+
+baselines = [("single-process MLP", "torch-single"), ("single-process MLP, OPENBLAS_NUM_THREADS=1", "torch-single-1thread")]
+baselines += [("RPC parameter server N=%d" % n, "torch-rpc-n%d" % n) for n in (1, 2, 4)]
+baselines += [("RPC parameter server N=%d, OPENBLAS_NUM_THREADS=1" % n, "torch-rpc-n%d-1thread" % n) for n in (2, 4)]
+print("PyTorch baselines (samples/s%s):" % ("" if reps == 1 else ", median [min, max] of %d rounds" % reps))
+for label, name in baselines:
+    values = [j["samples_per_second"] for j in (load(name + s + ".json") for s in suffixes) if j]
+    print("  %-50s %s" % (label, spread(values) if values else "n/a (apt-get install python3-torch)"))
+print()
+rows = [("mlp-n1", "torch-single", "single-process PyTorch"), ("mlp-n1-overlap", "torch-single", "single-process PyTorch"),
+        ("mlp-n1-overlap-adam", "torch-single", "single-process PyTorch"), ("mlp-n1-grpc", "torch-single", "single-process PyTorch"),
+        ("mlp-n1", "torch-single-1thread", "single-process PyTorch, 1 BLAS thread"),
+        ("mlp-n1-overlap", "torch-single-1thread", "single-process PyTorch, 1 BLAS thread")]
+rows += [(name, "torch-rpc-n2", "PyTorch RPC PS, 2 trainers") for name in ("mlp-n2", "mlp-n2-adam")]
+rows += [(name, "torch-rpc-n4", "PyTorch RPC PS, 4 trainers") for name in
+         ("mlp-n4", "mlp-n4-accuracy", "mlp-n4-momentum-compensation", "mlp-n4-grpc", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
+for run, base, label in rows:
+    rates, ratios, steady, accuracy = [], [], [], []
+    for s in suffixes:
+        summary, baseline = load(run + s + "/summary.json"), load(base + s + ".json")
+        if not summary:
+            continue
+        rates.append(summary["samples_per_second"])
+        if summary.get("test_accuracy") is not None:
+            accuracy.append(summary["test_accuracy"])
+        if baseline:
+            ratios.append(summary["samples_per_second"] / baseline["samples_per_second"])
+            if summary.get("steady_samples_per_second"):
+                steady.append(summary["steady_samples_per_second"] / baseline["samples_per_second"])
+    if not ratios:
+        continue
+    fmt = lambda v: "%.2fx" % statistics.median(v) + ("" if len(v) == 1 else " [%.2f, %.2f]" % (min(v), max(v)))
+    print("%-30s %s samples/s = %s %s; steady state %s; test accuracy %s" % (run, spread(rates), fmt(ratios), label,
+          fmt(steady) if steady else "n/a", "%.4f" % statistics.median(accuracy) if accuracy else "n/a"))
 PY
-}
-ratio mlp-n1 "$torch_single" "single-process PyTorch"
-ratio mlp-n1-overlap "$torch_single" "single-process PyTorch"
-ratio mlp-n1-grpc "$torch_single" "single-process PyTorch"
-ratio mlp-n1 "$torch_single_1" "single-process PyTorch, 1 BLAS thread"
-ratio mlp-n1-overlap "$torch_single_1" "single-process PyTorch, 1 BLAS thread"
-ratio mlp-n2 "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
-ratio mlp-n2-adam "${torch_rpc[2]:-}" "PyTorch RPC PS, 2 trainers"
-ratio mlp-n4 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
-ratio mlp-n4-accuracy "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
-ratio mlp-n4-grpc "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
-ratio mlp-n4-jit-c2 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"
-ratio mlp-n4-shard-jit-c2 "${torch_rpc[4]:-}" "PyTorch RPC PS, 4 trainers"

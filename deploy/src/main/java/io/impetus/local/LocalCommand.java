@@ -32,6 +32,12 @@ public final class LocalCommand implements Command {
 
   private List<String> rawArgs = List.of();
 
+  /**
+   * The workload {@link #parse} built to check the flags against (it needs the training set's size):
+   * {@link #run} reuses it rather than reading and decoding the data set a second time.
+   */
+  private Workload parsedWorkload;
+
   @Override
   public String name() {
     return "local";
@@ -93,7 +99,8 @@ public final class LocalCommand implements Command {
       ConsistencyMode mode = server.mode();
       Integer epochCount = epochs == null ? null : Math.toIntExact(epochs);
       DataOptions data = WorkerCommand.dataOptions(f);
-      long stepsPerWorker = stepsPerWorker(ModelCatalog.create(model, data), shards, workers, batchSize, epochCount,
+      parsedWorkload = ModelCatalog.create(model, data);
+      long stepsPerWorker = stepsPerWorker(parsedWorkload, shards, workers, batchSize, epochCount,
           f.longOrNull("steps"));
       // The shards count updates: one per step in sync mode, one per worker step in async mode.
       long updates = mode == ConsistencyMode.SYNC ? stepsPerWorker : stepsPerWorker * workers;
@@ -159,7 +166,7 @@ public final class LocalCommand implements Command {
   @Override
   public int run(Flags flags) throws Exception {
     LocalConfig config = parse(flags);
-    Workload workload = ModelCatalog.create(config.model(), config.data());
+    Workload workload = parsedWorkload;
     long stepsPerWorker = stepsPerWorker(workload, config.shards(), config.workers(), config.batchSize(),
         config.epochs(), config.steps());
     return new LocalLauncher(config, workload, stepsPerWorker).run();
