@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.commons.cli.AlreadySelectedException;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -22,6 +24,15 @@ import org.apache.commons.cli.UnrecognizedOptionException;
  * 1 the command ran and failed, 2 the command line was wrong (a one-line message names the flag).
  */
 public final class Impetus {
+  /**
+   * netlib's BLAS logs a WARNING at start-up when its Vector API implementation cannot load, which
+   * is the case whenever a native BLAS is installed: {@code ./impetus} then leaves the incubator
+   * module out on purpose, since the matrix products go to the native library. The warning would
+   * only mislead, so its logger is held at SEVERE (held in a field: java.util.logging keeps loggers
+   * weakly, and a collected one would forget its level).
+   */
+  private static final Logger NETLIB_INIT_LOG = Logger.getLogger("dev.ludovic.netlib.blas.InstanceBuilder");
+
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   /** The command line with every command registered. */
@@ -33,6 +44,7 @@ public final class Impetus {
   }
 
   public static void main(String[] args) {
+    NETLIB_INIT_LOG.setLevel(Level.SEVERE);
     System.exit(new Impetus().run(args, System.getenv()));
   }
 

@@ -70,7 +70,12 @@ final class ChildProcess {
         log.write(line);
         log.newLine();
         log.flush();
-        onLine.accept(line);
+        try {
+          onLine.accept(line);
+        } catch (RuntimeException unreadable) {
+          // A line the listener cannot read (say, JVM diagnostics interleaved with a progress line) must
+          // not end the pump: the child would block once its stdout pipe filled up.
+        }
       }
     } catch (IOException e) {
       // the process is gone; its exit code tells the launcher what happened
