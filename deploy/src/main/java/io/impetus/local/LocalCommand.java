@@ -54,7 +54,8 @@ public final class LocalCommand implements Command {
         + "Writes summary.json, metrics.csv, loss.png, command.txt and logs/ to the run folder.\n"
         + "Environment: IMPETUS_WORKER_JAVA_OPTS and IMPETUS_SHARD_JAVA_OPTS set the JVM options of the worker and shard\n"
         + "processes (workers of models whose arithmetic is native BLAS or tiny default to -XX:TieredStopAtLevel=1; shards compile\n"
-        + "only Impetus's code with C2, through logs/shard-jit-directives.json); OPENBLAS_NUM_THREADS overrides the BLAS threads per worker (default (cores - 1) / workers).\n"
+        + "only Impetus's code with C2, through logs/shard-jit-directives.json; both map class-data-sharing archives kept\n"
+        + "next to the jar, dumped by the first run after a build); OPENBLAS_NUM_THREADS overrides the BLAS threads per worker (default (cores - 1) / workers).\n"
         + "Example: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2";
   }
 

@@ -12,6 +12,7 @@ import io.impetus.proto.StatusReply;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerProcess;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class LocalLauncher {
   private final long stepsPerWorker;
   private final List<ChildProcess> servers = new ArrayList<>();
   private final List<ChildProcess> workers = new ArrayList<>();
+  private final ClassArchive classArchive = ClassArchive.forThisJvm();
   private volatile boolean interrupted;
 
   /**
@@ -55,6 +57,7 @@ public final class LocalLauncher {
     Thread cleanup = new Thread(() -> {
       interrupted = true;
       stopAll();
+      classArchive.publish();
       System.err.println("impetus local: interrupted; stopped every server and worker; partial logs in " + out);
     }, "impetus-local-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
@@ -94,6 +97,7 @@ public final class LocalLauncher {
       return failures < config.workers() ? 0 : 1;
     } finally {
       stopAll();
+      classArchive.publish();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
       } catch (IllegalStateException shuttingDown) {
@@ -104,8 +108,6 @@ public final class LocalLauncher {
 
   private List<String> startServers(Path out) throws Exception {
     List<CompletableFuture<Integer>> ports = new ArrayList<>();
-    List<String> shardJava = System.getenv("IMPETUS_SHARD_JAVA_OPTS") == null
-        ? ShardJit.options(out.resolve("logs")) : javaOptions("IMPETUS_SHARD_JAVA_OPTS", List.of());
     for (int s = 0; s < config.shards(); s++) {
       ServerConfig sc = config.server().withAddress("127.0.0.1", 0, s);
       List<String> args = new ArrayList<>(List.of("server"));
@@ -113,6 +115,9 @@ public final class LocalLauncher {
       // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
       args.add("--keep-running");
       CompletableFuture<Integer> port = new CompletableFuture<>();
+      boolean firstShard = s == 0;
+      List<String> shardJava = javaOptions("IMPETUS_SHARD_JAVA_OPTS", () ->
+          concat(ShardJit.options(out.resolve("logs")), classArchive.options(ClassArchive.Role.SHARD, firstShard)));
       servers.add(ChildProcess.start("server-" + s, shardJava, args, Map.of(),
           out.resolve("logs/server-" + s + ".log"), line -> {
         if (line.startsWith(ServerCommand.LISTENING + " ")) {
@@ -153,7 +158,9 @@ public final class LocalLauncher {
             config.transport(), config.server().sharedMemoryDir());
         List<String> args = new ArrayList<>(List.of("worker"));
         args.addAll(WorkerCommand.toArgs(wc));
-        workers.add(ChildProcess.start("worker-" + r, javaOptions("IMPETUS_WORKER_JAVA_OPTS", workerJit()), args, blasThreads(),
+        boolean firstWorker = r == 0;
+        workers.add(ChildProcess.start("worker-" + r, javaOptions("IMPETUS_WORKER_JAVA_OPTS",
+            () -> concat(workerJit(), classArchive.options(ClassArchive.Role.WORKER, firstWorker))), args, blasThreads(),
             out.resolve("logs/worker-" + r + ".log"), line -> {
           if (line.startsWith(WorkerProcess.PROGRESS + " ")) {
             String[] f = line.split(" ");
@@ -190,10 +197,22 @@ public final class LocalLauncher {
     return javaLoops ? List.of() : List.of("-XX:TieredStopAtLevel=1");
   }
 
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   /** JVM options for one kind of child process: the variable's words, or the defaults when unset. */
-  private static List<String> javaOptions(String variable, List<String> defaults) {
+  private static List<String> javaOptions(String variable, IoSupplier<List<String>> defaults) throws IOException {
     String value = System.getenv(variable);
-    return value == null ? defaults : java.util.Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    return value == null ? defaults.get()
+        : java.util.Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+  }
+
+  /** Default options may need to write a file first. */
+  private interface IoSupplier<T> {
+    T get() throws IOException;
   }
 
   /**

@@ -54,6 +54,13 @@ class LocalRunIT {
     // The shard JVMs really ran with the JIT directives (HotSpot reports loading them on stdout).
     assertTrue(Files.readString(out.resolve("logs/server-0.log")).contains("2 compiler directives added"),
         Files.readString(out.resolve("logs/server-0.log")));
+    // The run left class-data-sharing archives next to the jar for the next run, and no CDS noise in the logs.
+    ClassArchive archives = ClassArchive.forClassPath(jar().toString(), System.getProperty("java.vm.version"));
+    assertTrue(Files.isRegularFile(archives.path(ClassArchive.Role.WORKER)), archives.path(ClassArchive.Role.WORKER).toString());
+    assertTrue(Files.isRegularFile(archives.path(ClassArchive.Role.SHARD)), archives.path(ClassArchive.Role.SHARD).toString());
+    for (String file : List.of("logs/server-0.log", "logs/worker-0.log")) {
+      assertTrue(Files.readAllLines(out.resolve(file)).stream().noneMatch(l -> l.contains("[cds")), file);
+    }
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertTrue(summary.get("train_loss").asDouble() < 1e-6, "train_loss " + summary.get("train_loss"));
     assertEquals("quadratic", summary.get("model").asText());
