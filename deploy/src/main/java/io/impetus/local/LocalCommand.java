@@ -52,10 +52,11 @@ public final class LocalCommand implements Command {
   public String footer() {
     return "\nDefaults: model mlp-x2, 2 shards, 4 workers, async, sgd momentum 0.8, lr 0.01, batch 32, 12 epochs.\n"
         + "Writes summary.json, metrics.csv, loss.png, command.txt and logs/ to the run folder.\n"
-        + "Environment: IMPETUS_WORKER_JAVA_OPTS and IMPETUS_SHARD_JAVA_OPTS set the JVM options of the worker and shard\n"
-        + "processes (workers of models whose arithmetic is native BLAS or tiny default to -XX:TieredStopAtLevel=1; shards compile\n"
-        + "only Impetus's code with C2, through logs/shard-jit-directives.json; both map class-data-sharing archives kept\n"
-        + "next to the jar, dumped by the first run after a build); OPENBLAS_NUM_THREADS overrides the BLAS threads per worker (default (cores - 1) / workers).\n"
+        + "Environment: IMPETUS_WORKER_JAVA_OPTS and IMPETUS_SHARD_JAVA_OPTS replace the JVM options of the worker\n"
+        + "and shard processes. By default, workers of models whose arithmetic is native BLAS or tiny run with\n"
+        + "-XX:TieredStopAtLevel=1, shards compile only Impetus's code with C2 (logs/shard-jit-directives.json),\n"
+        + "and both map class-data-sharing archives kept next to the jar (dumped by the first run after a build).\n"
+        + "OPENBLAS_NUM_THREADS overrides the BLAS threads per worker (default (cores - 1) / workers).\n"
         + "Example: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2";
   }
 
