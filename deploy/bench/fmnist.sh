@@ -6,8 +6,8 @@
 # for N = 1, 2, 4 workers and one shard (floats through shared memory, as impetus local does by
 # default), with --overlap, with --transport grpc (floats in gRPC messages, as between hosts), the
 # N = 4 accuracy settings, the JIT choices, and the CNN. Prints the baselines, a Markdown table from
-# the run folders' summary.json files, and each Impetus throughput row's ratio to its baseline
-# measured in the same run.
+# the run folders' summary.json files (every run, then medians per setting: deploy/bench/fmnist_table.py),
+# and each Impetus throughput row's ratio to its baseline measured in the same run.
 #   deploy/bench/fmnist.sh [--quick] [--repeat K] [OUT_DIR]
 # --quick: one epoch per run and no CNN (a few minutes instead of ~10).
 # --repeat K: K rounds of every baseline and MLP row (the CNN runs once); the ratios are then
@@ -90,6 +90,9 @@ if [ $quick = 0 ]; then
 fi
 
 "$root/impetus" compare --throughput "$out"/*/
+echo
+# The same figures, one row per setting: medians over the rounds (the README's table).
+$py "$root/deploy/bench/fmnist_table.py" "$out"
 echo
 # Ratios against the same round's baselines: N = 1 against single-process PyTorch (target 0.7x), N = 2
 # and 4 against the PyTorch RPC parameter server with as many trainers (target 2x).
