@@ -25,8 +25,9 @@ import java.util.Locale;
  * child has exited) moves what they wrote into place and removes archives of older jars. Runs after
  * that use it. An archive's name carries a digest of the jar's path, size and modification time and of
  * the JVM's version, so a rebuilt jar or another JVM never meets a stale archive (HotSpot would
- * ignore it anyway, with a warning). Disabled (no options) unless the class path is a single jar
- * whose folder is writable: HotSpot refuses to dump with a class-path folder. HotSpot's own CDS log
+ * ignore it anyway, with a warning). Disabled (no options) unless this JVM runs with class-data
+ * sharing and the class path is a single jar whose folder is writable: HotSpot refuses to dump with a
+ * class-path folder or without its base archive. HotSpot's own CDS log
  * lines are turned off, since children's stdout is their log.
  */
 final class ClassArchive {
@@ -51,9 +52,23 @@ final class ClassArchive {
     this.key = key;
   }
 
-  /** Archives for this JVM's class path, or a disabled instance when it is not a single jar. */
+  /**
+   * Archives for this JVM's class path, or a disabled instance when it is not a single jar or this
+   * JVM runs without class-data sharing.
+   */
   static ClassArchive forThisJvm() {
-    return forClassPath(System.getProperty("java.class.path", ""), System.getProperty("java.vm.version", ""));
+    return forJvm(System.getProperty("java.class.path", ""), System.getProperty("java.vm.version", ""),
+        System.getProperty("java.vm.info", ""));
+  }
+
+  /**
+   * As {@link #forClassPath}, but disabled unless {@code vmInfo} (the JVM's {@code java.vm.info},
+   * e.g. "mixed mode, sharing") says class-data sharing is on: HotSpot dumps a dynamic archive only on
+   * top of its base archive, and a JVM without one (a JDK shipped without {@code classes.jsa}) refuses
+   * to start with {@code -XX:ArchiveClassesAtExit}. The children run the same JVM as this one.
+   */
+  static ClassArchive forJvm(String classPath, String vmVersion, String vmInfo) {
+    return vmInfo.contains("sharing") ? forClassPath(classPath, vmVersion) : new ClassArchive(null, null);
   }
 
   /** Archives for {@code classPath} run by the JVM of version {@code vmVersion}. */

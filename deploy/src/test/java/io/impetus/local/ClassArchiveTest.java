@@ -96,6 +96,15 @@ class ClassArchiveTest {
   }
 
   @Test
+  void disabledWhenTheJvmRunsWithoutClassDataSharing() throws Exception {
+    // java -Xshare:off, or a JDK without its base archive: -XX:ArchiveClassesAtExit would stop the JVM.
+    Path jar = jar();
+    assertFalse(ClassArchive.forJvm(jar.toString(), "17.0.15", "mixed mode").enabled());
+    assertTrue(ClassArchive.forJvm(jar.toString(), "17.0.15", "mixed mode, sharing").enabled());
+    assertEquals(List.of(), ClassArchive.forJvm(jar.toString(), "17.0.15", "interpreted mode").options(Role.SHARD, true));
+  }
+
+  @Test
   void disabledUnlessTheClassPathIsOneJar() throws Exception {
     Path jar = jar();
     for (String classPath : List.of("", tmp.toString(), jar + File.pathSeparator + tmp, tmp.resolve("missing.jar").toString())) {
