@@ -27,8 +27,9 @@ import java.util.Locale;
  * the JVM's version, so a rebuilt jar or another JVM never meets a stale archive (HotSpot would
  * ignore it anyway, with a warning). Disabled (no options) unless this JVM runs with class-data
  * sharing and the class path is a single jar whose folder is writable: HotSpot refuses to dump with a
- * class-path folder or without its base archive. HotSpot's own CDS log
- * lines are turned off, since children's stdout is their log.
+ * class-path folder or without its base archive. HotSpot's own CDS log lines are turned off, since
+ * children's stdout is their log. Thread-safe (the launcher's Ctrl-C hook may publish while its main
+ * thread does).
  */
 final class ClassArchive {
   /** The kinds of child process, one archive each. */
@@ -103,7 +104,7 @@ final class ClassArchive {
    * JVM options for one child of {@code role}: use the archive if there is one; if not and this child
    * is the {@code first} of its role in the run, dump one when it exits; otherwise nothing.
    */
-  List<String> options(Role role, boolean first) {
+  synchronized List<String> options(Role role, boolean first) {
     if (!enabled()) {
       return List.of();
     }
@@ -124,7 +125,7 @@ final class ClassArchive {
    * without dumping leaves none, and the next run tries again) and deletes archives of other jars or
    * JVMs. Never fails the run: archives only save time.
    */
-  void publish() {
+  synchronized void publish() {
     for (Path[] dump : dumps) {
       try {
         if (Files.isRegularFile(dump[0]) && Files.size(dump[0]) > 0) {
