@@ -2,7 +2,7 @@
 # Fashion-MNIST throughput and accuracy, the workload issue's targets. Runs, on this machine and
 # in one go: the PyTorch baselines (when python3-torch is installed: the single-process MLP and the
 # torch.distributed.rpc parameter server with N = 1, 2, 4 trainers, one epoch each, with PyTorch's
-# defaults and, for reference, with OpenBLAS held to one thread), then Impetus async with batch 64
+# defaults, with OpenBLAS held to one thread, and with Adam for the Adam rows), then Impetus async with batch 64
 # for N = 1, 2, 4 workers and one shard (floats through shared memory, as impetus local does by
 # default), with --overlap, with --transport grpc (floats in gRPC messages, as between hosts), the
 # N = 4 accuracy settings, the JIT choices, and the CNN. Prints the baselines, a Markdown table from
@@ -59,6 +59,9 @@ for rep in $(seq 1 "$reps"); do
     for n in 2 4; do
       OPENBLAS_NUM_THREADS=1 $py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 \
         > "$out/torch-rpc-n$n-1thread$r.json" 2>/dev/null || true
+      # The same optimizer as the Adam rows (the server's Adam step costs more than SGD's).
+      $py "$root/deploy/bench/torch_rpc_ps.py" --trainers $n --epochs 1 --optimizer adam \
+        > "$out/torch-rpc-n$n-adam$r.json" 2>/dev/null || true
     done
   fi
   # One shard: with the floats in shared memory a shard's work per push is two copies and the
@@ -122,6 +125,7 @@ def spread(values):
 baselines = [("single-process MLP", "torch-single"), ("single-process MLP, OPENBLAS_NUM_THREADS=1", "torch-single-1thread")]
 baselines += [("RPC parameter server N=%d" % n, "torch-rpc-n%d" % n) for n in (1, 2, 4)]
 baselines += [("RPC parameter server N=%d, OPENBLAS_NUM_THREADS=1" % n, "torch-rpc-n%d-1thread" % n) for n in (2, 4)]
+baselines += [("RPC parameter server N=%d, Adam" % n, "torch-rpc-n%d-adam" % n) for n in (2, 4)]
 print("PyTorch baselines (samples/s%s):" % ("" if reps == 1 else ", median [min, max] of %d rounds" % reps))
 for label, name in baselines:
     values = [j["samples_per_second"] for j in (load(name + s + ".json") for s in suffixes) if j]
@@ -134,6 +138,10 @@ rows = [("mlp-n1", "torch-single", "single-process PyTorch"), ("mlp-n1-overlap",
 rows += [(name, "torch-rpc-n2", "PyTorch RPC PS, 2 trainers") for name in ("mlp-n2", "mlp-n2-adam")]
 rows += [(name, "torch-rpc-n4", "PyTorch RPC PS, 4 trainers") for name in
          ("mlp-n4", "mlp-n4-accuracy", "mlp-n4-momentum-compensation", "mlp-n4-grpc", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
+# The Adam rows against the RPC server running Adam too.
+rows += [("mlp-n2-adam", "torch-rpc-n2-adam", "PyTorch RPC PS, 2 trainers, Adam")]
+rows += [(name, "torch-rpc-n4-adam", "PyTorch RPC PS, 4 trainers, Adam") for name in
+         ("mlp-n4-accuracy", "mlp-n4-grpc", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
 for run, base, label in rows:
     rates, ratios, steady, accuracy = [], [], [], []
     for s in suffixes:
