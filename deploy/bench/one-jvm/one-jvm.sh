@@ -22,8 +22,6 @@ port=$($py -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print
 # the length of the cosine schedule (impetus local computes the same).
 server=(server --host 127.0.0.1 --port "$port" --shard-index 0 --num-shards 1 --workers 4 --optimizer adam --lr 0.001
   --lr-schedule cosine --lr-total-steps 4700)
-directives="$out/shard-jit-directives.json"
-printf '[\n  { match: ["io/impetus/*.*"], c2: { Exclude: false } },\n  { match: "*.*", c2: { Exclude: true } }\n]\n' > "$directives"
 
 rate() { # samples/s of the worker reports in $1, as RunSummary computes it
   $py - "$1" <<'PY'
@@ -44,6 +42,8 @@ for rep in $(seq 1 "$reps"); do
     --workers 4 --shards 1 --epochs 5 --out "$out/processes-r$rep" > "$out/processes-r$rep.log" 2>&1 || true
   processes=$(rate "$out/processes-r$rep/workers")
   one="$out/one-jvm-r$rep"; mkdir -p "$one"
+  # The shard gets impetus local's JIT directives: the file the run above wrote into its logs.
+  directives="$out/processes-r$rep/logs/shard-jit-directives.json"
   java -XX:+UseSerialGC -XX:+UnlockDiagnosticVMOptions -XX:CompilerDirectivesFile="$directives" -Djava.awt.headless=true \
     -cp "$jar" io.impetus.cli.Impetus "${server[@]}" > "$one/server.log" 2>&1 &
   shard=$!

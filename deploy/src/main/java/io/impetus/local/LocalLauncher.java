@@ -12,7 +12,6 @@ import io.impetus.proto.StatusReply;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerProcess;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Runs a whole training job on this machine: S shard processes and N worker processes on loopback,
@@ -108,6 +108,9 @@ public final class LocalLauncher {
 
   private List<String> startServers(Path out) throws Exception {
     List<CompletableFuture<Integer>> ports = new ArrayList<>();
+    // One directives file for all shards, written only when the defaults apply.
+    List<String> shardJit = System.getenv("IMPETUS_SHARD_JAVA_OPTS") == null
+        ? ShardJit.options(out.resolve("logs")) : List.of();
     for (int s = 0; s < config.shards(); s++) {
       ServerConfig sc = config.server().withAddress("127.0.0.1", 0, s);
       List<String> args = new ArrayList<>(List.of("server"));
@@ -117,7 +120,7 @@ public final class LocalLauncher {
       CompletableFuture<Integer> port = new CompletableFuture<>();
       boolean firstShard = s == 0;
       List<String> shardJava = javaOptions("IMPETUS_SHARD_JAVA_OPTS", () ->
-          concat(ShardJit.options(out.resolve("logs")), classArchive.options(ClassArchive.Role.SHARD, firstShard)));
+          concat(shardJit, classArchive.options(ClassArchive.Role.SHARD, firstShard)));
       servers.add(ChildProcess.start("server-" + s, shardJava, args, Map.of(),
           out.resolve("logs/server-" + s + ".log"), line -> {
         if (line.startsWith(ServerCommand.LISTENING + " ")) {
@@ -203,16 +206,14 @@ public final class LocalLauncher {
     return all;
   }
 
-  /** JVM options for one kind of child process: the variable's words, or the defaults when unset. */
-  private static List<String> javaOptions(String variable, IoSupplier<List<String>> defaults) throws IOException {
+  /**
+   * JVM options for one kind of child process: the variable's words, or the defaults when unset
+   * (built only then: building them may schedule a class-archive dump).
+   */
+  private static List<String> javaOptions(String variable, Supplier<List<String>> defaults) {
     String value = System.getenv(variable);
     return value == null ? defaults.get()
         : java.util.Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
-  }
-
-  /** Default options may need to write a file first. */
-  private interface IoSupplier<T> {
-    T get() throws IOException;
   }
 
   /**
