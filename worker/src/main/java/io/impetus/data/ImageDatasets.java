@@ -2,9 +2,12 @@ package io.impetus.data;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.lang.ref.SoftReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Loads the image classification data sets from IDX files: {@code fashion-mnist} and {@code mnist}.
@@ -26,6 +29,11 @@ import java.util.List;
  * <p>Errors: a missing file, a malformed one (wrong magic number, truncated, trailing bytes), a
  * label outside [0, 10), or image and label files of different lengths throw a
  * {@link DataFileException} that names the file and how to get the data.
+ *
+ * <p>Sharing: the data sets are read-only once loaded, so a JVM that hosts several workers (see
+ * {@code impetus local --worker-processes}) reads and decodes a data set once: a load of the same
+ * files (same paths, sizes and modification times) returns the instance already in memory for as
+ * long as anyone still holds it. Thread-safe; concurrent loads of one data set wait for the first.
  */
 public final class ImageDatasets {
   /** Zalando's Fashion-MNIST: 60,000 + 10,000 grey 28×28 images of clothes, 10 classes. */
@@ -36,6 +44,9 @@ public final class ImageDatasets {
   public static final int CLASSES = 10;
 
   private static final List<String> NAMES = List.of(FASHION_MNIST, MNIST);
+
+  /** Data sets in memory by the files they were read from; guarded by itself, held while a load runs. */
+  private static final Map<List<Object>, SoftReference<ImageData>> LOADED = new HashMap<>();
 
   private ImageDatasets() {}
 
@@ -64,6 +75,38 @@ public final class ImageDatasets {
   public static ImageData load(String dataset, Path dataDir) {
     requireKnown(dataset);
     Path dir = dataDir != null ? dataDir : defaultDataDir(dataset);
+    List<Object> key = filesOf(dataset, dir);
+    synchronized (LOADED) {
+      SoftReference<ImageData> held = LOADED.get(key);
+      ImageData data = held == null ? null : held.get();
+      if (data == null) {
+        data = read(dataset, dir);
+        LOADED.values().removeIf(r -> r.get() == null);
+        LOADED.put(key, new SoftReference<>(data));
+      }
+      return data;
+    }
+  }
+
+  /** What identifies a load: the data set and each of its files' path, size and modification time. */
+  private static List<Object> filesOf(String dataset, Path dir) {
+    List<Object> key = new ArrayList<>(List.of(dataset));
+    for (String split : List.of("train", "t10k")) {
+      for (String[] kind : new String[][] {{"images", "idx3-ubyte"}, {"labels", "idx1-ubyte"}}) {
+        Path file = find(dataset, dir, split, kind[0], kind[1]).toAbsolutePath().normalize();
+        key.add(file);
+        try {
+          key.add(Files.size(file));
+          key.add(Files.getLastModifiedTime(file));
+        } catch (IOException e) {
+          throw new DataFileException(file + ": " + e.getMessage() + hint(dataset, dir), e);
+        }
+      }
+    }
+    return key;
+  }
+
+  private static ImageData read(String dataset, Path dir) {
     Split train = readSplit(dataset, dir, "train");
     Split test = readSplit(dataset, dir, "t10k");
     // Both splits must be images of one size: the model's input width is fixed by the training set.

@@ -52,6 +52,18 @@ class ImageDatasetsTest {
   }
 
   @Test
+  void workersOfOneJvmShareOneLoadOfTheSameFilesAndAChangedFileIsReadAfresh() throws IOException {
+    IdxFiles.writeDataSet(dir, 12, 5, 4, 3, true);
+    ImageData first = ImageDatasets.load("fashion-mnist", dir);
+    assertTrue(first == ImageDatasets.load("fashion-mnist", dir), "the same files give the instance in memory");
+    // Another data set in the same place is new files: read again, not served from memory.
+    IdxFiles.writeDataSet(dir, 20, 5, 4, 3, true);
+    ImageData second = ImageDatasets.load("fashion-mnist", dir);
+    assertEquals(20, second.train().size());
+    assertEquals(12, first.train().size());
+  }
+
+  @Test
   void plainAndGzippedFilesGiveTheSameData() throws IOException {
     Path plain = Files.createDirectory(dir.resolve("plain"));
     Path gzip = Files.createDirectory(dir.resolve("gzip"));
