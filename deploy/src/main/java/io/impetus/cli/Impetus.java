@@ -44,8 +44,13 @@ public final class Impetus {
   }
 
   public static void main(String[] args) {
-    NETLIB_INIT_LOG.setLevel(Level.SEVERE);
+    quietenLibraries();
     System.exit(new Impetus().run(args, System.getenv()));
+  }
+
+  /** Silences library start-up warnings that would mislead (see the netlib logger above); every main calls it. */
+  public static void quietenLibraries() {
+    NETLIB_INIT_LOG.setLevel(Level.SEVERE);
   }
 
   /** Runs {@code args}; returns the exit code. */

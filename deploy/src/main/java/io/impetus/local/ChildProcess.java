@@ -42,6 +42,12 @@ final class ChildProcess {
    */
   static ChildProcess start(String name, List<String> jvmOptions, List<String> args, Map<String, String> env,
       Path logFile, Consumer<String> onLine) throws IOException {
+    return start(name, jvmOptions, "io.impetus.cli.Impetus", args, env, logFile, onLine);
+  }
+
+  /** As above with another main class of our class path (the {@link WorkerHost}). */
+  static ChildProcess start(String name, List<String> jvmOptions, String mainClass, List<String> args,
+      Map<String, String> env, Path logFile, Consumer<String> onLine) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
     command.addAll(jvmOptions);
@@ -49,8 +55,7 @@ final class ChildProcess {
       // the launcher was given the Vector API (no native BLAS here): its children need it too
       command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
     }
-    command.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
-        "io.impetus.cli.Impetus"));
+    command.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(args);
     Files.createDirectories(logFile.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

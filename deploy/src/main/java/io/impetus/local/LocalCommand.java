@@ -45,7 +45,7 @@ public final class LocalCommand implements Command {
 
   @Override
   public String summary() {
-    return "train with S shard processes and N worker processes on this machine";
+    return "train with S shard processes and N workers on this machine";
   }
 
   @Override
@@ -64,7 +64,11 @@ public final class LocalCommand implements Command {
   public Options options() {
     Options o = new Options();
     o.addOption(OptimizerFlags.valued("shards", "S", "shard processes (default 2)"));
-    o.addOption(OptimizerFlags.valued("workers", "N", "worker processes (default 4)"));
+    o.addOption(OptimizerFlags.valued("workers", "N", "workers (default 4)"));
+    o.addOption(OptimizerFlags.valued("worker-processes", "P",
+        "JVMs the workers run in (default N, a process per worker); with fewer, workers share JVMs as threads:"
+            + " one start-up and one JIT for several workers, at the price of their isolation (a worker named by"
+            + " --crash-worker still gets a process of its own)"));
     ConsistencyFlags.addTo(o);
     WorkerCommand.addTraining(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
@@ -128,6 +132,7 @@ public final class LocalCommand implements Command {
           data,
           WorkerCommand.overlap(f),
           WorkerCommand.transport(f),
+          f.integer("worker-processes", workers),
           rawArgs.isEmpty() ? List.of("local") : rawArgs);
     } catch (io.impetus.data.DataFileException e) {
       throw e;

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param overlap every worker computes its next gradient while its previous push is in flight
  * @param transport how the workers move floats to and from the shards (segments go in the
  *     server's shared-memory folder)
+ * @param workerProcesses P, the JVMs the workers run in (N: a process per worker; fewer: workers
+ *     share JVMs as threads, see {@link WorkerHost}); a worker set to crash always gets its own
  * @param commandLine the arguments as typed, for command.txt
  */
 public record LocalConfig(
@@ -49,6 +51,7 @@ public record LocalConfig(
     DataOptions data,
     boolean overlap,
     Transport transport,
+    int workerProcesses,
     List<String> commandLine) {
 
   /** Validates with messages that name the command-line flag. */
@@ -61,6 +64,10 @@ public record LocalConfig(
     }
     for (int rank : crashes.keySet()) {
       checkRank("--crash-worker", rank, server.workers());
+    }
+    if (workerProcesses < 1 || workerProcesses > server.workers()) {
+      throw new IllegalArgumentException("--worker-processes must be between 1 and the number of workers ("
+          + server.workers() + "), got " + workerProcesses);
     }
     if (crashes.size() >= server.workers()) {
       throw new IllegalArgumentException("--crash-worker would crash every worker; leave at least one");
@@ -76,7 +83,7 @@ public record LocalConfig(
     }
   }
 
-  /** N, the number of worker processes. */
+  /** N, the number of workers. */
   public int workers() {
     return server.workers();
   }

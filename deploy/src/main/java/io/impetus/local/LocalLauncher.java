@@ -19,15 +19,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Runs a whole training job on this machine: S shard processes and N worker processes on loopback,
- * each shard on a free port it picks itself and reports. Shows progress, and once the workers are
- * done collects the shards' status and final parameters, writes the run folder and stops the
- * shards. Ctrl-C stops every process it started.
+ * Runs a whole training job on this machine: S shard processes and N workers on loopback, each
+ * shard on a free port it picks itself and reports, each worker in a process of its own or, with
+ * {@code --worker-processes}, as a thread of a {@link WorkerHost} JVM shared with other workers.
+ * Shows progress, and once the workers are done collects the shards' status and final parameters,
+ * writes the run folder and stops the shards. Ctrl-C stops every process it started.
  */
 public final class LocalLauncher {
   private final LocalConfig config;
@@ -153,36 +156,95 @@ public final class LocalLauncher {
   private int runWorkers(Path out, List<String> addresses) throws Exception {
     try (Progress progress = new Progress(config.workers(), stepsPerWorker,
         workload.hasTrainingData() ? config.batchSize() : 1, config.progress())) {
-      for (int r = 0; r < config.workers(); r++) {
-        WorkerConfig wc = new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
-            config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
-            out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
-            config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
-            config.transport(), config.server().sharedMemoryDir());
-        List<String> args = new ArrayList<>(List.of("worker"));
-        args.addAll(WorkerCommand.toArgs(wc));
-        boolean firstWorker = r == 0;
-        workers.add(ChildProcess.start("worker-" + r, javaOptions("IMPETUS_WORKER_JAVA_OPTS",
-            () -> concat(workerJit(), classArchive.options(ClassArchive.Role.WORKER, firstWorker))), args, blasThreads(),
-            out.resolve("logs/worker-" + r + ".log"), line -> {
-          if (line.startsWith(WorkerProcess.PROGRESS + " ")) {
-            String[] f = line.split(" ");
-            progress.report(Integer.parseInt(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]));
-          }
-        }));
+      Map<Integer, Integer> hostedExits = new ConcurrentHashMap<>();
+      Consumer<String> onLine = line -> {
+        if (line.startsWith(WorkerProcess.PROGRESS + " ")) {
+          String[] f = line.split(" ");
+          progress.report(Integer.parseInt(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]));
+        } else if (line.startsWith(WorkerHost.EXIT + " ")) {
+          String[] f = line.split(" ");
+          hostedExits.put(Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+        }
+      };
+      List<List<Integer>> groups = placement(config.workers(), config.workerProcesses(), config.crashes().keySet());
+      for (List<Integer> ranks : groups) {
+        List<List<String>> args = new ArrayList<>();
+        for (int r : ranks) {
+          args.add(WorkerCommand.toArgs(workerConfig(out, addresses, r)));
+        }
+        boolean firstWorker = ranks.contains(0);
+        List<String> java = javaOptions("IMPETUS_WORKER_JAVA_OPTS",
+            () -> concat(workerJit(), classArchive.options(ClassArchive.Role.WORKER, firstWorker)));
+        String name = processName(ranks);
+        Path log = out.resolve("logs/" + name + ".log");
+        workers.add(ranks.size() == 1
+            ? ChildProcess.start(name, java, concat(List.of("worker"), args.get(0)), blasThreads(), log, onLine)
+            : ChildProcess.start(name, java, WorkerHost.class.getName(), WorkerHost.join(args), blasThreads(), log,
+                onLine));
       }
       int failures = 0;
-      for (int r = 0; r < workers.size(); r++) {
-        ChildProcess w = workers.get(r);
-        int code = w.waitFor();
-        if (code != 0 && !interrupted) {
-          failures++;
-          String why = config.crashes().containsKey(r) ? " (crashed on purpose, --crash-worker)" : "";
-          System.err.println(w.name() + " exited with code " + code + why + "; see " + w.logFile());
+      for (int g = 0; g < groups.size(); g++) {
+        ChildProcess w = workers.get(g);
+        int processCode = w.waitFor();
+        for (int r : groups.get(g)) {
+          // A hosted worker reports its own code; one whose report never came died with its JVM.
+          int code = groups.get(g).size() == 1 ? processCode
+              : hostedExits.getOrDefault(r, processCode == 0 ? 1 : processCode);
+          if (code != 0 && !interrupted) {
+            failures++;
+            String why = config.crashes().containsKey(r) ? " (crashed on purpose, --crash-worker)" : "";
+            System.err.println("worker-" + r + " exited with code " + code + why + "; see " + w.logFile());
+          }
         }
       }
       return failures;
     }
+  }
+
+  private WorkerConfig workerConfig(Path out, List<String> addresses, int r) {
+    return new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
+        config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
+        out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
+        config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
+        config.transport(), config.server().sharedMemoryDir());
+  }
+
+  /**
+   * Which worker ranks share which JVM: every rank in {@code alone} (workers that will halt their JVM
+   * on purpose) in a process of its own, the others cut into contiguous groups of near-equal size, as
+   * many as the processes left allow (at least one). Groups are in order of their first rank.
+   */
+  static List<List<Integer>> placement(int workers, int processes, java.util.Set<Integer> alone) {
+    List<Integer> shared = new ArrayList<>();
+    for (int r = 0; r < workers; r++) {
+      if (!alone.contains(r)) {
+        shared.add(r);
+      }
+    }
+    int groups = Math.min(shared.size(), Math.max(1, processes - alone.size()));
+    List<List<Integer>> placement = new ArrayList<>();
+    for (int g = 0, from = 0; g < groups; g++) {
+      int to = from + (shared.size() - from) / (groups - g);
+      placement.add(List.copyOf(shared.subList(from, to)));
+      from = to;
+    }
+    for (int r : alone) {
+      placement.add(List.of(r));
+    }
+    placement.sort(java.util.Comparator.comparing(ranks -> ranks.get(0)));
+    return placement;
+  }
+
+  /** worker-R for a process of one worker, workers-R1-R2-... for a JVM that hosts several. */
+  private static String processName(List<Integer> ranks) {
+    if (ranks.size() == 1) {
+      return "worker-" + ranks.get(0);
+    }
+    StringBuilder name = new StringBuilder("workers");
+    for (int r : ranks) {
+      name.append('-').append(r);
+    }
+    return name.toString();
   }
 
   /**

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,10 +55,22 @@ final class TimeBreakdown {
     return out;
   }
 
-  private static Map<String, Object> cpuPerStep(int steps, List<StatusReply> status, List<JsonNode> workerReports) {
+  static Map<String, Object> cpuPerStep(int steps, List<StatusReply> status, List<JsonNode> workerReports) {
+    // Workers hosted in one JVM each report that JVM's CPU over their own training: count each
+    // process once, with its longest report (the windows overlap).
+    Map<Long, Double> byProcess = new HashMap<>();
     double workers = 0;
     for (JsonNode r : workerReports) {
-      workers += r == null || !r.path("cpu_seconds").isNumber() ? Double.NaN : r.get("cpu_seconds").asDouble();
+      if (r == null || !r.path("cpu_seconds").isNumber()) {
+        workers = Double.NaN;
+      } else if (r.path("process_id").isNumber()) {
+        byProcess.merge(r.get("process_id").asLong(), r.get("cpu_seconds").asDouble(), Math::max);
+      } else {
+        workers += r.get("cpu_seconds").asDouble();
+      }
+    }
+    for (double cpu : byProcess.values()) {
+      workers += cpu;
     }
     double shards = 0;
     for (StatusReply s : status) {
@@ -67,7 +80,7 @@ final class TimeBreakdown {
     cpu.put("workers", steps == 0 || !Double.isFinite(workers) ? null : workers * 1000 / steps);
     cpu.put("shards", steps == 0 || !Double.isFinite(shards) ? null : shards * 1000 / steps);
     cpu.put("cores", Runtime.getRuntime().availableProcessors());
-    cpu.put("note", "process CPU time (all threads) per step, summed over workers and over shards; shards include start-up");
+    cpu.put("note", "process CPU time (all threads) per step, summed over worker processes and over shards; shards include start-up");
     return cpu;
   }
 

@@ -119,6 +119,35 @@ class LocalRunIT {
   }
 
   @Test
+  void workersCanShareAJvmAsThreadsWhileAWorkerSetToCrashDiesAloneInItsOwnProcess() throws Exception {
+    Path out = tmp.resolve("hosted");
+    Path log = tmp.resolve("hosted.log");
+    // One worker process asked for, but worker 2 will halt its JVM after step 10: it gets a process of
+    // its own, and ranks 0 and 1 run as threads of one JVM that outlives it.
+    int code = impetus(log, "local", "--model", "mlp-x2", "--workers", "3", "--worker-processes", "1", "--shards", "2",
+        "--epochs", "4", "--batch-size", "32", "--crash-worker", "2:10", "--worker-timeout", "2", "--out",
+        out.toString(), "--no-progress");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    assertEquals(0, code, output);
+    assertTrue(Files.size(out.resolve("logs/workers-0-1.log")) > 0, output);
+    assertTrue(Files.size(out.resolve("logs/worker-2.log")) > 0, output);
+    assertTrue(Files.notExists(out.resolve("logs/worker-0.log")), output);
+    assertTrue(output.contains("worker-2 exited with code 137 (crashed on purpose, --crash-worker)"), output);
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertEquals("completed_with_lost_workers", summary.get("status").asText(), summary.toString());
+    assertEquals(1, summary.get("lost_workers").size());
+    assertEquals(2, summary.get("lost_workers").get(0).asInt());
+    long[] processes = new long[2];
+    for (int survivor : new int[] {0, 1}) {
+      JsonNode report = new ObjectMapper().readTree(out.resolve("workers/worker-" + survivor + ".json").toFile());
+      assertEquals(4 * 11, report.get("steps").asLong(), "worker " + survivor + " finished all its steps");
+      processes[survivor] = report.get("process_id").asLong();
+    }
+    assertEquals(processes[0], processes[1], "ranks 0 and 1 ran in one JVM");
+    assertTrue(Double.isFinite(summary.get("train_loss").asDouble()));
+  }
+
+  @Test
   void anImageClassifierIsEvaluatedAfterEveryEpochAndAtTheEnd() throws Exception {
     // With --overlap as well: every gradient but each worker's first is computed while the previous
     // push is in flight, so at most two gradients (one per worker) can be applied fresh.

@@ -150,7 +150,7 @@ public final class Trainer {
     return new TrainingReport(
         config.rank(), total, totals.samples, totals.start, System.currentTimeMillis(), totals.loss,
         total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins,
-        totals.steadySamplesPerSecond(), ProcessCpu.seconds() - cpuAtStart);
+        totals.steadySamplesPerSecond(), ProcessCpu.seconds() - cpuAtStart, ProcessHandle.current().pid());
   }
 
   /**

@@ -17,10 +17,13 @@ package io.impetus.train;
  *     compiled the hot code (NaN for runs too short to tell)
  * @param cpuSeconds CPU time the worker's process used during training (all its threads: compute,
  *     encoding, the transport), NaN where unknown
+ * @param processId the worker's process: workers that share a JVM report the same process CPU, and
+ *     whoever adds up reports must count it once
  */
 public record TrainingReport(
     int worker, long steps, long samples, long startMillis, long endMillis, double finalLoss, double meanStaleness,
-    long maxStaleness, long dropped, long rejoins, double steadySamplesPerSecond, double cpuSeconds) {
+    long maxStaleness, long dropped, long rejoins, double steadySamplesPerSecond, double cpuSeconds,
+    long processId) {
 
   /** Seconds between the first step and the last reply. */
   public double seconds() {
@@ -33,9 +36,10 @@ public record TrainingReport(
         java.util.Locale.ROOT,
         "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
             + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d, "
-            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s}%n",
+            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s, \"process_id\": %d}%n",
         worker, steps, samples, startMillis, endMillis, number(finalLoss),
-        meanStaleness, maxStaleness, dropped, rejoins, number(steadySamplesPerSecond), number(cpuSeconds));
+        meanStaleness, maxStaleness, dropped, rejoins, number(steadySamplesPerSecond), number(cpuSeconds),
+        processId);
   }
 
   private static String number(double v) {
