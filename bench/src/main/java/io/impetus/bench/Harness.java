@@ -1,5 +1,6 @@
 package io.impetus.bench;
 
+import io.impetus.model.ReluCase;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,8 @@ public final class Harness {
       cases.add(() -> new CodecCase(true, p));
       cases.add(() -> new CodecCase(false, p));
     }
+    cases.add(() -> new ReluCase(true));
+    cases.add(() -> new ReluCase(false));
     if (roundTrip) {
       for (int p : sizes) {
         cases.add(() -> roundTrip(p, RoundTripCase.Mode.RAW_TCP));
@@ -62,11 +65,16 @@ public final class Harness {
 
   /**
    * Only the cases of one kind: {@code optimizer}, {@code codec}, {@code push-pull}, {@code aliasing}
-   * (push-pull with vs without the aliasing marshallers) or {@code shm} (push-pull through shared
-   * memory vs streamed in gRPC messages).
+   * (push-pull with vs without the aliasing marshallers), {@code shm} (push-pull through shared
+   * memory vs streamed in gRPC messages) or {@code relu} (the rectifier's passes, one layer's size).
    */
   public static List<Supplier<BenchCase>> select(int[] sizes, String kind) {
     List<Supplier<BenchCase>> cases = new ArrayList<>();
+    if (kind.equals("relu")) {
+      cases.add(() -> new ReluCase(true));
+      cases.add(() -> new ReluCase(false));
+      return cases;
+    }
     for (int p : sizes) {
       switch (kind) {
         case "optimizer" -> {

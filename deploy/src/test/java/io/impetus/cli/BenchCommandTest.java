@@ -31,7 +31,8 @@ class BenchCommandTest {
     assertEquals(0, run(out, "bench", "--sizes", "1000", "--rounds", "1", "--round-millis", "1"));
     String table = out.toString(StandardCharsets.UTF_8);
     for (String row : new String[] {"sgd-momentum step P=1000", "adam step P=1000", "FloatCodec.wrap (encode) P=1000",
-        "FloatCodec.decode P=1000", "gRPC push-pull P=1000"}) {
+        "FloatCodec.decode P=1000", "relu forward by masks n=16384", "relu backward by masks n=16384",
+        "gRPC push-pull P=1000"}) {
       assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*\\d+\\.\\d\\dx$")), row + " in\n" + table);
     }
   }
