@@ -15,9 +15,11 @@ import io.impetus.train.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -214,7 +216,7 @@ public final class LocalLauncher {
    * on purpose) in a process of its own, the others cut into contiguous groups of near-equal size, as
    * many as the processes left allow (at least one). Groups are in order of their first rank.
    */
-  static List<List<Integer>> placement(int workers, int processes, java.util.Set<Integer> alone) {
+  static List<List<Integer>> placement(int workers, int processes, Set<Integer> alone) {
     List<Integer> shared = new ArrayList<>();
     for (int r = 0; r < workers; r++) {
       if (!alone.contains(r)) {
@@ -231,7 +233,7 @@ public final class LocalLauncher {
     for (int r : alone) {
       placement.add(List.of(r));
     }
-    placement.sort(java.util.Comparator.comparing(ranks -> ranks.get(0)));
+    placement.sort(Comparator.comparing(ranks -> ranks.get(0)));
     return placement;
   }
 
