@@ -5,7 +5,8 @@
 # defaults, with OpenBLAS held to one thread, and with Adam for the Adam rows), then Impetus async with batch 64
 # for N = 1, 2, 4 workers and one shard (floats through shared memory, as impetus local does by
 # default), with --overlap, with --transport grpc (floats in gRPC messages, as between hosts), the
-# N = 4 accuracy settings, the JIT choices, and the CNN. Prints the baselines, a Markdown table from
+# N = 4 accuracy settings, the workers as threads of one JVM (--worker-processes 1), the JIT choices,
+# and the CNN. Prints the baselines, a Markdown table from
 # the run folders' summary.json files (every run, then medians per setting: deploy/bench/fmnist_table.py),
 # and each Impetus throughput row's ratio to its baseline measured in the same run.
 #   deploy/bench/fmnist.sh [--quick] [--repeat K] [OUT_DIR]
@@ -79,6 +80,11 @@ for rep in $(seq 1 "$reps"); do
     --shards 1 --epochs "$epochs"
   run mlp-n4-accuracy$r "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs"
   run mlp-n4-grpc$r "${mlp[@]}" "${adam[@]}" --workers 4 --shards 1 --epochs "$epochs" --transport grpc
+  # The workers as threads of one JVM: one start-up, one JIT and one copy of the data set for all.
+  run mlp-n2-1jvm$r "${mlp[@]}" "${sgd[@]}" --workers 2 --worker-processes 1 --shards 1 --epochs "$epochs"
+  run mlp-n2-adam-1jvm$r "${mlp[@]}" "${adam[@]}" --workers 2 --worker-processes 1 --shards 1 --epochs "$epochs"
+  run mlp-n4-1jvm$r "${mlp[@]}" "${sgd[@]}" --workers 4 --worker-processes 1 --shards 1 --epochs "$epochs"
+  run mlp-n4-accuracy-1jvm$r "${mlp[@]}" "${adam[@]}" --workers 4 --worker-processes 1 --shards 1 --epochs "$epochs"
   # impetus local starts MLP workers with C1 only when native BLAS is loaded; this row uses the JVM's
   # default tiered JIT (C2) for them instead, to show what that choice is worth.
   IMPETUS_WORKER_JAVA_OPTS=-XX:+TieredCompilation \
@@ -135,13 +141,15 @@ rows = [("mlp-n1", "torch-single", "single-process PyTorch"), ("mlp-n1-overlap",
         ("mlp-n1-overlap-adam", "torch-single", "single-process PyTorch"), ("mlp-n1-grpc", "torch-single", "single-process PyTorch"),
         ("mlp-n1", "torch-single-1thread", "single-process PyTorch, 1 BLAS thread"),
         ("mlp-n1-overlap", "torch-single-1thread", "single-process PyTorch, 1 BLAS thread")]
-rows += [(name, "torch-rpc-n2", "PyTorch RPC PS, 2 trainers") for name in ("mlp-n2", "mlp-n2-adam")]
+rows += [(name, "torch-rpc-n2", "PyTorch RPC PS, 2 trainers") for name in
+         ("mlp-n2", "mlp-n2-adam", "mlp-n2-1jvm", "mlp-n2-adam-1jvm")]
 rows += [(name, "torch-rpc-n4", "PyTorch RPC PS, 4 trainers") for name in
-         ("mlp-n4", "mlp-n4-accuracy", "mlp-n4-momentum-compensation", "mlp-n4-grpc", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
+         ("mlp-n4", "mlp-n4-accuracy", "mlp-n4-momentum-compensation", "mlp-n4-grpc", "mlp-n4-1jvm",
+          "mlp-n4-accuracy-1jvm", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
 # The Adam rows against the RPC server running Adam too.
-rows += [("mlp-n2-adam", "torch-rpc-n2-adam", "PyTorch RPC PS, 2 trainers, Adam")]
+rows += [(name, "torch-rpc-n2-adam", "PyTorch RPC PS, 2 trainers, Adam") for name in ("mlp-n2-adam", "mlp-n2-adam-1jvm")]
 rows += [(name, "torch-rpc-n4-adam", "PyTorch RPC PS, 4 trainers, Adam") for name in
-         ("mlp-n4-accuracy", "mlp-n4-grpc", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
+         ("mlp-n4-accuracy", "mlp-n4-accuracy-1jvm", "mlp-n4-grpc", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
 for run, base, label in rows:
     rates, ratios, steady, accuracy = [], [], [], []
     for s in suffixes:
