@@ -56,6 +56,7 @@ public final class LocalCommand implements Command {
         + "and shard processes. By default, workers of models whose arithmetic is native BLAS or tiny run with\n"
         + "-XX:TieredStopAtLevel=1, shards compile only Impetus's code with C2 (logs/shard-jit-directives.json),\n"
         + "and both map class-data-sharing archives kept next to the jar (dumped by the first run after a build).\n"
+        + "IMPETUS_WORKER_EXTRA_JAVA_OPTS and IMPETUS_SHARD_EXTRA_JAVA_OPTS add options and keep those defaults.\n"
         + "OPENBLAS_NUM_THREADS overrides the BLAS threads per worker (default (cores - 1) / workers).\n"
         + "Example: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2";
   }

@@ -15,6 +15,7 @@ import io.impetus.train.WorkerProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -271,13 +272,24 @@ public final class LocalLauncher {
   }
 
   /**
-   * JVM options for one kind of child process: the variable's words, or the defaults when unset
-   * (built only then: building them may schedule a class-archive dump).
+   * JVM options for one kind of child process: the words of {@code variable} ({@code IMPETUS_WORKER_JAVA_OPTS}
+   * or {@code IMPETUS_SHARD_JAVA_OPTS}), or the defaults when it is unset (built only then: building
+   * them may schedule a class-archive dump), followed by the words of the matching
+   * {@code ..._EXTRA_JAVA_OPTS} variable, which adds options (a heap size, an agent) and keeps the
+   * defaults.
    */
   private static List<String> javaOptions(String variable, Supplier<List<String>> defaults) {
     String value = System.getenv(variable);
-    return value == null ? defaults.get()
-        : java.util.Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    List<String> options = new ArrayList<>(value == null ? defaults.get() : words(value));
+    String extra = System.getenv(variable.replace("_JAVA_OPTS", "_EXTRA_JAVA_OPTS"));
+    if (extra != null) {
+      options.addAll(words(extra));
+    }
+    return options;
+  }
+
+  private static List<String> words(String value) {
+    return Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
   }
 
   /**

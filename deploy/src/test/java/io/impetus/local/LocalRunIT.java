@@ -26,11 +26,18 @@ class LocalRunIT {
   }
 
   private static int impetus(Path log, String... args) throws IOException, InterruptedException {
+    return impetus(java.util.Map.of(), log, args);
+  }
+
+  private static int impetus(java.util.Map<String, String> env, Path log, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true", "-jar",
         jar().toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("impetus did not finish in 10 minutes; output in " + log);
@@ -42,7 +49,9 @@ class LocalRunIT {
   void syncQuadraticOnTwoShardsAndTwoWorkersConvergesAndLeavesACompleteRunFolder() throws Exception {
     Path out = tmp.resolve("run");
     Path log = tmp.resolve("local.log");
-    int code = impetus(log, "local", "--model", "quadratic", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.02",
+    // The shards get an extra JVM option on top of their defaults (HotSpot prints its flags at start).
+    int code = impetus(java.util.Map.of("IMPETUS_SHARD_EXTRA_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), log, "local",
+        "--model", "quadratic", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.02",
         "--mode", "sync", "--workers", "2", "--shards", "2", "--steps", "400", "--out", out.toString(), "--no-progress");
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, code, output);
@@ -52,8 +61,12 @@ class LocalRunIT {
       assertTrue(Files.size(out.resolve(file)) > 0, file + " is missing or empty\n" + output);
     }
     // The shard JVMs really ran with the JIT directives (HotSpot reports loading them on stdout).
-    assertTrue(Files.readString(out.resolve("logs/server-0.log")).contains("2 compiler directives added"),
-        Files.readString(out.resolve("logs/server-0.log")));
+    String shardLog = Files.readString(out.resolve("logs/server-0.log"));
+    assertTrue(shardLog.contains("2 compiler directives added"), shardLog);
+    assertTrue(shardLog.lines().anyMatch(l -> l.contains("-XX:CompilerDirectivesFile=") && l.contains("-XX:+PrintCommandLineFlags")),
+        shardLog);
+    assertTrue(Files.readString(out.resolve("logs/worker-0.log")).lines().noneMatch(l -> l.contains("PrintCommandLineFlags")),
+        "the workers' options are their own");
     // The run left class-data-sharing archives next to the jar for the next run (when this JDK has
     // class-data sharing at all), and no CDS noise in the logs.
     ClassArchive archives = ClassArchive.forJvm(jar().toString(), System.getProperty("java.vm.version"),
