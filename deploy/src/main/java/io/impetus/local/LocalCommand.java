@@ -58,7 +58,8 @@ public final class LocalCommand implements Command {
         + "and both map class-data-sharing archives kept next to the jar (dumped by the first run after a build).\n"
         + "IMPETUS_WORKER_EXTRA_JAVA_OPTS and IMPETUS_SHARD_EXTRA_JAVA_OPTS add options and keep those defaults.\n"
         + "OPENBLAS_NUM_THREADS overrides the BLAS threads per worker (default (cores - 1) / workers).\n"
-        + "Example: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2";
+        + "Examples: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2\n"
+        + "          impetus local --model mlp --workers 4 --worker-processes 1   (the 4 workers as threads of one JVM)";
   }
 
   @Override

@@ -110,6 +110,9 @@ final class RunSummary {
     consistency.put("parked_replies", parked);
     j.put("consistency", consistency);
     j.put("workers", config.workers());
+    // The JVMs the workers ran in: N with a process each, fewer when --worker-processes hosted several.
+    j.put("worker_processes",
+        LocalLauncher.placement(config.workers(), config.workerProcesses(), config.crashes().keySet()).size());
     j.put("shards", config.shards());
     j.put("optimizer", config.optimizer().describe());
     j.put("batch_size", config.batchSize());

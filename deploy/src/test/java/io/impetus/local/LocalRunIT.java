@@ -84,6 +84,7 @@ class LocalRunIT {
     assertEquals("quadratic", summary.get("model").asText());
     assertEquals("sync", summary.get("mode").asText());
     assertEquals(2, summary.get("workers").asInt());
+    assertEquals(2, summary.get("worker_processes").asInt());
     assertEquals(2, summary.get("shards").asInt());
     assertEquals(0.9, summary.get("optimizer").get("momentum").asDouble());
     assertEquals(800, summary.get("steps").asLong());
@@ -150,6 +151,7 @@ class LocalRunIT {
     assertEquals("completed_with_lost_workers", summary.get("status").asText(), summary.toString());
     assertEquals(1, summary.get("lost_workers").size());
     assertEquals(2, summary.get("lost_workers").get(0).asInt());
+    assertEquals(2, summary.get("worker_processes").asInt(), "ranks 0 and 1 in one JVM, rank 2 in another");
     long[] processes = new long[2];
     for (int survivor : new int[] {0, 1}) {
       JsonNode report = new ObjectMapper().readTree(out.resolve("workers/worker-" + survivor + ".json").toFile());
