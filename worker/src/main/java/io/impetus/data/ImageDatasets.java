@@ -1,8 +1,8 @@
 package io.impetus.data;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.lang.ref.SoftReference;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
