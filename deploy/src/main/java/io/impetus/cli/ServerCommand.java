@@ -67,6 +67,9 @@ public final class ServerCommand implements Command {
             + ")"));
     o.addOption(Option.builder().longOpt("no-shm")
         .desc("refuse shared-memory segments: every worker sends its floats in gRPC messages").get());
+    o.addOption(Option.builder().longOpt("no-doorbell")
+        .desc("do not offer workers that attach segments the shard's doorbell (a socket in --shm-dir that carries"
+            + " their push headers without HTTP/2): they push over gRPC streams").get());
     ConsistencyFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
     return o;
@@ -80,6 +83,12 @@ public final class ServerCommand implements Command {
     }
     String dir = f.string("shm-dir", "IMPETUS_SHM_DIR");
     return dir == null ? SharedSegment.DEFAULT_DIR : Path.of(dir);
+  }
+
+  /** Whether to offer a doorbell: yes unless {@code --no-doorbell} (or IMPETUS_NO_DOORBELL=true). */
+  public static boolean doorbell(Flags f) {
+    String off = f.env("IMPETUS_NO_DOORBELL");
+    return !(f.has("no-doorbell") || (off != null && Boolean.parseBoolean(off.trim())));
   }
 
   /**
@@ -136,7 +145,7 @@ public final class ServerCommand implements Command {
           f.integer("workers", 1, "IMPETUS_WORKERS"),
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
-      return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f));
+      return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -157,6 +166,9 @@ public final class ServerCommand implements Command {
       a.add("--no-shm");
     } else {
       OptimizerFlags.add(a, "shm-dir", c.sharedMemoryDir().toString());
+      if (!c.doorbell()) {
+        a.add("--no-doorbell");
+      }
     }
     return a;
   }

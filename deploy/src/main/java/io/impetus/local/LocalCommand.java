@@ -4,6 +4,7 @@ import io.impetus.cli.Command;
 import io.impetus.cli.ConsistencyFlags;
 import io.impetus.cli.Flags;
 import io.impetus.cli.OptimizerFlags;
+import io.impetus.cli.ServerCommand;
 import io.impetus.cli.UsageException;
 import io.impetus.cli.WorkerCommand;
 import io.impetus.data.Batcher;
@@ -74,6 +75,9 @@ public final class LocalCommand implements Command {
     ConsistencyFlags.addTo(o);
     WorkerCommand.addTraining(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
+    o.addOption(Option.builder().longOpt("no-doorbell")
+        .desc("the shards offer no doorbell: workers send each shared-memory push's header over a gRPC stream"
+            + " instead of the shards' Unix-domain socket").get());
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
     o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").get());
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
@@ -116,7 +120,7 @@ public final class LocalCommand implements Command {
           : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + model);
       server = new ServerConfig(server.host(), 0, 0, shards, workers, mode, server.backupWorkers(),
           server.stalenessBound(), server.workerTimeoutMillis(), server.policy(),
-          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f));
+          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f), ServerCommand.doorbell(f));
       return new LocalConfig(
           shards,
           server,

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * Remembers when a worker last called the shard, for {@code --idle-timeout}. Every call of the
  * {@code impetus.v1.Shard} service counts (join, pushes, pulls, heartbeats, leave) except Status,
  * which launchers and humans use to look, not to train; so does every message a worker
- * sends on a streaming call. Health checks, reflection and metrics
+ * sends on a streaming call, and every push on the doorbell ({@link #touch}). Health checks, reflection and metrics
  * scrapes are other services and do not count either. Thread-safe: it only writes a volatile.
  */
 final class ActivityTracker implements ServerInterceptor {
@@ -41,6 +41,11 @@ final class ActivityTracker implements ServerInterceptor {
       };
     }
     return next.startCall(call, headers);
+  }
+
+  /** Counts activity that does not come through gRPC (a push on the shard's doorbell). */
+  void touch() {
+    lastNanos = clock.getAsLong();
   }
 
   /** Nanoseconds (on the clock) since the last worker call. */

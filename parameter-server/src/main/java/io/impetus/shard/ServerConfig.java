@@ -23,6 +23,8 @@ import java.nio.file.Path;
  * @param optimizer the update rule and its hyperparameters
  * @param sharedMemoryDir the folder whose segment files workers on this host may attach (the
  *     shared-memory data plane), or null to refuse every attach so that workers stream floats
+ * @param doorbell whether workers that attach a segment are offered the shard's doorbell (a socket in
+ *     {@code sharedMemoryDir} that carries their push headers without HTTP/2), or push over gRPC
  */
 public record ServerConfig(
     String host,
@@ -36,7 +38,8 @@ public record ServerConfig(
     long workerTimeoutMillis,
     StalenessPolicy policy,
     OptimizerConfig optimizer,
-    Path sharedMemoryDir) {
+    Path sharedMemoryDir,
+    boolean doorbell) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -74,7 +77,7 @@ public record ServerConfig(
     }
   }
 
-  /** As the canonical constructor, with shared memory in {@link SharedSegment#DEFAULT_DIR}. */
+  /** As the canonical constructor, with shared memory in {@link SharedSegment#DEFAULT_DIR} and a doorbell. */
   public ServerConfig(
       String host,
       int port,
@@ -88,7 +91,7 @@ public record ServerConfig(
       StalenessPolicy policy,
       OptimizerConfig optimizer) {
     this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
-        optimizer, SharedSegment.DEFAULT_DIR);
+        optimizer, SharedSegment.DEFAULT_DIR, true);
   }
 
   /** A shard with the default liveness settings and no staleness policy. */
@@ -106,24 +109,30 @@ public record ServerConfig(
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir);
+        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell);
+  }
+
+  /** A copy that offers a doorbell to workers that attach segments, or not. */
+  public ServerConfig withDoorbell(boolean offer) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer);
   }
 }

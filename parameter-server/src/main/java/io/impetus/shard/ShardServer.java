@@ -7,8 +7,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.impetus.proto.StatusReply;
 import io.impetus.wire.WireMethods;
-import java.net.InetSocketAddress;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -36,6 +37,8 @@ public final class ShardServer {
   private final ActivityTracker activity;
   private final ShardService service;
   private volatile StatusReply snapshot;
+  /** The doorbell for same-host workers, or null (no shared memory, --no-doorbell, or no socket). */
+  private Doorbell doorbell;
 
   /** How often the update thread publishes its status for observers. */
   public static final long SNAPSHOT_PERIOD_MILLIS = 250;
@@ -105,6 +108,7 @@ public final class ShardServer {
   /** Starts serving. */
   public ShardServer start() throws IOException {
     server.start();
+    openDoorbell();
     log.info(
         "shard {} of {} serving on port {}: mode {}{}, {} workers, worker timeout {} ms, staleness policy {}, optimizer {}",
         config.shardIndex(), config.numShards(), server.getPort(), config.mode().cliName(),
@@ -112,6 +116,29 @@ public final class ShardServer {
             : config.backupWorkers() > 0 ? " (" + config.backupWorkers() + " backup workers)" : "",
         config.workers(), config.workerTimeoutMillis(), config.policy().spec(), config.optimizer().describe());
     return this;
+  }
+
+  /**
+   * Opens the doorbell in the shared-memory folder. Without it (the folder refuses sockets, say)
+   * everything works as before: workers push over gRPC streams.
+   */
+  private void openDoorbell() {
+    if (config.sharedMemoryDir() == null || !config.doorbell()) {
+      return;
+    }
+    try {
+      doorbell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), service::pushShared, activity::touch);
+      service.offerDoorbell(doorbell);
+      log.info("shard {}: doorbell for same-host workers at {}", config.shardIndex(), doorbell.path());
+    } catch (IOException | RuntimeException e) {
+      log.warn("shard {}: no doorbell in {} ({}); same-host workers push over gRPC streams", config.shardIndex(),
+          config.sharedMemoryDir(), e.toString());
+    }
+  }
+
+  /** The doorbell's socket, or null when the shard offers none. */
+  public Path doorbellPath() {
+    return doorbell == null ? null : doorbell.path();
   }
 
   /** Runs a lease check now, on the update loop, and waits for it (for tests with a fake clock). */
@@ -154,6 +181,9 @@ public final class ShardServer {
       // a second stop(): the final snapshot was published by the first
     }
     loop.close();
+    if (doorbell != null) {
+      doorbell.close();
+    }
   }
 
   /** Blocks until the server has terminated. */

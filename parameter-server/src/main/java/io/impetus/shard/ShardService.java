@@ -42,6 +42,8 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
   private final UpdateLoop loop;
   /** Open PushPullSharedStream calls, closed by {@link #closeStreams} when the server stops. */
   private final Set<ServerCallStreamObserver<SharedPushReply>> openStreams = ConcurrentHashMap.newKeySet();
+  /** The doorbell AttachSegment replies offer, or null. */
+  private volatile Doorbell doorbell;
 
   ShardService(Shard shard, UpdateLoop loop) {
     this.shard = shard;
@@ -172,13 +174,20 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
         });
   }
 
+  /** From now on, offer {@code bell} to workers that attach a segment. */
+  void offerDoorbell(Doorbell bell) {
+    this.doorbell = bell;
+  }
+
   @Override
   public void attachSegment(AttachSegmentRequest request, StreamObserver<AttachSegmentReply> reply) {
     loop.execute(
         () -> {
           try {
             shard.attach(request);
-            reply.onNext(AttachSegmentReply.getDefaultInstance());
+            Doorbell bell = doorbell;
+            reply.onNext(bell == null ? AttachSegmentReply.getDefaultInstance()
+                : AttachSegmentReply.newBuilder().setDoorbell(bell.path().toString()).build());
             reply.onCompleted();
           } catch (StatusException e) {
             reply.onError(e);
@@ -226,8 +235,9 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
   }
 
   /**
-   * Ends every open push stream, on the update loop after the answers queued before it, so that a
-   * stopping server does not wait for workers to close streams they would keep open forever.
+   * Ends every open push stream and the doorbell's connections, on the update loop after the
+   * answers queued before it, so that a stopping server does not wait for workers to close streams
+   * they would keep open forever.
    */
   void closeStreams() {
     try {
@@ -236,6 +246,10 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
           complete(call);
         }
         openStreams.clear();
+        Doorbell bell = doorbell;
+        if (bell != null) {
+          bell.close();
+        }
       });
     } catch (java.util.concurrent.RejectedExecutionException stopped) {
       // the update loop is gone already, and gRPC cancels what is left
@@ -252,7 +266,11 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
     }
   }
 
-  private void pushShared(PushHeader header, SharedAnswer answer) {
+  /**
+   * A shared-memory push from a PushPullShared call, a PushPullSharedStream or the doorbell: checks
+   * it, copies the gradient out of the segment and hands it to the update loop, which answers.
+   */
+  void pushShared(PushHeader header, SharedAnswer answer) {
     WorkerSlot slot = null;
     try {
       slot = acquire(header);

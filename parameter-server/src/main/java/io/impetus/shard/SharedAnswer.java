@@ -12,6 +12,9 @@ import io.impetus.proto.SliceHeader;
  * messages of one stream from being sent by two threads at once.
  */
 interface SharedAnswer {
+  /** Longest refusal message sent in band; a longer one is cut (they are a line or two). */
+  int MAX_MESSAGE_CHARS = 2000;
+
   /** Whether nobody is waiting for the answer any more. */
   boolean isCancelled();
 
@@ -61,11 +64,7 @@ interface SharedAnswer {
 
       @Override
       public void fail(StatusException error) {
-        String message = error.getStatus().getDescription();
-        send(SharedPushReply.newBuilder()
-            .setErrorCode(error.getStatus().getCode().value())
-            .setErrorMessage(message == null ? "" : message)
-            .build());
+        send(refusal(error));
       }
 
       private void send(SharedPushReply reply) {
@@ -78,5 +77,19 @@ interface SharedAnswer {
         }
       }
     };
+  }
+
+  /** The in-band answer that refuses a push with {@code error}: its code, and its message cut at 2000 chars. */
+  static SharedPushReply refusal(StatusException error) {
+    String message = error.getStatus().getDescription();
+    if (message == null) {
+      message = "";
+    } else if (message.length() > MAX_MESSAGE_CHARS) {
+      message = message.substring(0, MAX_MESSAGE_CHARS) + "…";
+    }
+    return SharedPushReply.newBuilder()
+        .setErrorCode(error.getStatus().getCode().value())
+        .setErrorMessage(message)
+        .build();
   }
 }

@@ -20,8 +20,6 @@ import io.impetus.proto.PullRequest;
 import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.ShardGrpc;
-import io.impetus.proto.SharedPushReply;
-import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatChunk;
@@ -57,8 +55,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@link Transport#AUTO} or {@link Transport#SHM}, joining a shard also creates a {@link
  * SharedSegment} and asks the shard to attach it; with every shard that does (one on the same host),
- * pushes carry only their header over gRPC and the floats go through the segment: one copy in, one
- * copy out, no framing, no socket transfer of the payload.
+ * pushes carry only their header and the floats go through the segment: one copy in, one copy out,
+ * no framing, no socket transfer of the payload. The header travels on the shard's doorbell (a
+ * Unix-domain socket, {@link DoorbellPushes}) when it offers one, else on a gRPC stream.
  */
 public final class ShardedClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardedClient.class);
@@ -76,8 +75,8 @@ public final class ShardedClient implements AutoCloseable {
   private final byte[][] gradientBytes;
   private final Transport transport;
   private final Path shmDir;
-  /** Per shard: the push stream through an attached shared-memory segment, or null to stream floats. */
-  private final SharedStream[] streams;
+  /** Per shard: pushes through an attached shared-memory segment, or null to stream floats. */
+  private final SegmentPushes[] streams;
   /** Heartbeats, and the file work of attaching segments, off the transport's threads. */
   private final ScheduledExecutorService background;
   private volatile ScheduledFuture<?> heartbeat;
@@ -100,7 +99,7 @@ public final class ShardedClient implements AutoCloseable {
       ParameterLayout layout, String model, Transport transport, Path shmDir) {
     this.transport = transport;
     this.shmDir = shmDir;
-    this.streams = new SharedStream[channels.size()];
+    this.streams = new SegmentPushes[channels.size()];
     this.workerId = workerId;
     this.layout = layout;
     this.model = model;
@@ -193,14 +192,16 @@ public final class ShardedClient implements AutoCloseable {
         .build();
     UnaryCall<AttachSegmentReply> call = new UnaryCall<>();
     stubs.get(shard).withDeadlineAfter(ATTACH_TIMEOUT_SECONDS, TimeUnit.SECONDS).attachSegment(request, call);
-    return call.result().handleAsync((reply, error) -> {
+    AtomicReference<AttachSegmentReply> reply = new AtomicReference<>();
+    return call.result().handleAsync((attached, error) -> {
       // Mapped by both processes now (or refused): the name is no longer needed, and unlinking it
       // now leaves nothing behind in the folder whatever happens to either process later.
       segment.unlink();
+      reply.set(attached);
       return error;
     }, background).thenCompose(error -> {
       if (error == null) {
-        streams[shard] = new SharedStream(shard, segment);
+        streams[shard] = segmentPushes(shard, segment, reply.get());
         return CompletableFuture.completedFuture(null);
       }
       Status status = Status.fromThrowable(error);
@@ -209,6 +210,22 @@ public final class ShardedClient implements AutoCloseable {
       }
       return noSharedMemory(shard, status.getDescription() == null ? status.getCode().name() : status.getDescription());
     });
+  }
+
+  /**
+   * The carrier of {@code shard}'s segment pushes: the doorbell the shard offers, if this worker can
+   * connect to it (on the background thread: connecting is socket I/O), else a gRPC stream.
+   */
+  private SegmentPushes segmentPushes(int shard, SharedSegment segment, AttachSegmentReply reply) {
+    if (!reply.getDoorbell().isEmpty()) {
+      try {
+        return DoorbellPushes.connect(workerId, shard, segment, Path.of(reply.getDoorbell()));
+      } catch (IOException | RuntimeException e) {
+        log.info("worker {}: push headers to shard {} travel in a gRPC stream (cannot reach its doorbell {}: {})",
+            workerId, shard, reply.getDoorbell(), e.toString());
+      }
+    }
+    return new GrpcPushStream(shard, segment, stubs.get(shard));
   }
 
   /** No shared memory with {@code shard}: stream its floats ({@code auto}) or fail the join ({@code shm}). */
@@ -229,6 +246,15 @@ public final class ShardedClient implements AutoCloseable {
       shared[s] = streams[s] != null;
     }
     return shared;
+  }
+
+  /** Which shards this worker rings through their doorbell, a subset of {@link #sharedMemory} (after a join). */
+  public boolean[] doorbells() {
+    boolean[] bells = new boolean[streams.length];
+    for (int s = 0; s < streams.length; s++) {
+      bells[s] = streams[s] instanceof DoorbellPushes;
+    }
+    return bells;
   }
 
   /**
@@ -354,7 +380,7 @@ public final class ShardedClient implements AutoCloseable {
               .setBatchSize(batchSize)
               .build();
       CompletableFuture<SliceReceiver.Received> received;
-      SharedStream shared = streams[s];
+      SegmentPushes shared = streams[s];
       if (shared != null) {
         received = shared.push(header, gradient, params, start);
       } else {
@@ -428,7 +454,7 @@ public final class ShardedClient implements AutoCloseable {
   @Override
   public void close() {
     stopHeartbeats();
-    for (SharedStream stream : streams) {
+    for (SegmentPushes stream : streams) {
       if (stream != null) {
         stream.close();
       }
@@ -445,117 +471,6 @@ public final class ShardedClient implements AutoCloseable {
       } catch (InterruptedException e) {
         c.shutdownNow();
         Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /**
-   * The long-lived PushPullSharedStream to one shard through its attached segment. One push at a
-   * time: its header goes on the stream, the shard's answer (a header with the slice in the segment,
-   * or an in-band refusal) completes it. If the stream ends, the push waiting on it (or else the
-   * next one) fails UNAVAILABLE, and the training loop joins again, which opens a new stream.
-   */
-  private final class SharedStream implements StreamObserver<SharedPushReply> {
-    private final int shard;
-    private final SharedSegment segment;
-    private final StreamObserver<PushHeader> requests;
-    private final AtomicReference<Pending> pending = new AtomicReference<>();
-    private volatile Throwable closed;
-
-    SharedStream(int shard, SharedSegment segment) {
-      this.shard = shard;
-      this.segment = segment;
-      this.requests = stubs.get(shard).pushPullSharedStream(this);
-    }
-
-    /** Pushes the gradient's slice through the segment; the future completes once the slice is in {@code params}. */
-    CompletableFuture<SliceReceiver.Received> push(PushHeader header, float[] gradient, float[] params, int start) {
-      Pending p = new Pending(params, start);
-      if (closed != null) {
-        return CompletableFuture.failedFuture(ended());
-      }
-      if (!pending.compareAndSet(null, p)) {
-        throw new IllegalStateException("a push to shard " + shard + " is still in flight");
-      }
-      segment.writeGradient(gradient, start);
-      try {
-        requests.onNext(header);
-      } catch (RuntimeException e) {
-        closed = e;
-      }
-      // The stream may have ended while we sent: whoever takes the pending push fails it.
-      if (closed != null && pending.compareAndSet(p, null)) {
-        p.result.completeExceptionally(ended());
-      }
-      return p.result;
-    }
-
-    @Override
-    public void onNext(SharedPushReply reply) {
-      Pending p = pending.getAndSet(null);
-      if (p == null) {
-        return; // an answer nobody waits for: the stream is out of step, the next push will tell
-      }
-      if (!reply.hasHeader()) {
-        p.result.completeExceptionally(Status.fromCodeValue(reply.getErrorCode())
-            .withDescription(reply.getErrorMessage()).asRuntimeException());
-        return;
-      }
-      SliceHeader header = reply.getHeader();
-      if (header.getLength() != segment.length()) {
-        p.result.completeExceptionally(new IllegalStateException(
-            "shard " + shard + " answered with a slice of " + header.getLength() + " floats, expected " + segment.length()));
-        return;
-      }
-      segment.readSlice(p.params, p.start);
-      p.result.complete(new SliceReceiver.Received(header.getVersion(), header.getStaleness(), header.getStepLag(),
-          header.getDropped()));
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      end(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      end(Status.UNAVAILABLE.withDescription("shard " + shard + " closed the push stream").asRuntimeException());
-    }
-
-    private void end(Throwable why) {
-      closed = why;
-      Pending p = pending.getAndSet(null);
-      if (p != null) {
-        p.result.completeExceptionally(ended());
-      }
-    }
-
-    /** The failure of a push on an ended stream: UNAVAILABLE, so the training loop joins again. */
-    private RuntimeException ended() {
-      Throwable why = closed;
-      Status status = Status.fromThrowable(why);
-      if (status.getCode() == Status.Code.UNKNOWN) {
-        status = Status.UNAVAILABLE.withCause(why);
-      }
-      String description = status.getDescription() == null ? "" : ": " + status.getDescription();
-      return status.withDescription("push stream to shard " + shard + " ended" + description).asRuntimeException();
-    }
-
-    /** Ends the stream from this side (a new join replaces it, or the client closes). */
-    void close() {
-      if (closed == null) {
-        closed = Status.CANCELLED.withDescription("closed by the worker").asRuntimeException();
-        try {
-          requests.onCompleted();
-        } catch (RuntimeException ignored) {
-          // ended already
-        }
-      }
-    }
-
-    private record Pending(float[] params, int start, CompletableFuture<SliceReceiver.Received> result) {
-      Pending(float[] params, int start) {
-        this(params, start, new CompletableFuture<>());
       }
     }
   }

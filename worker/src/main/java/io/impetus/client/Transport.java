@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * How a worker moves the floats of its pushes and of the shards' replies. Control (headers,
- * versions, errors) always travels as gRPC calls.
+ * How a worker moves the floats of its pushes and of the shards' replies. Control (joins, heartbeats,
+ * versions, errors) travels as gRPC calls; with shared memory, each push's header and answer take the
+ * shard's doorbell socket when it offers one, else a gRPC stream.
  */
 public enum Transport {
   /**

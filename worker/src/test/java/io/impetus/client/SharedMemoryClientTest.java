@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.impetus.model.ParameterLayout;
 import io.impetus.model.ParameterLayout.TensorSpec;
@@ -54,9 +55,10 @@ class SharedMemoryClientTest {
     return shards.status().stream().map(s -> s.toBuilder().clearApplyMicros().clearProcessCpuSeconds().build()).toList();
   }
 
+  /** Files in {@code dir} other than the shards' doorbell sockets. */
   private static long filesIn(Path dir) throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.count();
+      return files.filter(p -> !p.getFileName().toString().endsWith(".sock")).count();
     }
   }
 
@@ -73,7 +75,9 @@ class SharedMemoryClientTest {
       shared.join(ps, 10).get();
       streamed.join(pg, 10).get();
       assertArrayEquals(new boolean[] {true, true, true}, shared.sharedMemory());
+      assertArrayEquals(new boolean[] {true, true, true}, shared.doorbells());
       assertArrayEquals(new boolean[] {false, false, false}, streamed.sharedMemory());
+      assertArrayEquals(new boolean[] {false, false, false}, streamed.doorbells());
       assertEquals(0, filesIn(shm), "every segment is unlinked once its shard has mapped it");
 
       for (long step = 0; step < 5; step++) {
@@ -106,6 +110,61 @@ class SharedMemoryClientTest {
       PushResult result = client.pushPull(new float[] {2, 2, 2, 2, 2, 2, 2, 2, 2, -4}, 1f, 1, 0, params).get();
       assertArrayEquals(new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 12}, params);
       assertArrayEquals(new long[] {1, 1, 1}, result.versions());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"started with --no-doorbell", "whose doorbell is unreachable"})
+  void withShardsThatOfferNoReachableDoorbellHeadersTravelInGrpcStreamsAndTrainingIsTheSame(String shardsAre)
+      throws Exception {
+    OptimizerConfig adam = OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01);
+    boolean offer = !shardsAre.equals("started with --no-doorbell");
+    try (InProcessShards viaStreams = new InProcessShards(shards(adam, shm).withDoorbell(offer));
+        InProcessShards viaGrpc = new InProcessShards(shards(adam, shm))) {
+      if (offer) {
+        try (Stream<Path> files = Files.list(shm)) {
+          for (Path socket : files.toList()) {
+            Files.delete(socket); // the shards still offer the path; connecting to it fails
+          }
+        }
+      }
+      ShardedClient shared = viaStreams.client(0, LAYOUT, Transport.SHM, shm);
+      ShardedClient streamed = viaGrpc.client(0, LAYOUT, Transport.GRPC, shm);
+      float[] ps = wave(0);
+      float[] pg = wave(0);
+      shared.join(ps, 10).get();
+      streamed.join(pg, 10).get();
+      assertArrayEquals(new boolean[] {true, true, true}, shared.sharedMemory());
+      assertArrayEquals(new boolean[] {false, false, false}, shared.doorbells());
+      for (long step = 0; step < 3; step++) {
+        float[] g = wave(1 + step);
+        assertArrayEquals(streamed.pushPull(g, 1f, 1, step, pg).get().versions(),
+            shared.pushPull(g, 1f, 1, step, ps).get().versions());
+        assertArrayEquals(pg, ps, "parameters after step " + step);
+      }
+    }
+  }
+
+  @Test
+  void aShardThatStopsFailsTheDoorbellPushUnavailableAndJoiningAgainRingsTheNewShard() throws Exception {
+    try (InProcessShards shards = new InProcessShards(shards(OptimizerConfig.sgd(0.5, 0.0), shm))) {
+      ShardedClient client = shards.client(0, LAYOUT, Transport.SHM, shm);
+      float[] params = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+      client.join(params, 10).get();
+      float[] g = {2, 2, 2, 2, 2, 2, 2, 2, 2, -4};
+      client.pushPull(g, 1f, 1, 0, params).get();
+      shards.restart(1);
+      ExecutionException e = assertThrows(ExecutionException.class, () -> client.pushPull(g, 1f, 1, 1, params).get());
+      io.grpc.StatusRuntimeException status = assertInstanceOf(io.grpc.StatusRuntimeException.class, e.getCause());
+      assertEquals(io.grpc.Status.Code.UNAVAILABLE, status.getStatus().getCode());
+      assertTrue(status.getStatus().getDescription().startsWith("doorbell to shard 1 ended"),
+          status.getStatus().getDescription());
+
+      float[] fresh = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+      client.join(fresh, 10).get();
+      assertArrayEquals(new boolean[] {true, true, true}, client.doorbells());
+      PushResult again = client.pushPull(g, 1f, 1, 2, fresh).get();
+      assertEquals(1, again.versions()[1], "the restarted shard applied its first push");
     }
   }
 

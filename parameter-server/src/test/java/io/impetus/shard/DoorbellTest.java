@@ -1,0 +1,238 @@
+package io.impetus.shard;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.optim.OptimizerKind;
+import io.impetus.proto.AttachSegmentReply;
+import io.impetus.proto.Layout;
+import io.impetus.proto.SharedPushReply;
+import io.impetus.proto.SliceHeader;
+import io.impetus.wire.DoorbellChannel;
+import io.impetus.wire.SharedSegment;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shard's doorbell, the Unix-domain socket that carries same-host pushes through shared memory
+ * without HTTP/2: what AttachSegment offers, that a push on it changes the shard exactly as the same
+ * push on a PushPullSharedStream does, and how it refuses pushes and bad frames. Every shard here is
+ * shard 1 of 2 (the last 4 of 9 parameters), as in {@link SharedMemoryShardTest}.
+ */
+class DoorbellTest {
+  private static final int SLICE = 4;
+  private static final float[] INIT = {0.5f, -1.25f, 3f, 0.1f};
+  private static final Layout LAYOUT = ShardTestClient.layout(9, 2, 1, ShardTestClient.FINGERPRINT);
+
+  @TempDir Path tmp;
+  private Path shm;
+  private final List<ShardServer> servers = new ArrayList<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<DoorbellChannel> bells = new ArrayList<>();
+
+  @BeforeEach
+  void folder() throws Exception {
+    shm = Files.createDirectory(tmp.resolve("shm"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    bells.forEach(DoorbellChannel::close);
+    channels.forEach(ManagedChannel::shutdownNow);
+    servers.forEach(ShardServer::stop);
+  }
+
+  /** A shard for workers 0 and 1 with segments from the test's folder, joined and initialized by worker 0. */
+  private ShardTestClient start(OptimizerConfig optimizer, boolean doorbell) throws Exception {
+    String name = InProcessServerBuilder.generateName();
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 2, 2, ConsistencyMode.ASYNC, optimizer)
+        .withSharedMemoryDir(shm).withDoorbell(doorbell);
+    servers.add(new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start());
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channels.add(channel);
+    ShardTestClient shard = new ShardTestClient(channel);
+    shard.join(0, LAYOUT);
+    shard.initialize(0, INIT);
+    return shard;
+  }
+
+  private DoorbellChannel ring(AttachSegmentReply attached) throws IOException {
+    DoorbellChannel bell = DoorbellChannel.connect(Path.of(attached.getDoorbell()));
+    bells.add(bell);
+    return bell;
+  }
+
+  /** One push on the doorbell, as a worker makes it: gradient into the segment, header on the socket. */
+  private static SharedPushReply push(DoorbellChannel bell, SharedSegment segment, int worker, long read, long step,
+      float[] gradient) throws IOException {
+    segment.writeGradient(gradient, 0);
+    bell.write(ShardTestClient.header(worker, read, step, gradient.length));
+    return bell.read(SharedPushReply.parser());
+  }
+
+  private static float[] slice(SharedSegment segment) {
+    float[] values = new float[SLICE];
+    segment.readSlice(values, 0);
+    return values;
+  }
+
+  private static int[] bits(float[] values) {
+    int[] bits = new int[values.length];
+    for (int i = 0; i < values.length; i++) {
+      bits[i] = Float.floatToRawIntBits(values[i]);
+    }
+    return bits;
+  }
+
+  private static List<Path> sockets(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".sock")).toList();
+    }
+  }
+
+  @Test
+  void attachOffersASocketInTheShmFolderAndItsPushesChangeTheShardBitForBitAsAPushPullSharedCall()
+      throws Exception {
+    OptimizerConfig adam = OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01);
+    ShardTestClient byCall = start(adam, true);
+    ShardTestClient byBell = start(adam, true);
+    SharedSegment callSegment = SharedSegment.create(shm, "call", SLICE);
+    byCall.attach(0, callSegment);
+    SharedSegment bellSegment = SharedSegment.create(shm, "bell", SLICE);
+    AttachSegmentReply attached = byBell.attach(0, bellSegment);
+    Path socket = Path.of(attached.getDoorbell());
+    assertEquals(shm, socket.getParent());
+    assertTrue(socket.getFileName().toString().matches("impetus-shard1-\\d+-[0-9a-f]+\\.sock"), socket.toString());
+    DoorbellChannel bell = ring(attached);
+
+    long read = 0;
+    for (long step = 0; step < 5; step++) {
+      float[] g = {(float) Math.sin(step) * 0.3f, 0.7f, (float) -step / 3, 1e-3f};
+      ShardTestClient.Slice expected = byCall.pushShared(0, read, step, g, callSegment).join();
+      SharedPushReply reply = push(bell, bellSegment, 0, read, step, g);
+      SliceHeader header = reply.getHeader();
+      assertEquals(step + 1, header.getVersion());
+      assertEquals(expected.version(), header.getVersion());
+      assertEquals(expected.staleness(), header.getStaleness());
+      assertEquals(expected.stepLag(), header.getStepLag());
+      assertEquals(expected.dropped(), header.getDropped());
+      assertEquals(SLICE, header.getLength());
+      assertArrayEquals(bits(expected.values()), bits(slice(bellSegment)), "step " + step);
+      read = header.getVersion();
+    }
+    assertArrayEquals(bits(byCall.pull(0).values()), bits(byBell.pull(0).values()));
+    assertEquals(byCall.status().getStaleness(), byBell.status().getStaleness());
+  }
+
+  @Test
+  void aRefusedPushIsAnsweredInBandAndTheNextOneOnTheSameSocketIsApplied() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0), true);
+    SharedSegment segment = SharedSegment.create(shm, "w0", SLICE);
+    DoorbellChannel bell = ring(shard.attach(0, segment));
+
+    SharedPushReply nan = push(bell, segment, 0, 0, 0, new float[] {1f, Float.NaN, 0f, 0f});
+    assertFalse(nan.hasHeader());
+    assertEquals(Status.Code.INVALID_ARGUMENT.value(), nan.getErrorCode());
+    assertEquals("gradient value 1 of shard 1 is NaN (worker 0, step 0)", nan.getErrorMessage());
+    SharedPushReply stranger = push(bell, segment, 1, 0, 0, new float[] {1f, 1f, 1f, 1f});
+    assertEquals(Status.Code.NOT_FOUND.value(), stranger.getErrorCode());
+    assertEquals("worker 1 has not joined shard 1", stranger.getErrorMessage());
+    bell.write(ShardTestClient.header(0, 0, 0, 3));
+    assertEquals("gradient has 3 values, shard 1 expects 4", bell.read(SharedPushReply.parser()).getErrorMessage());
+
+    float[] g = {1f, 0.5f, -2f, 0.25f};
+    SharedPushReply applied = push(bell, segment, 0, 0, 1, g);
+    assertEquals(1, applied.getHeader().getVersion(), "the refused pushes changed nothing");
+    float[] expected = new float[SLICE];
+    for (int i = 0; i < SLICE; i++) {
+      expected[i] = INIT[i] - 0.5f * g[i];
+    }
+    assertArrayEquals(bits(expected), bits(slice(segment)));
+    assertEquals(Map.of("non_finite", 1L, "unknown_worker", 1L, "wrong_length", 1L), shard.status().getRejectedMap());
+  }
+
+  @Test
+  void headersWrittenBeforeTheirAnswersAreProcessedOneAfterAnotherAndAnsweredInOrder() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0), true);
+    SharedSegment segment = SharedSegment.create(shm, "w0", SLICE);
+    DoorbellChannel bell = ring(shard.attach(0, segment));
+    segment.writeGradient(new float[] {1f, 1f, 1f, 1f}, 0);
+    for (long step = 0; step < 3; step++) {
+      bell.write(ShardTestClient.header(0, step, step, SLICE));
+    }
+    for (long step = 0; step < 3; step++) {
+      assertEquals(step + 1, bell.read(SharedPushReply.parser()).getHeader().getVersion());
+    }
+    // Each push read the same gradient: p = INIT - 3 * 0.5 * 1.
+    assertArrayEquals(new float[] {-1f, -2.75f, 1.5f, -1.4f}, shard.pull(0).values());
+    assertEquals(Map.of(), shard.status().getRejectedMap());
+  }
+
+  @Test
+  void aConnectionThatBreaksTheFramingIsClosedAndChangesNothing() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0), true);
+    SharedSegment segment = SharedSegment.create(shm, "w0", SLICE);
+    AttachSegmentReply attached = shard.attach(0, segment);
+    segment.writeGradient(new float[] {1f, 1f, 1f, 1f}, 0);
+    byte[][] frames = {
+        {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f}, // a length far above the frame limit
+        {3, (byte) 0xff, (byte) 0xff, (byte) 0xff}, // three bytes that are no PushHeader
+    };
+    for (byte[] frame : frames) {
+      try (SocketChannel raw = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        raw.connect(UnixDomainSocketAddress.of(attached.getDoorbell()));
+        raw.write(ByteBuffer.wrap(frame));
+        assertEquals(-1, raw.read(ByteBuffer.allocate(16)), "the shard closes the connection without an answer");
+      }
+    }
+    assertEquals(0, shard.pull(0).version());
+    assertEquals(Map.of(), shard.status().getRejectedMap(), "a broken frame is not a push");
+    DoorbellChannel fresh = ring(attached);
+    assertEquals(1, push(fresh, segment, 0, 0, 0, new float[] {1f, 1f, 1f, 1f}).getHeader().getVersion());
+  }
+
+  @Test
+  void aShardStartedWithoutADoorbellOffersNoneAndCreatesNoSocket() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0), false);
+    AttachSegmentReply attached = shard.attach(0, SharedSegment.create(shm, "w0", SLICE));
+    assertEquals("", attached.getDoorbell());
+    assertEquals(List.of(), sockets(shm));
+    assertNull(servers.get(0).doorbellPath());
+  }
+
+  @Test
+  void stoppingTheShardClosesItsConnectionsAndRemovesTheSocket() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0), true);
+    SharedSegment segment = SharedSegment.create(shm, "w0", SLICE);
+    DoorbellChannel bell = ring(shard.attach(0, segment));
+    assertEquals(1, push(bell, segment, 0, 0, 0, new float[] {1f, 1f, 1f, 1f}).getHeader().getVersion());
+    assertEquals(1, sockets(shm).size());
+
+    servers.get(0).stop();
+    assertNull(bell.read(SharedPushReply.parser()), "the connection ends between messages");
+    assertEquals(List.of(), sockets(shm));
+    assertThrows(IOException.class, () -> DoorbellChannel.connect(servers.get(0).doorbellPath()));
+  }
+}
