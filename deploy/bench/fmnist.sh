@@ -5,7 +5,8 @@
 # defaults, with OpenBLAS held to one thread, and with Adam for the Adam rows), then Impetus async with batch 64
 # for N = 1, 2, 4 workers and one shard (floats through shared memory, as impetus local does by
 # default), with --overlap, with --transport grpc (floats in gRPC messages, as between hosts), the
-# N = 4 accuracy settings, the workers as threads of one JVM (--worker-processes 1), the JIT choices,
+# N = 4 accuracy settings, the workers as threads of one JVM (--worker-processes 1), without the
+# doorbell (--no-doorbell), the JIT choices,
 # and the CNN. Prints the baselines, a Markdown table from
 # the run folders' summary.json files (every run, then medians per setting: deploy/bench/fmnist_table.py),
 # and each Impetus throughput row's ratio to its baseline measured in the same run.
@@ -85,6 +86,9 @@ for rep in $(seq 1 "$reps"); do
   run mlp-n2-adam-1jvm$r "${mlp[@]}" "${adam[@]}" --workers 2 --worker-processes 1 --shards 1 --epochs "$epochs"
   run mlp-n4-1jvm$r "${mlp[@]}" "${sgd[@]}" --workers 4 --worker-processes 1 --shards 1 --epochs "$epochs"
   run mlp-n4-accuracy-1jvm$r "${mlp[@]}" "${adam[@]}" --workers 4 --worker-processes 1 --shards 1 --epochs "$epochs"
+  # The push headers on a gRPC stream instead of the shard's doorbell socket, to show what the doorbell is worth.
+  run mlp-n4-1jvm-no-doorbell$r "${mlp[@]}" "${sgd[@]}" --workers 4 --worker-processes 1 --shards 1 --epochs "$epochs" \
+    --no-doorbell
   # impetus local starts MLP workers with C1 only when native BLAS is loaded; this row uses the JVM's
   # default tiered JIT (C2) for them instead, to show what that choice is worth.
   IMPETUS_WORKER_JAVA_OPTS=-XX:+TieredCompilation \
@@ -145,7 +149,7 @@ rows += [(name, "torch-rpc-n2", "PyTorch RPC PS, 2 trainers") for name in
          ("mlp-n2", "mlp-n2-adam", "mlp-n2-1jvm", "mlp-n2-adam-1jvm")]
 rows += [(name, "torch-rpc-n4", "PyTorch RPC PS, 4 trainers") for name in
          ("mlp-n4", "mlp-n4-accuracy", "mlp-n4-momentum-compensation", "mlp-n4-grpc", "mlp-n4-1jvm",
-          "mlp-n4-accuracy-1jvm", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
+          "mlp-n4-accuracy-1jvm", "mlp-n4-1jvm-no-doorbell", "mlp-n4-jit-c2", "mlp-n4-shard-jit-c2")]
 # The Adam rows against the RPC server running Adam too.
 rows += [(name, "torch-rpc-n2-adam", "PyTorch RPC PS, 2 trainers, Adam") for name in ("mlp-n2-adam", "mlp-n2-adam-1jvm")]
 rows += [(name, "torch-rpc-n4-adam", "PyTorch RPC PS, 4 trainers, Adam") for name in

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * A shard's doorbell: a Unix-domain socket in its shared-memory folder on which same-host workers
  * push through their attached segments without HTTP/2 (the framing is in impetus.proto, at
  * AttachSegmentReply). Each connection gets a reader thread of its own, which blocks on the socket,
- * reads a push header and hands it to the same code as PushPullSharedStream; the answer is written by
- * the update loop, which is the only thread that writes to a connection.
+ * reads a push header and hands it to the same code as PushPullSharedStream, and runs the update
+ * itself when the shard's update loop is idle; answers are written by whichever thread runs the
+ * update loop's tasks, one at a time, so a connection is written by one thread at a time.
  *
  * <p>Why a socket of our own: with the floats in shared memory, each push still paid for an HTTP/2
  * message each way, with a transport thread and a wake-up on both sides, which on a small host was a
@@ -193,7 +194,7 @@ final class Doorbell implements AutoCloseable {
     }
 
     /**
-     * Sends an answer (update loop only). The gate opens first: once the worker has read this answer,
+     * Sends an answer (on the update loop). The gate opens first: once the worker has read this answer,
      * its next header must not find the previous push still counted.
      */
     private void send(SharedPushReply reply) {

@@ -127,7 +127,7 @@ public final class ShardServer {
       return;
     }
     try {
-      doorbell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), service::pushShared, activity::touch);
+      doorbell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), service::pushSharedHere, activity::touch);
       service.offerDoorbell(doorbell);
       log.info("shard {}: doorbell for same-host workers at {}", config.shardIndex(), doorbell.path());
     } catch (IOException | RuntimeException e) {

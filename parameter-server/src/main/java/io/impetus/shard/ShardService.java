@@ -267,10 +267,22 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
   }
 
   /**
-   * A shared-memory push from a PushPullShared call, a PushPullSharedStream or the doorbell: checks
-   * it, copies the gradient out of the segment and hands it to the update loop, which answers.
+   * A shared-memory push from a PushPullShared call or a PushPullSharedStream: checks it, copies the
+   * gradient out of the segment and hands it to the update loop's thread, which answers.
    */
   void pushShared(PushHeader header, SharedAnswer answer) {
+    pushShared(header, answer, false);
+  }
+
+  /**
+   * A shared-memory push from the doorbell: as {@link #pushShared(PushHeader, SharedAnswer)}, but the
+   * calling reader thread runs the update itself when the loop is idle (see {@link UpdateLoop#executeHere}).
+   */
+  void pushSharedHere(PushHeader header, SharedAnswer answer) {
+    pushShared(header, answer, true);
+  }
+
+  private void pushShared(PushHeader header, SharedAnswer answer, boolean here) {
     WorkerSlot slot = null;
     try {
       slot = acquire(header);
@@ -287,12 +299,20 @@ final class ShardService extends ShardGrpc.ShardImplBase implements WireMethods.
         throw nonFinite(slot, header, bad);
       }
       PendingPush push = PendingPush.shared(slot, header, answer, segment);
-      loop.execute(() -> shard.push(push));
+      submit(() -> shard.push(push), here);
     } catch (StatusException e) {
       if (slot != null) {
         slot.release();
       }
-      loop.execute(() -> answer.fail(e));
+      submit(() -> answer.fail(e), here);
+    }
+  }
+
+  private void submit(Runnable task, boolean here) {
+    if (here) {
+      loop.executeHere(task);
+    } else {
+      loop.execute(task);
     }
   }
 

@@ -1,19 +1,37 @@
 package io.impetus.shard;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The single thread that owns a shard's state. Every read or write of parameters, optimizer state,
- * version and worker records runs here, in submission order, so none of them needs a lock; gRPC
- * threads only decode and validate, then hand over. Tasks must not block. Periodic tasks (the
- * lease check) run on the same thread.
+ * The serial loop that owns a shard's state. Every read or write of parameters, optimizer state,
+ * version and worker records runs as one of its tasks, in submission order and one at a time, so none
+ * of them needs a lock; gRPC threads only decode and validate, then hand over. Tasks must not block.
+ *
+ * <p>Tasks run on the loop's own thread, except those submitted with {@link #executeHere} by a thread
+ * that may spend time on them (the doorbell's readers): when the loop is idle, that thread runs the
+ * queue itself instead of waking the loop's thread, which saves a thread hop per push. Either way one
+ * thread at a time drains the queue, and the hand-over between drainers (an atomic flag) orders their
+ * writes. Periodic tasks (the lease check, the status snapshot) run on the loop's thread.
  */
 final class UpdateLoop implements AutoCloseable {
-  private final ScheduledThreadPoolExecutor executor;
+  private static final Logger log = LoggerFactory.getLogger(UpdateLoop.class);
+
+  private final int shardIndex;
+  private final ScheduledThreadPoolExecutor thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** Whether some thread is draining the queue; the one that sets it drains. */
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private volatile boolean closed;
 
   UpdateLoop(int shardIndex) {
-    this.executor =
+    this.shardIndex = shardIndex;
+    this.thread =
         new ScheduledThreadPoolExecutor(
             1,
             r -> {
@@ -21,30 +39,90 @@ final class UpdateLoop implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    executor.setRemoveOnCancelPolicy(true);
+    thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    thread.setRemoveOnCancelPolicy(true);
   }
 
-  /** Runs {@code task} on the loop after everything submitted before it. */
+  /** Runs {@code task} on the loop after everything submitted before it, on the loop's thread. */
   void execute(Runnable task) {
-    executor.execute(task);
+    enqueue(task);
+    if (draining.compareAndSet(false, true)) {
+      try {
+        thread.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        draining.set(false);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Runs {@code task} on the loop after everything submitted before it: on this thread, together with
+   * whatever is queued, if no other thread is draining, else on the thread that is.
+   */
+  void executeHere(Runnable task) {
+    enqueue(task);
+    if (draining.compareAndSet(false, true)) {
+      drain();
+    }
+  }
+
+  private void enqueue(Runnable task) {
+    if (closed) {
+      throw new RejectedExecutionException("the update loop of shard " + shardIndex + " has stopped");
+    }
+    tasks.add(task);
+  }
+
+  /** Runs queued tasks until the queue is empty and no task slipped in after the flag was cleared. */
+  private void drain() {
+    do {
+      Runnable task;
+      while ((task = tasks.poll()) != null) {
+        try {
+          task.run();
+        } catch (RuntimeException | Error e) {
+          log.error("shard {}: an update-loop task failed", shardIndex, e);
+        }
+      }
+      draining.set(false);
+      synchronized (this) {
+        notifyAll(); // close() may wait for the last drain
+      }
+    } while (!tasks.isEmpty() && draining.compareAndSet(false, true));
   }
 
   /** Runs {@code task} on the loop every {@code periodMillis}. */
   void every(long periodMillis, Runnable task) {
-    executor.scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(() -> {
+      try {
+        executeHere(task);
+      } catch (RejectedExecutionException stopped) {
+        // closing: the periodic tasks end with the loop
+      }
+    }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** Finishes the tasks already submitted, then stops the thread. */
+  /** Finishes the tasks already submitted (on whichever thread drains them), then stops the thread. */
   @Override
   public void close() {
-    executor.shutdown();
+    closed = true;
     try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
+      synchronized (this) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((draining.get() || !tasks.isEmpty()) && System.nanoTime() < deadline) {
+          if (!draining.get() && draining.compareAndSet(false, true)) {
+            thread.execute(this::drain);
+          }
+          wait(100);
+        }
+      }
+      thread.shutdown();
+      if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+        thread.shutdownNow();
       }
     } catch (InterruptedException e) {
-      executor.shutdownNow();
+      thread.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
