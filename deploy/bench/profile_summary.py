@@ -16,6 +16,7 @@ RULES = [
     ("optimizer step", ["io/impetus/optim/"]),
     ("shared-memory copies and checks", ["SharedSegment", "FloatDecoder"]),
     ("model (Java loops)", ["io/impetus/model/"]),
+    ("doorbell socket I/O (same-host push headers)", ["io/impetus/wire/DoorbellChannel"]),
     ("data (batches, loading)", ["io/impetus/data/", "libz"]),
     ("gRPC / Netty (transport)", ["io/grpc/", "io/netty/", "epoll", "Epoll"]),
     ("class loading", ["ClassLoader", "SystemDictionary", "ClassFileParser", "Verifier", "defineClass"]),

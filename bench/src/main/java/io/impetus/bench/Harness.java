@@ -50,6 +50,7 @@ public final class Harness {
       for (int p : sizes) {
         cases.add(() -> roundTrip(p, RoundTripCase.Mode.RAW_TCP));
         cases.add(() -> roundTrip(p, RoundTripCase.Mode.SHARED_MEMORY));
+        cases.add(() -> roundTrip(p, RoundTripCase.Mode.DOORBELL));
       }
     }
     return cases;
@@ -66,7 +67,8 @@ public final class Harness {
   /**
    * Only the cases of one kind: {@code optimizer}, {@code codec}, {@code push-pull}, {@code aliasing}
    * (push-pull with vs without the aliasing marshallers), {@code shm} (push-pull through shared
-   * memory vs streamed in gRPC messages) or {@code relu} (the rectifier's passes, one layer's size).
+   * memory vs streamed in gRPC messages), {@code doorbell} (shared-memory push-pulls with their headers on
+   * the shard's doorbell vs on a gRPC stream) or {@code relu} (the rectifier's passes, one layer's size).
    */
   public static List<Supplier<BenchCase>> select(int[] sizes, String kind) {
     List<Supplier<BenchCase>> cases = new ArrayList<>();
@@ -88,6 +90,7 @@ public final class Harness {
         case "push-pull" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.RAW_TCP));
         case "aliasing" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.ALIASING));
         case "shm" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.SHARED_MEMORY));
+        case "doorbell" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.DOORBELL));
         default -> throw new IllegalArgumentException("unknown benchmark kind " + kind);
       }
     }

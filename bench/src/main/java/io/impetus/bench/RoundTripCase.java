@@ -32,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Two other comparisons run the same push-pull against the gRPC-streamed one: with the zero-copy
  * chunk paths off ({@link Mode#ALIASING}), and through shared memory ({@link Mode#SHARED_MEMORY}:
- * a second worker of the same shard whose floats go through a segment in /dev/shm).
+ * a second worker of the same shard whose floats go through a segment in /dev/shm, its headers on the
+ * shard's doorbell). {@link Mode#DOORBELL} compares two shared-memory pushes: headers on the doorbell
+ * socket vs on a gRPC stream (a second shard, started without a doorbell).
  */
 public final class RoundTripCase implements BenchCase {
   private final int p;
@@ -46,8 +48,11 @@ public final class RoundTripCase implements BenchCase {
   private final ByteBuffer out;
   private final ByteBuffer in;
   private final Mode mode;
-  /** Shared-memory mode: a second worker whose floats go through a segment; else null. */
+  /** Shared-memory and doorbell modes: a second worker whose floats go through a segment; else null. */
   private final ShardedClient shared;
+  /** Doorbell mode: a shard without a doorbell, and a shared-memory worker of it; else null. */
+  private final ShardServer streamServer;
+  private final ShardedClient streamShared;
 
   /** What the gRPC-streamed push-pull is compared with. */
   public enum Mode {
@@ -60,7 +65,12 @@ public final class RoundTripCase implements BenchCase {
      */
     ALIASING,
     /** Subject: the push-pull through shared memory; baseline: the streamed push-pull. */
-    SHARED_MEMORY
+    SHARED_MEMORY,
+    /**
+     * Subject: the push-pull through shared memory with its header on the shard's doorbell; baseline:
+     * the same with the header on a PushPullSharedStream.
+     */
+    DOORBELL
   }
 
   public RoundTripCase(int p) throws Exception {
@@ -75,11 +85,20 @@ public final class RoundTripCase implements BenchCase {
     List<ManagedChannel> channels = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
     ParameterLayout layout = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("w", p)));
     client = new ShardedClient(channels, channels, 0, layout, "bench");
-    if (mode == Mode.SHARED_MEMORY) {
+    if (mode == Mode.SHARED_MEMORY || mode == Mode.DOORBELL) {
       List<ManagedChannel> own = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
       shared = new ShardedClient(own, own, 1, layout, "bench", Transport.SHM, SharedSegment.DEFAULT_DIR);
     } else {
       shared = null;
+    }
+    if (mode == Mode.DOORBELL) {
+      ServerConfig noBell = config.withDoorbell(false);
+      streamServer = new ShardServer(ShardServer.netty(noBell), noBell).start();
+      List<ManagedChannel> own = ShardChannels.open(List.of("127.0.0.1:" + streamServer.port()));
+      streamShared = new ShardedClient(own, own, 0, layout, "bench", Transport.SHM, SharedSegment.DEFAULT_DIR);
+    } else {
+      streamServer = null;
+      streamShared = null;
     }
     params = new float[p];
     gradient = new float[p];
@@ -91,6 +110,13 @@ public final class RoundTripCase implements BenchCase {
     client.join(params, 30).get(30, TimeUnit.SECONDS);
     if (shared != null) {
       shared.join(params, 30).get(30, TimeUnit.SECONDS);
+    }
+    if (streamShared != null) {
+      streamShared.join(params, 30).get(30, TimeUnit.SECONDS);
+      if (!shared.doorbells()[0] || streamShared.doorbells()[0]) {
+        throw new IllegalStateException("the doorbell comparison needs a doorbell on one shard only (is "
+            + SharedSegment.DEFAULT_DIR + " writable?)");
+      }
     }
 
     echo = new Echo(p * 4);
@@ -106,6 +132,7 @@ public final class RoundTripCase implements BenchCase {
       case RAW_TCP -> "gRPC push-pull P=" + p;
       case ALIASING -> "push-pull aliasing P=" + p;
       case SHARED_MEMORY -> "push-pull shared memory P=" + p;
+      case DOORBELL -> "shm push-pull, doorbell P=" + p;
     };
   }
 
@@ -115,6 +142,7 @@ public final class RoundTripCase implements BenchCase {
       case RAW_TCP -> "raw TCP echo of 4P bytes";
       case ALIASING -> "push-pull copying";
       case SHARED_MEMORY -> "gRPC push-pull (streamed floats)";
+      case DOORBELL -> "shm push-pull, headers on a gRPC stream";
     };
   }
 
@@ -126,6 +154,10 @@ public final class RoundTripCase implements BenchCase {
 
   @Override
   public void baseline() throws Exception {
+    if (mode == Mode.DOORBELL) {
+      streamShared.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+      return;
+    }
     if (mode != Mode.RAW_TCP) {
       WireMethods.setZeroCopy(mode != Mode.ALIASING);
       client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
@@ -155,6 +187,11 @@ public final class RoundTripCase implements BenchCase {
     if (shared != null) {
       shared.leave().get(10, TimeUnit.SECONDS);
       shared.close();
+    }
+    if (streamShared != null) {
+      streamShared.leave().get(10, TimeUnit.SECONDS);
+      streamShared.close();
+      streamServer.stop();
     }
     server.stop();
     echoClient.close();

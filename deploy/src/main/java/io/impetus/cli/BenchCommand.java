@@ -40,7 +40,8 @@ public final class BenchCommand implements Command {
     o.addOption(Option.builder().longOpt("quick").desc("few short rounds (about a minute); default: full").get());
     o.addOption(OptimizerFlags.valued("sizes", "P,...", "slice lengths in floats (default 10000,235146,1000000)"));
     o.addOption(OptimizerFlags.valued("only", "WHAT", "optimizer, codec, push-pull, aliasing (push-pull with vs without zero-copy parsing), shm (push-pull"
-        + " through shared memory vs gRPC messages) or relu (the rectifier's branch-free passes vs plain loops); default: all"));
+        + " through shared memory vs gRPC messages), doorbell (shared-memory push-pull with its headers on the shard's"
+        + " doorbell socket vs a gRPC stream) or relu (the rectifier's branch-free passes vs plain loops); default: all"));
     o.addOption(OptimizerFlags.valued("rounds", "N", "measured rounds (default: 9 quick, 31 full)"));
     o.addOption(OptimizerFlags.valued("round-millis", "MS", "time per round and side (default: 50 quick, 100 full)"));
     o.addOption(Option.builder().longOpt("jmh").desc("run the JMH benchmarks (forked JVM) instead of the in-process harness").get());
@@ -51,8 +52,8 @@ public final class BenchCommand implements Command {
   public int run(Flags flags) throws Exception {
     boolean quick = flags.has("quick");
     String only = flags.stringOr("only", "all");
-    if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm", "relu").contains(only)) {
-      throw new UsageException("--only must be optimizer, codec, push-pull, aliasing, shm or relu, got '" + only + "'");
+    if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm", "doorbell", "relu").contains(only)) {
+      throw new UsageException("--only must be optimizer, codec, push-pull, aliasing, shm, doorbell or relu, got '" + only + "'");
     }
     int[] sizes;
     try {
