@@ -34,11 +34,15 @@ final class RunSummary {
     long firstStart = Long.MAX_VALUE;
     long lastEnd = 0;
     List<Integer> failed = new ArrayList<>();
+    Map<String, Integer> dataPlanes = new TreeMap<>();
     for (int r = 0; r < reports.size(); r++) {
       JsonNode report = reports.get(r);
       if (report == null) {
         failed.add(r);
         continue;
+      }
+      for (JsonNode plane : report.path("data_plane")) {
+        dataPlanes.merge(plane.asText(), 1, Integer::sum);
       }
       steps += report.get("steps").asLong();
       samples += report.get("samples").asLong();
@@ -114,6 +118,8 @@ final class RunSummary {
     j.put("worker_processes",
         LocalLauncher.placement(config.workers(), config.workerProcesses(), config.crashes().keySet()).size());
     j.put("shards", config.shards());
+    // Worker-shard pairs by how the pushes travelled: shm-doorbell, shm-stream or grpc.
+    j.put("data_plane", dataPlanes);
     j.put("optimizer", config.optimizer().describe());
     j.put("batch_size", config.batchSize());
     j.put("seed", config.seed());

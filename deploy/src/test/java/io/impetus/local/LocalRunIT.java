@@ -86,6 +86,8 @@ class LocalRunIT {
     assertEquals(2, summary.get("workers").asInt());
     assertEquals(2, summary.get("worker_processes").asInt());
     assertEquals(2, summary.get("shards").asInt());
+    // On one host every worker-shard pair moves its floats through shared memory and rings the doorbell.
+    assertEquals("{\"shm-doorbell\":4}", summary.get("data_plane").toString());
     assertEquals(0.9, summary.get("optimizer").get("momentum").asDouble());
     assertEquals(800, summary.get("steps").asLong());
     assertTrue(summary.get("wall_seconds").asDouble() > 0);

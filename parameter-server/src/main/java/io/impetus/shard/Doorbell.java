@@ -6,11 +6,13 @@ import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceHeader;
 import io.impetus.wire.DoorbellChannel;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -63,6 +65,7 @@ final class Doorbell implements AutoCloseable {
    */
   static Doorbell open(Path folder, int shardIndex, BiConsumer<PushHeader, SharedAnswer> pushes, Runnable activity)
       throws IOException {
+    removeStale(folder);
     Path path = folder.resolve("impetus-shard" + shardIndex + "-" + ProcessHandle.current().pid() + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".sock");
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -77,6 +80,27 @@ final class Doorbell implements AutoCloseable {
     acceptor.setDaemon(true);
     acceptor.start();
     return doorbell;
+  }
+
+  /**
+   * Removes doorbell sockets that no shard listens on any more (a shard killed without stopping
+   * leaves its file behind): a socket file whose connect is refused is garbage, whoever made it.
+   */
+  private static void removeStale(Path folder) {
+    try (DirectoryStream<Path> sockets = Files.newDirectoryStream(folder, "impetus-shard*.sock")) {
+      for (Path socket : sockets) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+          probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (ConnectException refused) {
+          Files.deleteIfExists(socket);
+          log.info("removed stale doorbell socket {} (no shard listens on it)", socket);
+        } catch (IOException | RuntimeException other) {
+          // not ours to judge: leave it
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // an unreadable folder: binding will tell
+    }
   }
 
   /** The socket's path, which AttachSegment replies offer to workers. */

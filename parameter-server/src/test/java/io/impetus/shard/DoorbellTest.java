@@ -223,6 +223,20 @@ class DoorbellTest {
   }
 
   @Test
+  void aStartingShardRemovesSocketsNoShardListensOnAndKeepsLiveOnes() throws Exception {
+    Path stale = shm.resolve("impetus-shard0-1-abc.sock");
+    try (java.nio.channels.ServerSocketChannel killed = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      killed.bind(UnixDomainSocketAddress.of(stale)); // closed without removing its file, as kill -9 leaves it
+    }
+    assertTrue(Files.exists(stale));
+    start(OptimizerConfig.sgd(0.5, 0), true);
+    Path live = servers.get(0).doorbellPath();
+    start(OptimizerConfig.sgd(0.5, 0), true);
+    assertFalse(Files.exists(stale));
+    assertEquals(java.util.Set.of(live, servers.get(1).doorbellPath()), java.util.Set.copyOf(sockets(shm)));
+  }
+
+  @Test
   void stoppingTheShardClosesItsConnectionsAndRemovesTheSocket() throws Exception {
     ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0), true);
     SharedSegment segment = SharedSegment.create(shm, "w0", SLICE);

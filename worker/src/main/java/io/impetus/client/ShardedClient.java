@@ -248,6 +248,19 @@ public final class ShardedClient implements AutoCloseable {
     return shared;
   }
 
+  /**
+   * How this worker's pushes reach each shard (after a join): {@code shm-doorbell} (floats in shared
+   * memory, headers on the shard's doorbell), {@code shm-stream} (floats in shared memory, headers on a
+   * gRPC stream) or {@code grpc} (floats in gRPC messages).
+   */
+  public List<String> dataPlanes() {
+    List<String> planes = new ArrayList<>();
+    for (SegmentPushes stream : streams) {
+      planes.add(stream instanceof DoorbellPushes ? "shm-doorbell" : stream != null ? "shm-stream" : "grpc");
+    }
+    return planes;
+  }
+
   /** Which shards this worker rings through their doorbell, a subset of {@link #sharedMemory} (after a join). */
   public boolean[] doorbells() {
     boolean[] bells = new boolean[streams.length];

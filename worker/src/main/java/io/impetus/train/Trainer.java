@@ -13,6 +13,7 @@ import io.impetus.model.Workload;
 import io.impetus.runtime.ProcessCpu;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -146,11 +147,13 @@ public final class Trainer {
       params = inFlight;
       finish(pending, result, System.nanoTime() - waitStart, totals, batcher, total, params);
     }
+    List<String> dataPlanes = client.dataPlanes();
     client.leave().get();
     return new TrainingReport(
         config.rank(), total, totals.samples, totals.start, System.currentTimeMillis(), totals.loss,
         total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins,
-        totals.steadySamplesPerSecond(), ProcessCpu.seconds() - cpuAtStart, ProcessHandle.current().pid());
+        totals.steadySamplesPerSecond(), ProcessCpu.seconds() - cpuAtStart, ProcessHandle.current().pid(),
+        dataPlanes);
   }
 
   /**

@@ -19,11 +19,16 @@ package io.impetus.train;
  *     encoding, the transport), NaN where unknown
  * @param processId the worker's process: workers that share a JVM report the same process CPU, and
  *     whoever adds up reports must count it once
+ * @param dataPlanes per shard, how the pushes reached it at the end ({@code ShardedClient#dataPlanes})
  */
 public record TrainingReport(
     int worker, long steps, long samples, long startMillis, long endMillis, double finalLoss, double meanStaleness,
     long maxStaleness, long dropped, long rejoins, double steadySamplesPerSecond, double cpuSeconds,
-    long processId) {
+    long processId, java.util.List<String> dataPlanes) {
+
+  public TrainingReport {
+    dataPlanes = java.util.List.copyOf(dataPlanes);
+  }
 
   /** Seconds between the first step and the last reply. */
   public double seconds() {
@@ -36,10 +41,10 @@ public record TrainingReport(
         java.util.Locale.ROOT,
         "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
             + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d, "
-            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s, \"process_id\": %d}%n",
+            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s, \"process_id\": %d, \"data_plane\": [%s]}%n",
         worker, steps, samples, startMillis, endMillis, number(finalLoss),
         meanStaleness, maxStaleness, dropped, rejoins, number(steadySamplesPerSecond), number(cpuSeconds),
-        processId);
+        processId, String.join(", ", dataPlanes.stream().map(p -> "\"" + p + "\"").toList()));
   }
 
   private static String number(double v) {

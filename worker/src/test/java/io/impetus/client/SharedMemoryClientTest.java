@@ -78,6 +78,8 @@ class SharedMemoryClientTest {
       assertArrayEquals(new boolean[] {true, true, true}, shared.doorbells());
       assertArrayEquals(new boolean[] {false, false, false}, streamed.sharedMemory());
       assertArrayEquals(new boolean[] {false, false, false}, streamed.doorbells());
+      assertEquals(List.of("shm-doorbell", "shm-doorbell", "shm-doorbell"), shared.dataPlanes());
+      assertEquals(List.of("grpc", "grpc", "grpc"), streamed.dataPlanes());
       assertEquals(0, filesIn(shm), "every segment is unlinked once its shard has mapped it");
 
       for (long step = 0; step < 5; step++) {
@@ -136,6 +138,7 @@ class SharedMemoryClientTest {
       streamed.join(pg, 10).get();
       assertArrayEquals(new boolean[] {true, true, true}, shared.sharedMemory());
       assertArrayEquals(new boolean[] {false, false, false}, shared.doorbells());
+      assertEquals(List.of("shm-stream", "shm-stream", "shm-stream"), shared.dataPlanes());
       for (long step = 0; step < 3; step++) {
         float[] g = wave(1 + step);
         assertArrayEquals(streamed.pushPull(g, 1f, 1, step, pg).get().versions(),
