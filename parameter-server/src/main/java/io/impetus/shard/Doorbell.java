@@ -47,11 +47,14 @@ final class Doorbell implements AutoCloseable {
   private final BiConsumer<PushHeader, SharedAnswer> pushes;
   private final Runnable activity;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  /** Open connections beyond which new ones are closed at once: each costs a thread. */
+  private final int maxConnections;
   private volatile boolean closed;
 
   private Doorbell(int shardIndex, Path path, ServerSocketChannel listener, BiConsumer<PushHeader, SharedAnswer> pushes,
-      Runnable activity) {
+      Runnable activity, int maxConnections) {
     this.shardIndex = shardIndex;
+    this.maxConnections = maxConnections;
     this.path = path;
     this.listener = listener;
     this.pushes = pushes;
@@ -61,10 +64,11 @@ final class Doorbell implements AutoCloseable {
   /**
    * Listens on a new socket in {@code folder} and starts accepting. {@code pushes} receives each
    * header with the answer to send (it must answer every push, from the update loop);
-   * {@code activity} runs on every push, for the idle timeout.
+   * {@code activity} runs on every push, for the idle timeout. At most {@code maxConnections} are
+   * open at once; a connection beyond them is closed and logged.
    */
-  static Doorbell open(Path folder, int shardIndex, BiConsumer<PushHeader, SharedAnswer> pushes, Runnable activity)
-      throws IOException {
+  static Doorbell open(Path folder, int shardIndex, BiConsumer<PushHeader, SharedAnswer> pushes, Runnable activity,
+      int maxConnections) throws IOException {
     removeStale(folder);
     Path path = folder.resolve("impetus-shard" + shardIndex + "-" + ProcessHandle.current().pid() + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".sock");
@@ -75,7 +79,7 @@ final class Doorbell implements AutoCloseable {
       listener.close();
       throw e;
     }
-    Doorbell doorbell = new Doorbell(shardIndex, path, listener, pushes, activity);
+    Doorbell doorbell = new Doorbell(shardIndex, path, listener, pushes, activity, maxConnections);
     Thread acceptor = new Thread(doorbell::accept, "shard-" + shardIndex + "-doorbell");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -122,6 +126,11 @@ final class Doorbell implements AutoCloseable {
         return;
       }
       Connection connection = new Connection(new DoorbellChannel(socket));
+      if (connections.size() >= maxConnections) {
+        log.warn("shard {}: refusing a doorbell connection: {} are open already", shardIndex, connections.size());
+        connection.close();
+        continue;
+      }
       connections.add(connection);
       if (closed) {
         connection.close();

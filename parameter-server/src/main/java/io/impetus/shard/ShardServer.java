@@ -127,7 +127,9 @@ public final class ShardServer {
       return;
     }
     try {
-      doorbell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), service::pushSharedHere, activity::touch);
+      // A few connections per worker (each rejoin opens one while the old one closes), and a thread each.
+      doorbell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), service::pushSharedHere, activity::touch,
+          Math.max(64, 4 * config.workers()));
       service.offerDoorbell(doorbell);
       log.info("shard {}: doorbell for same-host workers at {}", config.shardIndex(), doorbell.path());
     } catch (IOException | RuntimeException e) {

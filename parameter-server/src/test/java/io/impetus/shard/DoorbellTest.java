@@ -15,6 +15,7 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.proto.AttachSegmentReply;
 import io.impetus.proto.Layout;
+import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceHeader;
 import io.impetus.wire.DoorbellChannel;
@@ -234,6 +235,31 @@ class DoorbellTest {
     start(OptimizerConfig.sgd(0.5, 0), true);
     assertFalse(Files.exists(stale));
     assertEquals(java.util.Set.of(live, servers.get(1).doorbellPath()), java.util.Set.copyOf(sockets(shm)));
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreClosedAtOnceAndTheOthersStillWork() throws Exception {
+    List<PushHeader> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Doorbell bell = Doorbell.open(shm, 5, (header, answer) -> {
+      received.add(header);
+      answer.fail(Status.UNAVAILABLE.withDescription("test").asException());
+    }, () -> { }, 2)) {
+      DoorbellChannel first = DoorbellChannel.connect(bell.path());
+      DoorbellChannel second = DoorbellChannel.connect(bell.path());
+      bells.add(first);
+      bells.add(second);
+      // Connections are accepted in order: once the second has an answer, the first two are registered.
+      first.write(ShardTestClient.header(0, 0, 0, SLICE));
+      assertEquals("test", first.read(SharedPushReply.parser()).getErrorMessage());
+      second.write(ShardTestClient.header(1, 0, 0, SLICE));
+      assertEquals("test", second.read(SharedPushReply.parser()).getErrorMessage());
+      DoorbellChannel third = DoorbellChannel.connect(bell.path());
+      bells.add(third);
+      assertNull(third.read(SharedPushReply.parser()), "closed without a word");
+      first.write(ShardTestClient.header(0, 0, 1, SLICE));
+      assertEquals("test", first.read(SharedPushReply.parser()).getErrorMessage());
+      assertEquals(3, received.size());
+    }
   }
 
   @Test
