@@ -110,10 +110,9 @@ final class UpdateLoop implements AutoCloseable {
     try {
       synchronized (this) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        // Whoever queued a task also claimed or found a drainer, which notifies when it is done; the
+        // timed wait only covers the instant between a task's queuing and that claim.
         while ((draining.get() || !tasks.isEmpty()) && System.nanoTime() < deadline) {
-          if (!draining.get() && draining.compareAndSet(false, true)) {
-            thread.execute(this::drain);
-          }
           wait(100);
         }
       }
