@@ -210,7 +210,7 @@ class LocalRunIT {
 
   @Test
   void replayChecksTheGoldenTracesAndFailsOnAnyOtherFile() throws Exception {
-    Path golden = Path.of(System.getProperty("impetus.shared.dir", "../../shared"), "golden", "optim");
+    Path golden = Path.of(System.getProperty("impetus.golden.dir", "../parameter-server/src/test/resources/golden/optim"));
     Path log = tmp.resolve("replay.log");
     assertEquals(0, impetus(log, "replay", golden.toString()), Files.readString(log));
     assertTrue(Files.readString(log).contains("22 of 22 traces within"), Files.readString(log));

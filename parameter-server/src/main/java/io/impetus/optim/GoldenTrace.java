@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * A trace of a {@code torch.optim} optimizer on a fixed gradient sequence, as written by the
- * golden-trace generator (see {@code shared/golden/optim/README.md}): the initial parameters, the
+ * golden-trace generator {@code deploy/bench/torch_optim_traces.py} (format in
+ * {@code parameter-server/src/test/resources/golden/optim/README.md}): the initial parameters, the
  * gradient and learning rate of every step, and the parameters after every step.
  *
  * <p>Contract: float32 data is exactly the float32 the trace recorded: taken from the
