@@ -52,7 +52,7 @@ public final class InProcessShards implements AutoCloseable {
       channels.add(InProcessChannelBuilder.forName(name).build());
     }
     ParameterLayout any = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("any", names.size())));
-    try (ShardedClient client = new ShardedClient(channels, channels, 0, any, "status")) {
+    try (ShardedClient client = new ShardedClient(ShardChannels.of(channels, channels), 0, any, "status")) {
       return client.status().get();
     }
   }
@@ -72,7 +72,7 @@ public final class InProcessShards implements AutoCloseable {
     for (String name : names) {
       channels.add(InProcessChannelBuilder.forName(name).build());
     }
-    ShardedClient client = new ShardedClient(channels, channels, rank, layout, "test", transport, shmDir);
+    ShardedClient client = new ShardedClient(ShardChannels.of(channels, channels), rank, layout, "test", transport, shmDir);
     clients.add(client);
     return client;
   }
