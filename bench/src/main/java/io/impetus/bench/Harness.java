@@ -1,6 +1,5 @@
 package io.impetus.bench;
 
-import io.impetus.model.ReluCase;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
