@@ -61,7 +61,7 @@ public final class RoundTripCase implements BenchCase {
   private final ShardServer otherServer;
   private final ShardedClient otherClient;
 
-  /** What the gRPC-streamed push-pull is compared with. */
+  /** What the push-pull with floats in gRPC messages is compared with. */
   public enum Mode {
     /** Subject: the push-pull with floats in gRPC messages; baseline: raw TCP loopback of the same bytes. */
     RAW_TCP,

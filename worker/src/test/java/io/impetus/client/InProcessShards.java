@@ -57,7 +57,12 @@ public final class InProcessShards implements AutoCloseable {
     }
   }
 
-  /** A client for worker {@code rank} that streams floats in gRPC messages; closed with the shards. */
+  /** A new channel to shard {@code index}; the caller shuts it down. */
+  public ManagedChannel channel(int index) {
+    return InProcessChannelBuilder.forName(names.get(index)).build();
+  }
+
+  /** A client for worker {@code rank} whose floats travel in gRPC messages; closed with the shards. */
   public ShardedClient client(int rank, ParameterLayout layout) {
     return client(rank, layout, Transport.GRPC, SharedSegment.DEFAULT_DIR);
   }
