@@ -1,6 +1,5 @@
 package io.impetus.bench;
 
-import io.impetus.model.ReluCase;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,8 +66,8 @@ public final class Harness {
   /**
    * Only the cases of one kind: {@code optimizer}, {@code codec}, {@code push-pull}, {@code aliasing}
    * (push-pull with vs without the aliasing marshallers), {@code shm} (push-pull through shared
-   * memory vs streamed in gRPC messages), {@code doorbell} (shared-memory push-pulls with their headers on
-   * the shard's doorbell vs on a gRPC stream) or {@code relu} (the rectifier's passes, one layer's size).
+   * memory vs in gRPC messages), {@code doorbell} (shared-memory push-pulls with their headers on
+   * the shard's doorbell vs on a header stream) or {@code relu} (the rectifier's passes, one layer's size).
    */
   public static List<Supplier<BenchCase>> select(int[] sizes, String kind) {
     List<Supplier<BenchCase>> cases = new ArrayList<>();

@@ -1,11 +1,14 @@
 package io.impetus.bench;
 
-import io.grpc.ManagedChannel;
+import io.grpc.ForwardingServerBuilder;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerServiceDefinition;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.client.Transport;
 import io.impetus.model.ParameterLayout;
 import io.impetus.optim.OptimizerConfig;
+import io.impetus.proto.ShardGrpc;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardServer;
@@ -30,11 +33,12 @@ import java.util.concurrent.TimeUnit;
  * <p>The shard applies a real SGD step, so the subject includes one optimizer pass over P floats
  * (see {@link OptimizerCase} for its cost alone); the gradient is tiny, so parameters stay finite.
  *
- * <p>Two other comparisons run the same push-pull against the gRPC-streamed one: with the zero-copy
- * chunk paths off ({@link Mode#ALIASING}), and through shared memory ({@link Mode#SHARED_MEMORY}:
- * a second worker of the same shard whose floats go through a segment in /dev/shm, its headers on the
- * shard's doorbell). {@link Mode#DOORBELL} compares two shared-memory pushes: headers on the doorbell
- * socket vs on a gRPC stream (a second shard, started without a doorbell).
+ * <p>Two other comparisons run the same push-pull against the one with floats in gRPC messages:
+ * with copying chunks on both sides ({@link Mode#ALIASING}: a second shard and worker using {@link
+ * WireMethods#copying()}), and through shared memory ({@link Mode#SHARED_MEMORY}: a second worker of
+ * the same shard whose floats go through a segment in /dev/shm, its headers on the shard's doorbell).
+ * {@link Mode#DOORBELL} compares two shared-memory pushes: headers on the doorbell socket vs on a
+ * header stream (a second shard, started without a doorbell).
  */
 public final class RoundTripCase implements BenchCase {
   private final int p;
@@ -50,25 +54,28 @@ public final class RoundTripCase implements BenchCase {
   private final Mode mode;
   /** Shared-memory and doorbell modes: a second worker whose floats go through a segment; else null. */
   private final ShardedClient shared;
-  /** Doorbell mode: a shard without a doorbell, and a shared-memory worker of it; else null. */
-  private final ShardServer streamServer;
-  private final ShardedClient streamShared;
+  /**
+   * The baseline's own shard and worker, else null. Doorbell mode: a shard without a doorbell and a
+   * shared-memory worker of it. Aliasing mode: a shard and a worker that both copy chunks.
+   */
+  private final ShardServer otherServer;
+  private final ShardedClient otherClient;
 
-  /** What the gRPC-streamed push-pull is compared with. */
+  /** What the push-pull with floats in gRPC messages is compared with. */
   public enum Mode {
-    /** Subject: the streamed push-pull; baseline: raw TCP loopback of the same bytes. */
+    /** Subject: the push-pull with floats in gRPC messages; baseline: raw TCP loopback of the same bytes. */
     RAW_TCP,
     /**
-     * Subject: the streamed push-pull; baseline: the same with the zero-copy chunk paths switched
-     * off ({@link WireMethods#setZeroCopy}: floats encoded into a new byte array and messages copied
-     * out of the transport buffers, as gRPC's protobuf marshaller does).
+     * Subject: the push-pull with floats in gRPC messages; baseline: the same with copying chunks on
+     * the worker and the shard ({@link WireMethods#copying()}: floats encoded into a new byte array and
+     * messages copied out of the transport buffers, as gRPC's protobuf marshaller does).
      */
     ALIASING,
-    /** Subject: the push-pull through shared memory; baseline: the streamed push-pull. */
+    /** Subject: the push-pull through shared memory; baseline: the push-pull with floats in gRPC messages. */
     SHARED_MEMORY,
     /**
      * Subject: the push-pull through shared memory with its header on the shard's doorbell; baseline:
-     * the same with the header on a PushPullSharedStream.
+     * the same with the header on a header stream (PushPullSharedStream).
      */
     DOORBELL
   }
@@ -82,23 +89,26 @@ public final class RoundTripCase implements BenchCase {
     this.mode = mode;
     ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, 1, 2, ConsistencyMode.ASYNC, OptimizerConfig.sgd(1e-6, 0.9));
     server = new ShardServer(ShardServer.netty(config), config).start();
-    List<ManagedChannel> channels = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
     ParameterLayout layout = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("w", p)));
-    client = new ShardedClient(channels, channels, 0, layout, "bench");
+    client = new ShardedClient(ShardChannels.open(List.of(address(server))), 0, layout, "bench");
     if (mode == Mode.SHARED_MEMORY || mode == Mode.DOORBELL) {
-      List<ManagedChannel> own = ShardChannels.open(List.of("127.0.0.1:" + server.port()));
-      shared = new ShardedClient(own, own, 1, layout, "bench", Transport.SHM, SharedSegment.DEFAULT_DIR);
+      shared = new ShardedClient(ShardChannels.open(List.of(address(server))), 1, layout, "bench", Transport.SHM,
+          SharedSegment.DEFAULT_DIR);
     } else {
       shared = null;
     }
     if (mode == Mode.DOORBELL) {
       ServerConfig noBell = config.withDoorbell(false);
-      streamServer = new ShardServer(ShardServer.netty(noBell), noBell).start();
-      List<ManagedChannel> own = ShardChannels.open(List.of("127.0.0.1:" + streamServer.port()));
-      streamShared = new ShardedClient(own, own, 0, layout, "bench", Transport.SHM, SharedSegment.DEFAULT_DIR);
+      otherServer = new ShardServer(ShardServer.netty(noBell), noBell).start();
+      otherClient = new ShardedClient(ShardChannels.open(List.of(address(otherServer))), 0, layout, "bench",
+          Transport.SHM, SharedSegment.DEFAULT_DIR);
+    } else if (mode == Mode.ALIASING) {
+      otherServer = new ShardServer(new Remarshalling(ShardServer.netty(config), WireMethods.copying()), config).start();
+      otherClient = new ShardedClient(ShardChannels.open(List.of(address(otherServer)), WireMethods.copying()), 0,
+          layout, "bench");
     } else {
-      streamServer = null;
-      streamShared = null;
+      otherServer = null;
+      otherClient = null;
     }
     params = new float[p];
     gradient = new float[p];
@@ -111,9 +121,11 @@ public final class RoundTripCase implements BenchCase {
     if (shared != null) {
       shared.join(params, 30).get(30, TimeUnit.SECONDS);
     }
-    if (streamShared != null) {
-      streamShared.join(params, 30).get(30, TimeUnit.SECONDS);
-      if (!shared.doorbells()[0] || streamShared.doorbells()[0]) {
+    if (otherClient != null) {
+      otherClient.join(params, 30).get(30, TimeUnit.SECONDS);
+    }
+    if (mode == Mode.DOORBELL) {
+      if (!shared.doorbells()[0] || otherClient.doorbells()[0]) {
         throw new IllegalStateException("the doorbell comparison needs a doorbell on one shard only (is "
             + SharedSegment.DEFAULT_DIR + " writable?)");
       }
@@ -141,26 +153,20 @@ public final class RoundTripCase implements BenchCase {
     return switch (mode) {
       case RAW_TCP -> "raw TCP echo of 4P bytes";
       case ALIASING -> "push-pull copying";
-      case SHARED_MEMORY -> "gRPC push-pull (streamed floats)";
-      case DOORBELL -> "shm push-pull, headers on a gRPC stream";
+      case SHARED_MEMORY -> "gRPC push-pull (floats in gRPC messages)";
+      case DOORBELL -> "shm push-pull, headers on a header stream";
     };
   }
 
   @Override
   public void subject() throws Exception {
-    WireMethods.setZeroCopy(true);
     (shared != null ? shared : client).pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
   }
 
   @Override
   public void baseline() throws Exception {
-    if (mode == Mode.DOORBELL) {
-      streamShared.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
-      return;
-    }
     if (mode != Mode.RAW_TCP) {
-      WireMethods.setZeroCopy(mode != Mode.ALIASING);
-      client.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+      (otherClient != null ? otherClient : client).pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
       return;
     }
     out.clear();
@@ -188,15 +194,44 @@ public final class RoundTripCase implements BenchCase {
       shared.leave().get(10, TimeUnit.SECONDS);
       shared.close();
     }
-    if (streamShared != null) {
-      streamShared.leave().get(10, TimeUnit.SECONDS);
-      streamShared.close();
-      streamServer.stop();
+    if (otherClient != null) {
+      otherClient.leave().get(10, TimeUnit.SECONDS);
+      otherClient.close();
+      otherServer.stop();
     }
     server.stop();
     echoClient.close();
     echo.close();
-    WireMethods.setZeroCopy(true);
+  }
+
+  private static String address(ShardServer shard) {
+    return "127.0.0.1:" + shard.port();
+  }
+
+  /**
+   * A server builder whose shard service marshals chunks the {@code wire} way, whichever way {@link
+   * ShardServer} bound it: how the aliasing baseline gets a copying shard without a switch in the
+   * shard's code.
+   */
+  private static final class Remarshalling extends ForwardingServerBuilder<Remarshalling> {
+    private final ServerBuilder<?> delegate;
+    private final WireMethods wire;
+
+    Remarshalling(ServerBuilder<?> delegate, WireMethods wire) {
+      this.delegate = delegate;
+      this.wire = wire;
+    }
+
+    @Override
+    protected ServerBuilder<?> delegate() {
+      return delegate;
+    }
+
+    @Override
+    public Remarshalling addService(ServerServiceDefinition service) {
+      boolean shard = service.getServiceDescriptor().getName().equals(ShardGrpc.SERVICE_NAME);
+      return super.addService(shard ? wire.remarshalled(service) : service);
+    }
   }
 
   /** Reads a whole message of {@code size} bytes, then writes {@code size} bytes back; one connection. */

@@ -1,7 +1,6 @@
 package io.impetus.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.grpc.ManagedChannel;
 import io.impetus.cli.ServerCommand;
 import io.impetus.cli.WorkerCommand;
 import io.impetus.client.ShardChannels;
@@ -308,8 +307,7 @@ public final class LocalLauncher {
   }
 
   private ShardedClient connect(List<String> addresses) {
-    List<ManagedChannel> channels = ShardChannels.open(addresses);
-    return new ShardedClient(channels, channels, 0, workload.model().layout(), config.model());
+    return new ShardedClient(ShardChannels.open(addresses), 0, workload.model().layout(), config.model());
   }
 
   private void stopAll() {

@@ -26,35 +26,36 @@ import java.util.function.Function;
  * copied out and parsed, and the payload stays in the buffers until the receiver decodes it into its
  * float array (no byte string is built over it: a rope over a ~1 MB payload made of one piece per
  * 16 KiB HTTP/2 frame allocated more than 100 KB per message). Other streams (in-process transport,
- * compression) are parsed by gRPC's usual protobuf marshaller. {@link #setZeroCopy} switches both
- * directions to the plain protobuf path, to measure the difference.
+ * compression) are parsed by gRPC's usual protobuf marshaller.
+ *
+ * <p>A copying marshaller ({@code zeroCopy} false, see {@link WireMethods#copying}) takes the plain
+ * protobuf path in both directions: floats encoded into a new byte array, messages copied out of the
+ * transport's buffers. It exists to measure what the zero-copy paths save.
  */
 final class ChunkMarshaller<M extends Message> implements MethodDescriptor.Marshaller<FloatChunk<M>> {
-  /** {@code -Dimpetus.wire.zero-copy=false} starts with the plain protobuf path ({@code impetus bench} compares both). */
-  private static volatile boolean zeroCopy = !"false".equals(System.getProperty("impetus.wire.zero-copy"));
-
-  static void setZeroCopy(boolean on) {
-    zeroCopy = on;
-  }
-
   private final MethodDescriptor.Marshaller<M> plain;
   private final Parser<M> parser;
   private final int floatField;
   private final Function<M, ByteString> payload;
   private final BiFunction<M, ByteString, M> withPayload;
+  private final boolean zeroCopy;
 
   /**
    * @param floatField the number of the message's float32 {@code bytes} field
    * @param payload reads that field
    * @param withPayload a copy of a message with that field set
+   * @param zeroCopy whether chunks go straight between float arrays and the transport's buffers (else
+   *     through gRPC's protobuf marshaller)
    */
   @SuppressWarnings("unchecked")
-  ChunkMarshaller(M prototype, int floatField, Function<M, ByteString> payload, BiFunction<M, ByteString, M> withPayload) {
+  ChunkMarshaller(M prototype, int floatField, Function<M, ByteString> payload, BiFunction<M, ByteString, M> withPayload,
+      boolean zeroCopy) {
     this.plain = ProtoUtils.marshaller(prototype);
     this.parser = (Parser<M>) prototype.getParserForType();
     this.floatField = floatField;
     this.payload = payload;
     this.withPayload = withPayload;
+    this.zeroCopy = zeroCopy;
   }
 
   @Override

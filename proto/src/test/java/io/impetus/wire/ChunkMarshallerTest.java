@@ -24,21 +24,16 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ChunkMarshallerTest {
   /** Lengths around the edges: empty, one float, the 1024-float scratch buffer, a whole chunk. */
   private static final int[] LENGTHS = {0, 1, 3, 1023, 1024, 1025, 3 * 1024 + 7, FloatCodec.MAX_CHUNK_FLOATS};
 
-  private static final MethodDescriptor.Marshaller<FloatChunk<PushChunk>> PUSH = WireMethods.PUSH_PULL.getRequestMarshaller();
-  private static final MethodDescriptor.Marshaller<FloatChunk<SliceChunk>> SLICE = WireMethods.PUSH_PULL.getResponseMarshaller();
-  private static final MethodDescriptor.Marshaller<FloatChunk<InitializeChunk>> INIT = WireMethods.INITIALIZE.getRequestMarshaller();
-
-  @AfterEach
-  void zeroCopyBackOn() {
-    WireMethods.setZeroCopy(true);
-  }
+  private static final WireMethods ZERO_COPY = WireMethods.zeroCopy();
+  private static final MethodDescriptor.Marshaller<FloatChunk<PushChunk>> PUSH = ZERO_COPY.pushPull().getRequestMarshaller();
+  private static final MethodDescriptor.Marshaller<FloatChunk<SliceChunk>> SLICE = ZERO_COPY.pushPull().getResponseMarshaller();
+  private static final MethodDescriptor.Marshaller<FloatChunk<InitializeChunk>> INIT = ZERO_COPY.initialize().getRequestMarshaller();
 
   static float[] floats(int n, long seed) {
     float[] values = new float[n];
@@ -196,20 +191,20 @@ class ChunkMarshallerTest {
           push.toBuilder().setGradient(expected).build().toByteArray(),
           slice.toBuilder().setValues(expected).build().toByteArray(),
           init.toBuilder().setValues(expected).build().toByteArray()};
-      for (boolean zeroCopy : new boolean[] {true, false}) {
-        WireMethods.setZeroCopy(zeroCopy);
+      for (WireMethods wire : new WireMethods[] {WireMethods.zeroCopy(), WireMethods.copying()}) {
+        MethodDescriptor.Marshaller<FloatChunk<PushChunk>> pushes = wire.pushPull().getRequestMarshaller();
         InputStream[] streams = {
-            PUSH.stream(FloatChunk.of(push, values, 5, n)),
-            SLICE.stream(FloatChunk.of(slice, values, 5, n)),
-            INIT.stream(FloatChunk.of(init, values, 5, n))};
+            pushes.stream(FloatChunk.of(push, values, 5, n)),
+            wire.pushPull().getResponseMarshaller().stream(FloatChunk.of(slice, values, 5, n)),
+            wire.initialize().getRequestMarshaller().stream(FloatChunk.of(init, values, 5, n))};
         for (int t = 0; t < 3; t++) {
-          String what = "type " + t + ", " + n + " floats, zero-copy " + zeroCopy;
+          String what = "type " + t + ", " + n + " floats, " + wire;
           assertTrue(streams[t] instanceof Drainable && streams[t] instanceof KnownLength, what);
           assertEquals(want[t].length, streams[t].available(), what);
           assertArrayEquals(want[t], drain(streams[t]), what);
         }
-        assertArrayEquals(want[0], readAll(PUSH.stream(FloatChunk.of(push, values, 5, n))), "read, " + n);
-        assertArrayEquals(want[0], drain(PUSH.stream(FloatChunk.of(push, expected))), "encoded, " + n);
+        assertArrayEquals(want[0], readAll(pushes.stream(FloatChunk.of(push, values, 5, n))), "read, " + n);
+        assertArrayEquals(want[0], drain(pushes.stream(FloatChunk.of(push, expected))), "encoded, " + n);
       }
     }
   }
@@ -270,11 +265,10 @@ class ChunkMarshallerTest {
         .setHeader(SliceHeader.newBuilder().setVersion(4).setLength(values.length))
         .setValues(FloatCodec.encode(values))
         .build();
-    for (boolean zeroCopy : new boolean[] {true, false}) {
-      WireMethods.setZeroCopy(zeroCopy);
+    for (WireMethods wire : new WireMethods[] {WireMethods.zeroCopy(), WireMethods.copying()}) {
       for (InputStream stream : new InputStream[] {
           new ByteArrayInputStream(message.toByteArray()), new TransportStream(message.toByteArray(), 333)}) {
-        FloatChunk<SliceChunk> parsed = SLICE.parse(stream);
+        FloatChunk<SliceChunk> parsed = wire.pushPull().getResponseMarshaller().parse(stream);
         assertEquals(4, parsed.fields().getHeader().getVersion());
         assertTrue(parsed.fields().getValues().isEmpty());
         float[] out = new float[values.length];

@@ -1,33 +1,11 @@
 package io.impetus.client;
 
-import com.google.protobuf.Message;
-import io.grpc.Channel;
-import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.impetus.model.ParameterLayout;
-import io.impetus.proto.AttachSegmentReply;
-import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.HeartbeatRequest;
-import io.impetus.proto.InitializeChunk;
-import io.impetus.proto.InitializeReply;
-import io.impetus.proto.JoinReply;
-import io.impetus.proto.JoinRequest;
 import io.impetus.proto.Layout;
-import io.impetus.proto.LeaveRequest;
-import io.impetus.proto.PullRequest;
-import io.impetus.proto.PushChunk;
-import io.impetus.proto.PushHeader;
-import io.impetus.proto.ShardGrpc;
 import io.impetus.proto.StatusReply;
-import io.impetus.proto.StatusRequest;
-import io.impetus.wire.FloatChunk;
-import io.impetus.wire.FloatCodec;
 import io.impetus.wire.ShardPlan;
 import io.impetus.wire.SharedSegment;
-import io.impetus.wire.WireMethods;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,90 +14,66 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
- * A worker's view of the sharded parameter server: the flat parameter vector cut by the
- * {@link ShardPlan}, one call per shard, all in flight at once.
+ * A worker's view of the sharded parameter server: the flat parameter vector cut by the {@link
+ * ShardPlan}, one {@link ShardLink} per shard, one call per shard, all in flight at once.
  *
  * <p>Every operation is non-blocking and returns a {@link CompletableFuture}. Replies are decoded
  * straight into the caller's parameter array at each shard's range; the array must not be read or
- * written by the caller until the future completes. Over channels opened by {@link ShardChannels},
- * which serialize each message once, gradients are encoded straight from the caller's array into
- * the transport while {@code pushPull} sends them. Other channels may retry, and so serialize a
- * message again later: for them gradients are first encoded into one byte buffer per shard that is
- * reused every step and stays owned by gRPC until that shard's reply arrives, which is why a worker
- * has at most one push in flight.
+ * written by the caller until the future completes. Over channels {@link ShardChannels#open opened}
+ * by {@link ShardChannels}, which serialize each message once, gradients are encoded straight from
+ * the caller's array into the transport while {@code pushPull} sends them. Other channels may retry,
+ * and so serialize a message again later: for them gradients are first encoded into one byte buffer
+ * per shard that is reused every step and stays owned by gRPC until that shard's reply arrives, which
+ * is why a worker has at most one push in flight.
  *
- * <p>With {@link Transport#AUTO} or {@link Transport#SHM}, joining a shard also creates a {@link
- * SharedSegment} and asks the shard to attach it; with every shard that does (one on the same host),
- * pushes carry only their header and the floats go through the segment: one copy in, one copy out,
- * no framing, no socket transfer of the payload. The header travels on the shard's doorbell (a
- * Unix-domain socket, {@link DoorbellPushes}) when it offers one, else on a gRPC stream.
+ * <p>With {@link Transport#AUTO} or {@link Transport#SHM}, joining a shard also sets up the shm path
+ * with it (a segment the shard attaches, see {@link ShmPath}); with every shard that does (one on the
+ * same host), pushes carry only their header and the floats go through the segment: one copy in, one
+ * copy out, no framing, no socket transfer of the payload. The header travels on the shard's doorbell
+ * (a Unix-domain socket) when it offers one, else on a header stream.
  */
 public final class ShardedClient implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(ShardedClient.class);
-  private static final long ATTACH_TIMEOUT_SECONDS = 30;
   private final int workerId;
   private final ParameterLayout layout;
   private final String model;
   private final ShardPlan plan;
-  private final List<ShardGrpc.ShardStub> stubs = new ArrayList<>();
-  private final List<ManagedChannel> owned;
-  private final long[] versions;
-  /** Per shard: whether its channel serializes each message once (see {@link ShardChannels#serializesOnce}). */
-  private final boolean[] serializesOnce;
-  /** Per shard, for channels that may serialize a message again: the encoded gradient, else null. */
-  private final byte[][] gradientBytes;
-  private final Transport transport;
-  private final Path shmDir;
-  /** Per shard: pushes through an attached shared-memory segment, or null to stream floats. */
-  private final SegmentPushes[] streams;
-  /** Heartbeats, and the file work of attaching segments, off the transport's threads. */
+  private final ShardChannels channels;
+  private final List<ShardLink> links = new ArrayList<>();
+  /** Heartbeats, and the file and socket work of setting up shm paths, off the transport's threads. */
   private final ScheduledExecutorService background;
   private volatile ScheduledFuture<?> heartbeat;
 
-  /**
-   * A client over {@code channels}, channel i being shard i.
-   *
-   * @param owned channels this client shuts down on {@link #close} (may be empty)
-   */
-  public ShardedClient(
-      List<? extends Channel> channels, List<ManagedChannel> owned, int workerId, ParameterLayout layout, String model) {
-    this(channels, owned, workerId, layout, model, Transport.GRPC, SharedSegment.DEFAULT_DIR);
+  /** A client over {@code channels} (channel i being shard i) whose floats travel in gRPC messages. */
+  public ShardedClient(ShardChannels channels, int workerId, ParameterLayout layout, String model) {
+    this(channels, workerId, layout, model, Transport.GRPC, SharedSegment.DEFAULT_DIR);
   }
 
   /**
-   * As {@link #ShardedClient(List, List, int, ParameterLayout, String)}, moving floats by {@code
-   * transport}, with shared-memory streams created in {@code shmDir}.
+   * As {@link #ShardedClient(ShardChannels, int, ParameterLayout, String)}, moving floats by {@code
+   * transport}, with shared-memory segments created in {@code shmDir}. The client closes {@code
+   * channels} when it is closed.
    */
-  public ShardedClient(List<? extends Channel> channels, List<ManagedChannel> owned, int workerId,
-      ParameterLayout layout, String model, Transport transport, Path shmDir) {
-    this.transport = transport;
-    this.shmDir = shmDir;
-    this.streams = new SegmentPushes[channels.size()];
+  public ShardedClient(ShardChannels channels, int workerId, ParameterLayout layout, String model,
+      Transport transport, Path shmDir) {
     this.workerId = workerId;
     this.layout = layout;
     this.model = model;
+    this.channels = channels;
     this.plan = new ShardPlan(layout.numParams(), channels.size());
-    this.owned = List.copyOf(owned);
-    for (Channel c : channels) {
-      stubs.add(ShardGrpc.newStub(c).withWaitForReady());
-    }
-    this.versions = new long[channels.size()];
-    this.serializesOnce = new boolean[channels.size()];
-    this.gradientBytes = new byte[channels.size()][];
-    for (int s = 0; s < channels.size(); s++) {
-      serializesOnce[s] = ShardChannels.serializesOnce(channels.get(s));
-      gradientBytes[s] = serializesOnce[s] ? null : new byte[plan.length(s) * FloatCodec.BYTES];
-    }
     this.background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "worker-" + workerId + "-background");
       t.setDaemon(true);
       return t;
     });
+    LinkContext context = new LinkContext(workerId, transport, channels.wire(),
+        new ChunkWriter(channels.serializesOnce()), new ShmPathSetup(workerId, shmDir, background), background);
+    for (int s = 0; s < channels.size(); s++) {
+      links.add(new ShardLink(s, channels.channels().get(s), (int) plan.start(s), plan.length(s), context));
+    }
   }
 
   /** The shard plan this client cuts vectors by. */
@@ -129,121 +83,40 @@ public final class ShardedClient implements AutoCloseable {
 
   /** The version of each shard's slice last received. */
   public long[] versions() {
-    return versions.clone();
+    long[] versions = new long[links.size()];
+    for (int s = 0; s < versions.length; s++) {
+      versions[s] = links.get(s).version();
+    }
+    return versions;
   }
 
   /**
    * Joins every shard, initializes those that have no parameters yet from {@code params} (the
-   * worker's seeded initial values), then pulls every slice into {@code params}.
+   * worker's seeded initial values), chooses each shard's push path, then pulls every slice into
+   * {@code params}.
    */
   public CompletableFuture<Void> join(float[] params, long timeoutSeconds) {
     checkLength(params);
-    List<CompletableFuture<Void>> joined = new ArrayList<>();
-    for (int s = 0; s < stubs.size(); s++) {
-      final int shard = s;
-      Layout shardLayout =
-          Layout.newBuilder()
-              .setNumParams(layout.numParams())
-              .setNumShards(stubs.size())
-              .setShardIndex(shard)
-              .setFingerprint(layout.fingerprint())
-              .setModel(model)
-              .build();
-      JoinRequest request = JoinRequest.newBuilder().setWorkerId(workerId).setLayout(shardLayout).build();
-      UnaryCall<JoinReply> call = new UnaryCall<>();
-      stubs.get(shard).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).join(request, call);
-      joined.add(call.result().thenCompose(reply -> {
-        startHeartbeats(reply.getLeaseMillis());
-        CompletableFuture<Void> initialized = reply.getInitialized()
-            ? CompletableFuture.completedFuture(null)
-            : initialize(shard, params).thenApply(r -> null);
-        // Creating and unlinking the segment is file I/O: not on the transport thread that completed the join.
-        return initialized.thenComposeAsync(v -> attach(shard), background);
-      }));
-    }
-    return CompletableFuture.allOf(joined.toArray(CompletableFuture[]::new)).thenCompose(v -> pull(params));
+    return all(s -> links.get(s).join(layoutFor(s), params, timeoutSeconds, this::startHeartbeats))
+        .thenCompose(v -> pull(params));
   }
 
-  /**
-   * Sets up the shared-memory data plane with {@code shard} unless the transport is gRPC: creates a
-   * segment and asks the shard to attach it. With {@link Transport#AUTO}, a shard that cannot (it runs
-   * on another host) is used with streamed floats instead; with {@link Transport#SHM} that fails the
-   * join with the shard's reason.
-   */
-  private CompletableFuture<Void> attach(int shard) {
-    if (streams[shard] != null) {
-      streams[shard].close();
-      streams[shard] = null;
-    }
-    if (transport == Transport.GRPC) {
-      return CompletableFuture.completedFuture(null);
-    }
-    SharedSegment segment;
-    try {
-      segment = SharedSegment.create(shmDir, "w" + workerId + "-s" + shard, plan.length(shard));
-    } catch (IOException | RuntimeException e) {
-      return noSharedMemory(shard, "cannot create a segment in " + shmDir + ": " + e.getMessage());
-    }
-    AttachSegmentRequest request = AttachSegmentRequest.newBuilder()
-        .setWorkerId(workerId)
-        .setPath(segment.path().toString())
-        .setNonce(segment.nonce())
-        .setLength(segment.length())
+  /** The layout shard {@code shard} must agree with. */
+  private Layout layoutFor(int shard) {
+    return Layout.newBuilder()
+        .setNumParams(layout.numParams())
+        .setNumShards(links.size())
+        .setShardIndex(shard)
+        .setFingerprint(layout.fingerprint())
+        .setModel(model)
         .build();
-    UnaryCall<AttachSegmentReply> call = new UnaryCall<>();
-    stubs.get(shard).withDeadlineAfter(ATTACH_TIMEOUT_SECONDS, TimeUnit.SECONDS).attachSegment(request, call);
-    AtomicReference<AttachSegmentReply> reply = new AtomicReference<>();
-    return call.result().handleAsync((attached, error) -> {
-      // Mapped by both processes now (or refused): the name is no longer needed, and unlinking it
-      // now leaves nothing behind in the folder whatever happens to either process later.
-      segment.unlink();
-      reply.set(attached);
-      return error;
-    }, background).thenCompose(error -> {
-      if (error == null) {
-        streams[shard] = segmentPushes(shard, segment, reply.get());
-        return CompletableFuture.completedFuture(null);
-      }
-      Status status = Status.fromThrowable(error);
-      if (status.getCode() != Status.Code.FAILED_PRECONDITION && status.getCode() != Status.Code.UNIMPLEMENTED) {
-        return CompletableFuture.failedFuture(error);
-      }
-      return noSharedMemory(shard, status.getDescription() == null ? status.getCode().name() : status.getDescription());
-    });
-  }
-
-  /**
-   * The carrier of {@code shard}'s segment pushes: the doorbell the shard offers, if this worker can
-   * connect to it (on the background thread: connecting is socket I/O), else a gRPC stream.
-   */
-  private SegmentPushes segmentPushes(int shard, SharedSegment segment, AttachSegmentReply reply) {
-    if (!reply.getDoorbell().isEmpty()) {
-      try {
-        return DoorbellPushes.connect(workerId, shard, segment, Path.of(reply.getDoorbell()));
-      } catch (IOException | RuntimeException e) {
-        log.info("worker {}: push headers to shard {} travel in a gRPC stream (cannot reach its doorbell {}: {})",
-            workerId, shard, reply.getDoorbell(), e.toString());
-      }
-    }
-    return new GrpcPushStream(shard, segment, stubs.get(shard));
-  }
-
-  /** No shared memory with {@code shard}: stream its floats ({@code auto}) or fail the join ({@code shm}). */
-  private CompletableFuture<Void> noSharedMemory(int shard, String reason) {
-    if (transport == Transport.SHM) {
-      return CompletableFuture.failedFuture(new IllegalStateException(
-          "--transport shm: no shared memory with shard " + shard + ": " + reason));
-    }
-    log.info("worker {}: floats to and from shard {} travel in gRPC messages (no shared memory: {})", workerId, shard,
-        reason);
-    return CompletableFuture.completedFuture(null);
   }
 
   /** Which shards this worker exchanges floats with through shared memory (after a join). */
   public boolean[] sharedMemory() {
-    boolean[] shared = new boolean[streams.length];
-    for (int s = 0; s < streams.length; s++) {
-      shared[s] = streams[s] != null;
+    boolean[] shared = new boolean[links.size()];
+    for (int s = 0; s < shared.length; s++) {
+      shared[s] = links.get(s).path() instanceof ShmPath;
     }
     return shared;
   }
@@ -251,21 +124,17 @@ public final class ShardedClient implements AutoCloseable {
   /**
    * How this worker's pushes reach each shard (after a join): {@code shm-doorbell} (floats in shared
    * memory, headers on the shard's doorbell), {@code shm-stream} (floats in shared memory, headers on a
-   * gRPC stream) or {@code grpc} (floats in gRPC messages).
+   * header stream) or {@code grpc} (floats in gRPC messages).
    */
   public List<String> dataPlanes() {
-    List<String> planes = new ArrayList<>();
-    for (SegmentPushes stream : streams) {
-      planes.add(stream instanceof DoorbellPushes ? "shm-doorbell" : stream != null ? "shm-stream" : "grpc");
-    }
-    return planes;
+    return links.stream().map(link -> link.path().dataPlane()).toList();
   }
 
   /** Which shards this worker rings through their doorbell, a subset of {@link #sharedMemory} (after a join). */
   public boolean[] doorbells() {
-    boolean[] bells = new boolean[streams.length];
-    for (int s = 0; s < streams.length; s++) {
-      bells[s] = streams[s] instanceof DoorbellPushes;
+    boolean[] bells = new boolean[links.size()];
+    for (int s = 0; s < bells.length; s++) {
+      bells[s] = links.get(s).path() instanceof DoorbellShmPath;
     }
     return bells;
   }
@@ -281,8 +150,8 @@ public final class ShardedClient implements AutoCloseable {
     long period = Math.max(20, leaseMillis / 4);
     HeartbeatRequest request = HeartbeatRequest.newBuilder().setWorkerId(workerId).build();
     heartbeat = background.scheduleWithFixedDelay(() -> {
-      for (ShardGrpc.ShardStub stub : stubs) {
-        stub.withDeadlineAfter(period, TimeUnit.MILLISECONDS).heartbeat(request, new UnaryCall<>());
+      for (ShardLink link : links) {
+        link.heartbeat(request, period);
       }
     }, period, period, TimeUnit.MILLISECONDS);
   }
@@ -294,59 +163,10 @@ public final class ShardedClient implements AutoCloseable {
     }
   }
 
-  private CompletableFuture<InitializeReply> initialize(int shard, float[] params) {
-    UnaryCall<InitializeReply> call = new UnaryCall<>();
-    ShardGrpc.ShardStub stub = stubs.get(shard);
-    StreamObserver<FloatChunk<InitializeChunk>> out = ClientCalls.asyncClientStreamingCall(
-        stub.getChannel().newCall(WireMethods.INITIALIZE, stub.getCallOptions()), call);
-    int start = (int) plan.start(shard);
-    int length = plan.length(shard);
-    for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
-      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
-      InitializeChunk fields = InitializeChunk.newBuilder().setWorkerId(workerId).setOffset(from).build();
-      send(out, chunk(shard, fields, params, start + from, FloatCodec.chunkLength(length, c), null, 0));
-    }
-    out.onCompleted();
-    return call.result();
-  }
-
-  /**
-   * A chunk of {@code values[from, from+length)} for {@code shard}: encoded when sent, straight from
-   * {@code values}, if the shard's channel serializes each message once; otherwise encoded now, into
-   * {@code buffer} at byte {@code bufferOffset} (or a new array if {@code buffer} is null).
-   */
-  private <M extends Message> FloatChunk<M> chunk(
-      int shard, M fields, float[] values, int from, int length, byte[] buffer, int bufferOffset) {
-    if (serializesOnce[shard]) {
-      return FloatChunk.of(fields, values, from, length);
-    }
-    return FloatChunk.of(fields, buffer == null
-        ? FloatCodec.encode(values, from, length)
-        : FloatCodec.wrap(values, from, length, buffer, bufferOffset));
-  }
-
-  /** Sends a chunk and releases it, so its float array is the caller's again (see {@link FloatChunk}). */
-  private static <M extends Message> void send(StreamObserver<FloatChunk<M>> out, FloatChunk<M> chunk) {
-    try {
-      out.onNext(chunk);
-    } finally {
-      chunk.release();
-    }
-  }
-
   /** Pulls every shard's current slice into {@code params}. */
   public CompletableFuture<Void> pull(float[] params) {
     checkLength(params);
-    List<CompletableFuture<?>> pulls = new ArrayList<>();
-    for (int s = 0; s < stubs.size(); s++) {
-      final int shard = s;
-      SliceReceiver receiver = new SliceReceiver(params, (int) plan.start(s), plan.length(s), s);
-      ShardGrpc.ShardStub stub = stubs.get(s);
-      ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(WireMethods.PULL, stub.getCallOptions()),
-          PullRequest.newBuilder().setWorkerId(workerId).build(), WireMethods.releasing(receiver));
-      pulls.add(receiver.result().thenAccept(r -> versions[shard] = r.version()));
-    }
-    return CompletableFuture.allOf(pulls.toArray(CompletableFuture[]::new));
+    return all(s -> links.get(s).pull(params));
   }
 
   /**
@@ -355,7 +175,7 @@ public final class ShardedClient implements AutoCloseable {
    * method returns; {@code params} when the future completes.
    */
   public CompletableFuture<PushResult> pushPull(float[] gradient, float loss, int batchSize, long step, float[] params) {
-    return pushPull(gradient, versions, loss, batchSize, step, params);
+    return pushPull(gradient, versions(), loss, batchSize, step, params);
   }
 
   /**
@@ -369,91 +189,44 @@ public final class ShardedClient implements AutoCloseable {
       float[] gradient, long[] readVersions, float loss, int batchSize, long step, float[] params) {
     checkLength(gradient);
     checkLength(params);
-    int shards = stubs.size();
+    int shards = links.size();
     if (readVersions.length != shards) {
       throw new IllegalArgumentException("readVersions has " + readVersions.length + " entries, there are " + shards + " shards");
     }
     long[] staleness = new long[shards];
     long[] stepLag = new long[shards];
     boolean[] dropped = new boolean[shards];
+    long[] versions = new long[shards];
     @SuppressWarnings("unchecked")
     CompletableFuture<Void>[] replies = new CompletableFuture[shards];
     for (int s = 0; s < shards; s++) {
       final int shard = s;
-      int start = (int) plan.start(s);
-      int length = plan.length(s);
-      ShardGrpc.ShardStub stub = stubs.get(s);
-      PushHeader header =
-          PushHeader.newBuilder()
-              .setWorkerId(workerId)
-              .setReadVersion(readVersions[s])
-              .setWorkerStep(step)
-              .setLength(length)
-              .setLoss(loss)
-              .setBatchSize(batchSize)
-              .build();
-      CompletableFuture<SliceReceiver.Received> received;
-      SegmentPushes shared = streams[s];
-      if (shared != null) {
-        received = shared.push(header, gradient, params, start);
-      } else {
-        received = streamPush(s, stub, header, gradient, start, length, params);
-      }
-      replies[s] =
-          received.thenAccept(r -> {
-            versions[shard] = r.version();
-            staleness[shard] = r.staleness();
-            stepLag[shard] = r.stepLag();
-            dropped[shard] = r.dropped();
-          });
+      replies[s] = links.get(s).pushPull(gradient, readVersions[s], loss, batchSize, step, params).thenAccept(r -> {
+        versions[shard] = r.version();
+        staleness[shard] = r.staleness();
+        stepLag[shard] = r.stepLag();
+        dropped[shard] = r.dropped();
+      });
     }
-    return CompletableFuture.allOf(replies)
-        .thenApply(v -> new PushResult(staleness, stepLag, dropped, versions.clone()));
-  }
-
-  /** One shard's push-pull with the floats streamed in gRPC messages. */
-  private CompletableFuture<SliceReceiver.Received> streamPush(int s, ShardGrpc.ShardStub stub, PushHeader header,
-      float[] gradient, int start, int length, float[] params) {
-    SliceReceiver receiver = new SliceReceiver(params, start, length, s);
-    // The chunk descriptor: floats go straight from the gradient to the transport and back from
-    // the transport into params.
-    StreamObserver<FloatChunk<PushChunk>> out = ClientCalls.asyncBidiStreamingCall(
-        stub.getChannel().newCall(WireMethods.PUSH_PULL, stub.getCallOptions()), WireMethods.releasing(receiver));
-    for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
-      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
-      PushChunk.Builder fields = PushChunk.newBuilder().setOffset(from);
-      if (c == 0) {
-        fields.setHeader(header);
-      }
-      send(out, chunk(s, fields.build(), gradient, start + from, FloatCodec.chunkLength(length, c), gradientBytes[s],
-          from * FloatCodec.BYTES));
-    }
-    out.onCompleted();
-    return receiver.result();
+    return CompletableFuture.allOf(replies).thenApply(v -> new PushResult(staleness, stepLag, dropped, versions));
   }
 
   /** Tells every shard that this worker has finished. */
   public CompletableFuture<Void> leave() {
     stopHeartbeats();
-    List<CompletableFuture<?>> calls = new ArrayList<>();
-    for (ShardGrpc.ShardStub stub : stubs) {
-      UnaryCall<io.impetus.proto.LeaveReply> call = new UnaryCall<>();
-      stub.withDeadlineAfter(30, TimeUnit.SECONDS).leave(LeaveRequest.newBuilder().setWorkerId(workerId).build(), call);
-      calls.add(call.result());
-    }
-    return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+    return all(s -> links.get(s).leave());
   }
 
   /** Every shard's status, in shard order. */
   public CompletableFuture<List<StatusReply>> status() {
-    List<CompletableFuture<StatusReply>> calls = new ArrayList<>();
-    for (ShardGrpc.ShardStub stub : stubs) {
-      UnaryCall<StatusReply> call = new UnaryCall<>();
-      stub.withDeadlineAfter(30, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance(), call);
-      calls.add(call.result());
-    }
+    List<CompletableFuture<StatusReply>> calls = links.stream().map(ShardLink::status).toList();
     return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
         .thenApply(v -> calls.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** Makes {@code call} for every shard at once; completes when every call has (fails if any does). */
+  private CompletableFuture<Void> all(IntFunction<CompletableFuture<?>> call) {
+    return CompletableFuture.allOf(IntStream.range(0, links.size()).mapToObj(call).toArray(CompletableFuture[]::new));
   }
 
   private void checkLength(float[] vector) {
@@ -463,53 +236,12 @@ public final class ShardedClient implements AutoCloseable {
     }
   }
 
-  /** Shuts down the channels this client owns. */
+  /** Ends every link's push path and shuts down the channels the client's {@link ShardChannels} own. */
   @Override
   public void close() {
     stopHeartbeats();
-    for (SegmentPushes stream : streams) {
-      if (stream != null) {
-        stream.close();
-      }
-    }
+    links.forEach(ShardLink::close);
     background.shutdownNow();
-    for (ManagedChannel c : owned) {
-      c.shutdown();
-    }
-    for (ManagedChannel c : owned) {
-      try {
-        if (!c.awaitTermination(5, TimeUnit.SECONDS)) {
-          c.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        c.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** A unary reply as a future. */
-  private static final class UnaryCall<T> implements StreamObserver<T> {
-    private final CompletableFuture<T> result = new CompletableFuture<>();
-    private T value;
-
-    CompletableFuture<T> result() {
-      return result;
-    }
-
-    @Override
-    public void onNext(T v) {
-      value = v;
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      result.completeExceptionally(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      result.complete(value);
-    }
+    channels.close();
   }
 }

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 /**
  * How a worker moves the floats of its pushes and of the shards' replies. Control (joins, heartbeats,
  * versions, errors) travels as gRPC calls; with shared memory, each push's header and answer take the
- * shard's doorbell socket when it offers one, else a gRPC stream.
+ * shard's doorbell socket when it offers one, else a header stream (a long-lived gRPC call).
  */
 public enum Transport {
   /**

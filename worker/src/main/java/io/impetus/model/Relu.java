@@ -19,15 +19,19 @@ import java.lang.management.ManagementFactory;
  * {@code IMPETUS_JAVA_OPTS=-XX:TieredStopAtLevel=1} for C1): under C1 the masks took 0.23x (forward)
  * and 0.38x (backward) of the loops' time, under C2 0.25x backward but 3.4x forward against the
  * vectorized {@code Math.max}, so a JVM that compiles with C2 keeps {@code Math.max} forward.
+ *
+ * <p>Public so that the benchmark can call each variant by name; the models call {@link
+ * #forwardInPlace}, which picks the variant for the running JIT. Every pass works in place on {@code
+ * [0, count)} of its arrays, allocates nothing and touches nothing else.
  */
-final class Relu {
+public final class Relu {
   /** Whether this JVM compiles hot code with C2 (not stopped at C1 by -XX:TieredStopAtLevel). */
   private static final boolean OPTIMIZING_JIT = optimizingJit();
 
   private Relu() {}
 
-  /** v[i] = max(v[i], 0) for i in [0, count). */
-  static void forwardInPlace(float[] v, int count) {
+  /** v[i] = max(v[i], 0) for i in [0, count), by the variant that is faster under this JVM's JIT. */
+  public static void forwardInPlace(float[] v, int count) {
     if (OPTIMIZING_JIT) {
       forwardByMax(v, count);
     } else {
@@ -36,14 +40,14 @@ final class Relu {
   }
 
   /** The forward pass for C2, which vectorizes it. */
-  static void forwardByMax(float[] v, int count) {
+  public static void forwardByMax(float[] v, int count) {
     for (int i = 0; i < count; i++) {
       v[i] = Math.max(v[i], 0f);
     }
   }
 
   /** The forward pass without a branch, for C1; the same results as {@link #forwardByMax}. */
-  static void forwardByMasks(float[] v, int count) {
+  public static void forwardByMasks(float[] v, int count) {
     for (int i = 0; i < count; i++) {
       int bits = Float.floatToRawIntBits(v[i]);
       // Keep the value where the sign bit is clear or it is a NaN (magnitude bits above infinity's).
@@ -56,7 +60,7 @@ final class Relu {
    * Zeroes the gradient where the unit was off: the output is positive exactly where the input was,
    * so the rectified values are enough to know where the gradient passes (0 at 0, as torch does).
    */
-  static void backwardInPlace(float[] grad, float[] output, int count) {
+  public static void backwardInPlace(float[] grad, float[] output, int count) {
     for (int i = 0; i < count; i++) {
       int out = Float.floatToRawIntBits(output[i]);
       // All ones exactly for 0 < out <= +infinity as integers: positive floats, not zero, not NaN.

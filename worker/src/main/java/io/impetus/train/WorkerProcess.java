@@ -1,6 +1,5 @@
 package io.impetus.train;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.impetus.client.ConnectionWatch;
 import io.impetus.client.ShardChannels;
@@ -50,7 +49,7 @@ public final class WorkerProcess {
    */
   public static int run(WorkerConfig config, Consumer<StepRecord> observer) throws IOException, InterruptedException {
     Workload workload = ModelCatalog.create(config.model(), config.data());
-    List<ManagedChannel> channels = ShardChannels.open(config.servers());
+    ShardChannels channels = ShardChannels.open(config.servers());
     BufferedWriter metrics = null;
     if (config.metricsFile() != null) {
       if (config.metricsFile().getParent() != null) {
@@ -62,9 +61,9 @@ public final class WorkerProcess {
     }
     BufferedWriter metricsOut = metrics;
     // Shards may start after their workers (Kubernetes starts both Jobs at once): log what we wait for.
-    try (ConnectionWatch watch = ConnectionWatch.start(channels, config.servers(), CONNECTION_LOG_MILLIS);
+    try (ConnectionWatch watch = ConnectionWatch.start(channels.owned(), config.servers(), CONNECTION_LOG_MILLIS);
         ShardedClient client =
-        new ShardedClient(channels, channels, config.rank(), workload.model().layout(), config.model(),
+        new ShardedClient(channels, config.rank(), workload.model().layout(), config.model(),
             config.transport(), config.shmDir())) {
       log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
           config.model(), workload.model().layout().numParams(), channels.size());

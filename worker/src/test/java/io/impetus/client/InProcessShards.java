@@ -52,12 +52,17 @@ public final class InProcessShards implements AutoCloseable {
       channels.add(InProcessChannelBuilder.forName(name).build());
     }
     ParameterLayout any = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("any", names.size())));
-    try (ShardedClient client = new ShardedClient(channels, channels, 0, any, "status")) {
+    try (ShardedClient client = new ShardedClient(ShardChannels.of(channels, channels), 0, any, "status")) {
       return client.status().get();
     }
   }
 
-  /** A client for worker {@code rank} that streams floats in gRPC messages; closed with the shards. */
+  /** A new channel to shard {@code index}; the caller shuts it down. */
+  public ManagedChannel channel(int index) {
+    return InProcessChannelBuilder.forName(names.get(index)).build();
+  }
+
+  /** A client for worker {@code rank} whose floats travel in gRPC messages; closed with the shards. */
   public ShardedClient client(int rank, ParameterLayout layout) {
     return client(rank, layout, Transport.GRPC, SharedSegment.DEFAULT_DIR);
   }
@@ -72,7 +77,7 @@ public final class InProcessShards implements AutoCloseable {
     for (String name : names) {
       channels.add(InProcessChannelBuilder.forName(name).build());
     }
-    ShardedClient client = new ShardedClient(channels, channels, rank, layout, "test", transport, shmDir);
+    ShardedClient client = new ShardedClient(ShardChannels.of(channels, channels), rank, layout, "test", transport, shmDir);
     clients.add(client);
     return client;
   }

@@ -43,7 +43,7 @@ class LargeModelTest {
         params[i] = i % 1024;
         grad[i] = (i % 3) - 1;
       }
-      try (ShardedClient client = new ShardedClient(channels, List.of(), 0, layout, "big")) {
+      try (ShardedClient client = new ShardedClient(ShardChannels.of(channels, List.of()), 0, layout, "big")) {
         client.join(params, 60).get();
         PushResult result = client.pushPull(grad, 0f, 1, 0, params).get();
         assertArrayEquals(new long[] {1, 1}, result.versions());

@@ -34,7 +34,7 @@ class LateShardTest {
     ParameterLayout layout = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("w", 3)));
     ShardServer server = null;
     try (ConnectionWatch watch = ConnectionWatch.start(List.of(channel), List.of(address), 200);
-        ShardedClient client = new ShardedClient(List.of(channel), List.of(channel), 0, layout, "late")) {
+        ShardedClient client = new ShardedClient(ShardChannels.of(List.of(channel), List.of(channel)), 0, layout, "late")) {
       float[] params = {1, 2, 3};
       CompletableFuture<Void> joined = client.join(params, 60);
       assertFalse(joined.isDone(), "nothing listens yet, the join must wait");

@@ -69,23 +69,23 @@ class SharedMemoryClientTest {
     try (InProcessShards viaShm = new InProcessShards(shards(adam, shm));
         InProcessShards viaGrpc = new InProcessShards(shards(adam, shm))) {
       ShardedClient shared = viaShm.client(0, LAYOUT, transport, shm);
-      ShardedClient streamed = viaGrpc.client(0, LAYOUT, Transport.GRPC, shm);
+      ShardedClient grpc = viaGrpc.client(0, LAYOUT, Transport.GRPC, shm);
       float[] ps = wave(0);
       float[] pg = wave(0);
       shared.join(ps, 10).get();
-      streamed.join(pg, 10).get();
+      grpc.join(pg, 10).get();
       assertArrayEquals(new boolean[] {true, true, true}, shared.sharedMemory());
       assertArrayEquals(new boolean[] {true, true, true}, shared.doorbells());
-      assertArrayEquals(new boolean[] {false, false, false}, streamed.sharedMemory());
-      assertArrayEquals(new boolean[] {false, false, false}, streamed.doorbells());
+      assertArrayEquals(new boolean[] {false, false, false}, grpc.sharedMemory());
+      assertArrayEquals(new boolean[] {false, false, false}, grpc.doorbells());
       assertEquals(List.of("shm-doorbell", "shm-doorbell", "shm-doorbell"), shared.dataPlanes());
-      assertEquals(List.of("grpc", "grpc", "grpc"), streamed.dataPlanes());
+      assertEquals(List.of("grpc", "grpc", "grpc"), grpc.dataPlanes());
       assertEquals(0, filesIn(shm), "every segment is unlinked once its shard has mapped it");
 
       for (long step = 0; step < 5; step++) {
         float[] g = wave(1 + step);
         PushResult rs = shared.pushPull(g, 1f, 1, step, ps).get();
-        PushResult rg = streamed.pushPull(g, 1f, 1, step, pg).get();
+        PushResult rg = grpc.pushPull(g, 1f, 1, step, pg).get();
         assertArrayEquals(new long[] {step + 1, step + 1, step + 1}, rs.versions());
         assertArrayEquals(rg.versions(), rs.versions());
         assertArrayEquals(rg.staleness(), rs.staleness());
@@ -100,7 +100,7 @@ class SharedMemoryClientTest {
 
   @ParameterizedTest(name = "shards {0}")
   @ValueSource(strings = {"with --no-shm", "with another folder"})
-  void autoStreamsFloatsWithShardsThatCannotAttachAndTrainsAsUsual(String shardsStarted) throws Exception {
+  void autoSendsFloatsInGrpcMessagesToShardsThatCannotAttachAndTrainsAsUsual(String shardsStarted) throws Exception {
     Path shardFolder = shardsStarted.equals("with --no-shm") ? null : Files.createDirectory(shm.resolve("shard"));
     Path workerFolder = Files.createDirectory(shm.resolve("worker"));
     try (InProcessShards shards = new InProcessShards(shards(OptimizerConfig.sgd(0.5, 0.0), shardFolder))) {
@@ -117,11 +117,11 @@ class SharedMemoryClientTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"started with --no-doorbell", "whose doorbell is unreachable"})
-  void withShardsThatOfferNoReachableDoorbellHeadersTravelInGrpcStreamsAndTrainingIsTheSame(String shardsAre)
+  void withShardsThatOfferNoReachableDoorbellHeadersTravelOnHeaderStreamsAndTrainingIsTheSame(String shardsAre)
       throws Exception {
     OptimizerConfig adam = OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01);
     boolean offer = !shardsAre.equals("started with --no-doorbell");
-    try (InProcessShards viaStreams = new InProcessShards(shards(adam, shm).withDoorbell(offer));
+    try (InProcessShards viaHeaderStreams = new InProcessShards(shards(adam, shm).withDoorbell(offer));
         InProcessShards viaGrpc = new InProcessShards(shards(adam, shm))) {
       if (offer) {
         try (Stream<Path> files = Files.list(shm)) {
@@ -130,18 +130,18 @@ class SharedMemoryClientTest {
           }
         }
       }
-      ShardedClient shared = viaStreams.client(0, LAYOUT, Transport.SHM, shm);
-      ShardedClient streamed = viaGrpc.client(0, LAYOUT, Transport.GRPC, shm);
+      ShardedClient shared = viaHeaderStreams.client(0, LAYOUT, Transport.SHM, shm);
+      ShardedClient grpc = viaGrpc.client(0, LAYOUT, Transport.GRPC, shm);
       float[] ps = wave(0);
       float[] pg = wave(0);
       shared.join(ps, 10).get();
-      streamed.join(pg, 10).get();
+      grpc.join(pg, 10).get();
       assertArrayEquals(new boolean[] {true, true, true}, shared.sharedMemory());
       assertArrayEquals(new boolean[] {false, false, false}, shared.doorbells());
       assertEquals(List.of("shm-stream", "shm-stream", "shm-stream"), shared.dataPlanes());
       for (long step = 0; step < 3; step++) {
         float[] g = wave(1 + step);
-        assertArrayEquals(streamed.pushPull(g, 1f, 1, step, pg).get().versions(),
+        assertArrayEquals(grpc.pushPull(g, 1f, 1, step, pg).get().versions(),
             shared.pushPull(g, 1f, 1, step, ps).get().versions());
         assertArrayEquals(pg, ps, "parameters after step " + step);
       }

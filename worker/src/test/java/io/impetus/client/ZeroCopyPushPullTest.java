@@ -2,7 +2,6 @@ package io.impetus.client;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import io.grpc.ManagedChannel;
 import io.impetus.model.ParameterLayout;
 import io.impetus.model.ParameterLayout.TensorSpec;
 import io.impetus.optim.OptimizerConfig;
@@ -32,9 +31,9 @@ class ZeroCopyPushPullTest {
       servers.add(server);
       addresses.add("127.0.0.1:" + server.port());
     }
-    List<ManagedChannel> channels = ShardChannels.open(addresses);
+    ShardChannels channels = ShardChannels.open(addresses);
     ParameterLayout layout = new ParameterLayout(List.of(new TensorSpec("w", P)));
-    try (ShardedClient client = new ShardedClient(channels, channels, 0, layout, "zero-copy")) {
+    try (ShardedClient client = new ShardedClient(channels, 0, layout, "zero-copy")) {
       float[] params = new float[P];
       float[] expected = new float[P];
       for (int i = 0; i < P; i++) {

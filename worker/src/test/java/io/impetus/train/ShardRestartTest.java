@@ -61,7 +61,7 @@ class ShardRestartTest {
       boolean shared = transport == Transport.AUTO;
       assertArrayEquals(new boolean[] {shared, shared}, client.sharedMemory(), "attached again at the rejoin");
       if (shared) {
-        // The stopping shard ended the worker's push stream, so the push after the crash failed
+        // The stopping shard ended the worker's shm path, so the push after the crash failed
         // UNAVAILABLE on the worker's side and never reached the new shard; none came without a segment.
         assertEquals(Map.of(), restarted.getRejectedMap());
       } else {

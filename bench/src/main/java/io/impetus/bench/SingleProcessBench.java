@@ -1,4 +1,4 @@
-package io.impetus.train;
+package io.impetus.bench;
 
 import io.impetus.data.Batch;
 import io.impetus.data.Batcher;
@@ -25,13 +25,12 @@ import java.util.Locale;
  * the test loss and accuracy. It is the yardstick distributed runs are compared to, and the
  * number to compare with PyTorch's own loop.
  *
- * <p>Not a test (it needs the real data and takes minutes); it lives in the test tree because the
- * optimizers ({@code parameter-server}) are only a test dependency of {@code worker}. Run it with:
+ * <p>A benchmark, not a test (it needs the real data and takes minutes): it lives in the bench module,
+ * which sees both the models ({@code worker}) and the optimizers ({@code parameter-server}). Run it
+ * from the runnable jar, which holds every module ({@code ./impetus --help} builds it):
  * <pre>
- * mvn -B -q -pl worker -am test-compile
- * mvn -B -q -pl worker dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java --add-modules jdk.incubator.vector -cp worker/target/classes:worker/target/test-classes:$(cat /tmp/cp.txt) \
- *     io.impetus.train.SingleProcessBench [--model mlp] [--optimizer sgd|adam|both] [--epochs 5]
+ * java --add-modules jdk.incubator.vector -cp deploy/target/impetus.jar \
+ *     io.impetus.bench.SingleProcessBench [--model mlp] [--optimizer sgd|adam|both] [--epochs 5]
  *     [--batch-size 64] [--dataset fashion-mnist] [--data-dir DIR] [--hidden 256,128] [--seed 0]
  *     [--throughput-steps N]
  * </pre>

@@ -9,36 +9,41 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One worker's pushes to one shard through its attached segment, one at a time: the gradient goes
- * into the segment, the header to the shard, and the shard's answer (a header with the slice in the
- * segment, or an in-band refusal) completes the push. Subclasses carry the headers and answers: a
- * gRPC stream ({@link GrpcPushStream}) or the shard's doorbell socket ({@link DoorbellPushes}). If the
- * carrier ends, the push waiting on it (or else the next one) fails UNAVAILABLE, and the training loop
- * joins again, which sets up a new one.
+ * The shm path: one worker's pushes to one shard through the segment the shard attached, one at a
+ * time. The gradient's slice goes into the segment, the header to the shard, and the shard's answer
+ * (a header with the fresh slice in the segment, or an in-band refusal) completes the push. Subclasses
+ * carry the headers and answers: a header stream, a long-lived gRPC call ({@link
+ * HeaderStreamShmPath}), or the shard's doorbell socket ({@link DoorbellShmPath}). If the carrier
+ * ends, the push waiting on it (or else the next one) fails UNAVAILABLE, and the training loop joins
+ * again, which sets up a new path.
  */
-abstract class SegmentPushes {
+abstract class ShmPath implements PushPath {
   final int shard;
   private final SharedSegment segment;
+  /** Where the shard's range starts in the flat vector; the segment holds the range's length. */
+  private final int start;
   private final AtomicReference<Pending> pending = new AtomicReference<>();
   private volatile Throwable closed;
 
-  SegmentPushes(int shard, SharedSegment segment) {
+  ShmPath(int shard, SharedSegment segment, int start) {
     this.shard = shard;
     this.segment = segment;
+    this.start = start;
   }
 
   /** Sends a push's header to the shard. */
   abstract void send(PushHeader header) throws Exception;
 
-  /** Ends the carrier from this side (a new join replaces it, or the client closes). */
-  abstract void close();
-
-  /** A short name of the carrier, for messages. */
+  /** A short name of the carrier, for messages: {@code header stream} or {@code doorbell}. */
   abstract String carrier();
 
-  /** Pushes the gradient's slice through the segment; the future completes once the slice is in {@code params}. */
-  final CompletableFuture<SliceReceiver.Received> push(PushHeader header, float[] gradient, float[] params, int start) {
-    Pending p = new Pending(params, start);
+  /**
+   * Pushes the gradient's slice through the segment; the future completes once the fresh slice is in
+   * {@code params}. Throws IllegalStateException if a push is still in flight.
+   */
+  @Override
+  public final CompletableFuture<SliceReceiver.Received> push(PushHeader header, float[] gradient, float[] params) {
+    Pending p = new Pending(params);
     if (closed != null) {
       return CompletableFuture.failedFuture(ended());
     }
@@ -75,7 +80,7 @@ abstract class SegmentPushes {
           "shard " + shard + " answered with a slice of " + header.getLength() + " floats, expected " + segment.length()));
       return;
     }
-    segment.readSlice(p.params, p.start);
+    segment.readSlice(p.params, start);
     p.result.complete(new SliceReceiver.Received(header.getVersion(), header.getStaleness(), header.getStepLag(),
         header.getDropped()));
   }
@@ -107,9 +112,9 @@ abstract class SegmentPushes {
     return status.withDescription(carrier() + " to shard " + shard + " ended" + description).asRuntimeException();
   }
 
-  private record Pending(float[] params, int start, CompletableFuture<SliceReceiver.Received> result) {
-    Pending(float[] params, int start) {
-      this(params, start, new CompletableFuture<>());
+  private record Pending(float[] params, CompletableFuture<SliceReceiver.Received> result) {
+    Pending(float[] params) {
+      this(params, new CompletableFuture<>());
     }
   }
 }

@@ -1,14 +1,13 @@
-package io.impetus.model;
+package io.impetus.bench;
 
-import io.impetus.bench.BenchCase;
+import io.impetus.model.Relu;
 import java.util.SplittableRandom;
 
 /**
  * The rectifier's branch-free passes ({@link Relu}) against the plain loops they replace, over one
  * MLP layer's activations at batch 64 (64 × 256 floats, half of them negative). Which one wins
  * depends on the JIT: run it once as is (C2) and once with {@code IMPETUS_JAVA_OPTS=-XX:TieredStopAtLevel=1}
- * (C1 only, as {@code impetus local} runs the MLP's workers). Lives in the model package for access
- * to the package-private kernels.
+ * (C1 only, as {@code impetus local} runs the MLP's workers).
  */
 public final class ReluCase implements BenchCase {
   /** Activations of one 256-wide layer at batch 64. */

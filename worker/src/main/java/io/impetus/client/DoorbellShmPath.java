@@ -9,22 +9,26 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Segment pushes whose headers and answers travel on the shard's doorbell, a Unix-domain socket
- * (framing in impetus.proto, at AttachSegmentReply): the caller's thread writes each header, and a
- * reader thread of this connection blocks on the socket, copies the slice out of the segment and
- * completes the push. No HTTP/2 and no transport thread on the way.
+ * The shm path with headers and answers on the shard's doorbell, a Unix-domain socket (framing in
+ * impetus.proto, at AttachSegmentReply): the caller's thread writes each header, and a reader thread
+ * of this connection blocks on the socket, copies the slice out of the segment and completes the
+ * push. No HTTP/2 and no transport thread on the way.
  */
-final class DoorbellPushes extends SegmentPushes {
+final class DoorbellShmPath extends ShmPath {
   private final DoorbellChannel channel;
 
-  private DoorbellPushes(int shard, SharedSegment segment, DoorbellChannel channel) {
-    super(shard, segment);
+  private DoorbellShmPath(int shard, SharedSegment segment, int start, DoorbellChannel channel) {
+    super(shard, segment, start);
     this.channel = channel;
   }
 
-  /** Connects to the doorbell at {@code path} and starts reading answers on a thread named after the worker. */
-  static DoorbellPushes connect(int workerId, int shard, SharedSegment segment, Path path) throws IOException {
-    DoorbellPushes pushes = new DoorbellPushes(shard, segment, DoorbellChannel.connect(path));
+  /**
+   * Connects to the doorbell at {@code path} and starts reading answers on a thread named after the
+   * worker. Socket I/O: not on a transport thread.
+   */
+  static DoorbellShmPath connect(int workerId, int shard, SharedSegment segment, int start, Path path)
+      throws IOException {
+    DoorbellShmPath pushes = new DoorbellShmPath(shard, segment, start, DoorbellChannel.connect(path));
     Thread reader = new Thread(pushes::readAnswers, "worker-" + workerId + "-doorbell-" + shard);
     reader.setDaemon(true);
     reader.start();
@@ -39,6 +43,11 @@ final class DoorbellPushes extends SegmentPushes {
   @Override
   String carrier() {
     return "doorbell";
+  }
+
+  @Override
+  public String dataPlane() {
+    return "shm-doorbell";
   }
 
   private void readAnswers() {
@@ -56,7 +65,7 @@ final class DoorbellPushes extends SegmentPushes {
   }
 
   @Override
-  void close() {
+  public void close() {
     end(Status.CANCELLED.withDescription("closed by the worker").asRuntimeException());
     channel.close();
   }

@@ -8,15 +8,16 @@ import io.impetus.proto.SharedPushReply;
 import io.impetus.wire.SharedSegment;
 
 /**
- * Segment pushes whose headers and answers travel on one long-lived PushPullSharedStream: the
- * carrier for shards that offer no doorbell, or whose doorbell this worker cannot reach. Answers
- * arrive on the channel's transport thread.
+ * The shm path with headers and answers on a header stream: one long-lived PushPullSharedStream call
+ * per link. The carrier for shards that offer no doorbell, or whose doorbell this worker cannot
+ * reach. Answers arrive on the channel's transport thread.
  */
-final class GrpcPushStream extends SegmentPushes implements StreamObserver<SharedPushReply> {
+final class HeaderStreamShmPath extends ShmPath implements StreamObserver<SharedPushReply> {
   private final StreamObserver<PushHeader> requests;
 
-  GrpcPushStream(int shard, SharedSegment segment, ShardGrpc.ShardStub stub) {
-    super(shard, segment);
+  /** Opens the header stream to {@code shard}, whose range starts at {@code start}. */
+  HeaderStreamShmPath(int shard, SharedSegment segment, int start, ShardGrpc.ShardStub stub) {
+    super(shard, segment, start);
     this.requests = stub.pushPullSharedStream(this);
   }
 
@@ -27,7 +28,12 @@ final class GrpcPushStream extends SegmentPushes implements StreamObserver<Share
 
   @Override
   String carrier() {
-    return "push stream";
+    return "header stream";
+  }
+
+  @Override
+  public String dataPlane() {
+    return "shm-stream";
   }
 
   @Override
@@ -42,11 +48,11 @@ final class GrpcPushStream extends SegmentPushes implements StreamObserver<Share
 
   @Override
   public void onCompleted() {
-    end(Status.UNAVAILABLE.withDescription("shard " + shard + " closed the push stream").asRuntimeException());
+    end(Status.UNAVAILABLE.withDescription("shard " + shard + " closed the header stream").asRuntimeException());
   }
 
   @Override
-  void close() {
+  public void close() {
     if (!isClosed()) {
       end(Status.CANCELLED.withDescription("closed by the worker").asRuntimeException());
       try {

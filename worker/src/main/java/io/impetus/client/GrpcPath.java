@@ -1,0 +1,61 @@
+package io.impetus.client;
+
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.impetus.proto.PushChunk;
+import io.impetus.proto.PushHeader;
+import io.impetus.proto.ShardGrpc;
+import io.impetus.wire.FloatChunk;
+import io.impetus.wire.WireMethods;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The grpc path: each push is one PushPull call whose gradient chunks go up and whose slice chunks
+ * come back in gRPC messages, the header in the first chunk. Floats go from the gradient into the
+ * transport ({@link ChunkWriter}) and from the transport into {@code params} ({@link SliceReceiver})
+ * with the chunk marshalling of {@code wire}. The path between hosts, and the fallback wherever
+ * shared memory is not possible. It holds no connection of its own: ending it ends nothing.
+ */
+final class GrpcPath implements PushPath {
+  private final int shard;
+  private final ShardGrpc.ShardStub stub;
+  private final WireMethods wire;
+  private final ChunkWriter writer;
+  private final int start;
+  private final int length;
+  /** The encoded gradient on channels that may serialize a message again, reused every push; else null. */
+  private final byte[] buffer;
+
+  /** The path to {@code shard}, whose range of the flat vector is [start, start + length). */
+  GrpcPath(int shard, ShardGrpc.ShardStub stub, WireMethods wire, ChunkWriter writer, int start, int length) {
+    this.shard = shard;
+    this.stub = stub;
+    this.wire = wire;
+    this.writer = writer;
+    this.start = start;
+    this.length = length;
+    this.buffer = writer.newBuffer(length);
+  }
+
+  @Override
+  public CompletableFuture<SliceReceiver.Received> push(PushHeader header, float[] gradient, float[] params) {
+    SliceReceiver receiver = new SliceReceiver(params, start, length, shard);
+    StreamObserver<FloatChunk<PushChunk>> out = ClientCalls.asyncBidiStreamingCall(
+        stub.getChannel().newCall(wire.pushPull(), stub.getCallOptions()), WireMethods.releasing(receiver));
+    writer.write(out, (index, offset) -> {
+      PushChunk.Builder fields = PushChunk.newBuilder().setOffset(offset);
+      return index == 0 ? fields.setHeader(header).build() : fields.build();
+    }, gradient, start, length, buffer);
+    return receiver.result();
+  }
+
+  @Override
+  public String dataPlane() {
+    return "grpc";
+  }
+
+  @Override
+  public void close() {
+    // Each push is its own call, which ends with its reply: nothing stays open between pushes.
+  }
+}

@@ -1,0 +1,13 @@
+package io.impetus.client;
+
+import io.impetus.wire.WireMethods;
+import java.util.concurrent.Executor;
+
+/**
+ * What every {@link ShardLink} of one client shares: the worker's id, the transport it asked for,
+ * how chunks are marshalled ({@code wire}) and encoded ({@code writer}) on its channels, how shm
+ * paths are set up, and the client's background thread (file and socket work, off the transport's
+ * threads).
+ */
+record LinkContext(
+    int workerId, Transport transport, WireMethods wire, ChunkWriter writer, ShmPathSetup shm, Executor background) {}
