@@ -29,8 +29,8 @@ public final class ReplayCommand implements Command {
 
   @Override
   public String footer() {
-    return "\nEach FILE is a trace in the format of the repository's parameter-server/src/test/resources/golden/optim
-(init_params, grads, params_after_step; its README.md describes the fields).\n"
+    return "\nEach FILE is a trace in the format of the repository's parameter-server/src/test/resources/golden/optim\n"
+        + "(init_params, grads, params_after_step; its README.md describes the fields).\n"
         + "Prints per file the largest absolute error and ULP distance; exits 0 only if every file is within\n"
         + "tolerance (|ours - torch| <= atol + rtol * |torch|).\n"
         + "A FILE may also be a folder of traces; index.json files are skipped.\n"
