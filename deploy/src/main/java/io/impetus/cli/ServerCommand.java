@@ -51,8 +51,7 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_PORT", "port"),
       EnvVar.forFlag("IMPETUS_SHARD_INDEX", "shard-index"),
       EnvVar.forFlag("JOB_COMPLETION_INDEX", "shard-index", "after IMPETUS_SHARD_INDEX; set in an Indexed Job's pods"),
-      EnvVar.of("HOSTNAME", "inside Kubernetes only, the shard index when none of the above is set: its ordinal suffix"
-          + " (impetus-ps-3 is shard 3)"),
+      EnvVar.of("HOSTNAME", "in Kubernetes, without the above: the shard index is its suffix (impetus-ps-3: 3)"),
       EnvVar.of("KUBERNETES_SERVICE_HOST", "set by Kubernetes; lets HOSTNAME give the shard index"),
       EnvVar.forFlag("IMPETUS_NUM_SHARDS", "num-shards"),
       EnvVar.forFlag("IMPETUS_WORKERS", "workers"),
