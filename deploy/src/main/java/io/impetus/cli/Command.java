@@ -24,6 +24,22 @@ public interface Command {
     return "";
   }
 
+  /**
+   * The environment variables this command reads, each as a flag's fallback or for its own sake.
+   * {@link Flags} reads only these and help lists them (empty: the command reads none).
+   */
+  default java.util.List<EnvVar> environment() {
+    return java.util.List.of();
+  }
+
+  /**
+   * Flags renamed in this release, old name to new name (without {@code --}): the old name is still
+   * accepted, with a one-line warning naming the new one, and help lists the renames.
+   */
+  default java.util.Map<String, String> renamedFlags() {
+    return java.util.Map.of();
+  }
+
   /** The flags this command accepts (without --help, which every command has). */
   Options options();
 

@@ -53,6 +53,11 @@ public final class CompareCommand implements Command {
     if (flags.positional().isEmpty()) {
       throw new UsageException("give at least one RUN_DIR");
     }
+    for (String dir : flags.positional()) {
+      if (!Files.isDirectory(Path.of(dir))) {
+        throw new UsageException((Files.exists(Path.of(dir)) ? "not a folder: " : "no such folder: ") + dir);
+      }
+    }
     if (flags.has("throughput")) {
       return throughputTable(flags.positional());
     }
@@ -65,6 +70,10 @@ public final class CompareCommand implements Command {
       }
       JsonNode s = JSON.readTree(summary.toFile());
       groups.computeIfAbsent(settings(s), k -> new ArrayList<>()).add(s);
+    }
+    if (groups.isEmpty()) {
+      System.err.println("impetus compare: none of the " + flags.positional().size() + " folders has a summary.json; nothing to compare");
+      return 1;
     }
     System.out.println("| settings | runs | train_loss | staleness mean | staleness p99 | staleness max | samples/s |");
     System.out.println("|---|---|---|---|---|---|---|");

@@ -10,11 +10,8 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.commons.cli.AlreadySelectedException;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.MissingArgumentException;
-import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.apache.commons.cli.ParseException;
 import org.apache.commons.cli.UnrecognizedOptionException;
@@ -43,6 +40,11 @@ public final class Impetus {
     }
   }
 
+  /** The registered commands, in the order {@code impetus --help} lists them (groups hold their sub-commands). */
+  public List<Command> commands() {
+    return List.copyOf(commands.values());
+  }
+
   public static void main(String[] args) {
     quietenLibraries();
     System.exit(new Impetus().run(args, System.getenv()));
@@ -59,9 +61,15 @@ public final class Impetus {
       System.out.print(overview());
       return args.length == 0 ? 2 : 0;
     }
+    if (args[0].equals("--version") || args[0].equals("-V")) {
+      System.out.print(version());
+      return 0;
+    }
     Command command = commands.get(args[0]);
     if (command instanceof LocalCommand) {
-      command = new LocalCommand().withArgs(Arrays.asList(args));
+      // command.txt records the command with today's flag names, so running it again warns of nothing.
+      command = new LocalCommand().withArgs(Flags.renamed(command.renamedFlags(), "local", Arrays.asList(args),
+          new java.io.PrintStream(java.io.OutputStream.nullOutputStream())));
     }
     if (command == null) {
       System.err.println("impetus: unknown command '" + args[0] + "' (expected one of " + String.join(", ", commands.keySet()) + "; see impetus --help)");
@@ -106,17 +114,15 @@ public final class Impetus {
   /** Parses {@code rest} against {@code command}'s flags and runs it; {@code path} names it in messages. */
   private static int runCommand(String path, Command command, String[] rest, Map<String, String> env) {
     try {
-      Options options = command.options();
-      options.addOption(helpOption(options));
-      CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, rest);
-      if (line.hasOption("help")) {
+      Flags flags = Flags.parse(command, path, Arrays.asList(rest), env, System.err);
+      if (flags.has("help")) {
         System.out.print(help(path, command));
         return 0;
       }
-      if (command.positional().isEmpty() && !line.getArgList().isEmpty()) {
-        throw new UsageException("unexpected argument '" + line.getArgList().get(0) + "'");
+      if (command.positional().isEmpty() && !flags.positional().isEmpty()) {
+        throw new UsageException("unexpected argument '" + flags.positional().get(0) + "'");
       }
-      return command.run(new Flags(line, env));
+      return command.run(flags);
     } catch (UnrecognizedOptionException e) {
       return usage(path, "unknown flag " + e.getOption());
     } catch (MissingArgumentException e) {
@@ -131,11 +137,6 @@ public final class Impetus {
       System.err.println("impetus " + path + ": " + describe(e));
       return 1;
     }
-  }
-
-  /** --help, and -h unless the command has its own --h (the study's curvature), which -h would shadow. */
-  private static Option helpOption(Options options) {
-    return (options.hasLongOption("h") ? Option.builder() : Option.builder("h")).longOpt("help").desc("show this help").get();
   }
 
   private static int usage(String path, String message) {
@@ -160,7 +161,33 @@ public final class Impetus {
       sb.append(String.format("  %-8s %s%n", c.name(), c.summary()));
     }
     sb.append("\nStart with: impetus local   (2 shards, 4 workers, the mlp-x2 demo, a run folder under runs/)\n");
+    sb.append("impetus --version (-V) prints the version; -h or --help works on every command and sub-command.\n");
     return sb.toString();
+  }
+
+  /** The project's version: the build's filtered resource, else the jar manifest's Implementation-Version. */
+  public static String projectVersion() {
+    try (java.io.InputStream in = Impetus.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        String v = p.getProperty("version", "");
+        if (!v.isBlank() && !v.startsWith("${")) {
+          return v.trim();
+        }
+      }
+    } catch (java.io.IOException e) {
+      // fall through to the manifest
+    }
+    String manifest = Impetus.class.getPackage().getImplementationVersion();
+    return manifest != null ? manifest : "unknown (not built by Maven)";
+  }
+
+  /** {@code impetus --version}: the project's version and the Java that runs it. */
+  public static String version() {
+    return "impetus " + projectVersion() + "\n"
+        + "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+        + System.getProperty("java.vm.name") + "; " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")\n";
   }
 
   /** {@code impetus <command> --help}. */
@@ -170,16 +197,34 @@ public final class Impetus {
 
   /** {@code impetus <path> --help}, where path may be {@code group sub}. */
   public static String help(String path, Command command) {
-    Options options = command.options();
-    options.addOption(helpOption(options));
+    Options options = Flags.options(command);
     HelpFormatter formatter = new HelpFormatter();
     formatter.setWidth(110);
     formatter.setOptionComparator(null);
     StringWriter out = new StringWriter();
     PrintWriter pw = new PrintWriter(out);
     String syntax = "impetus " + path + " [flags]" + (command.positional().isEmpty() ? "" : " " + command.positional());
-    formatter.printHelp(pw, 110, syntax, command.summary() + "\n\n", options, 2, 2, command.footer(), false);
+    formatter.printHelp(pw, 110, syntax, command.summary() + "\n\n", options, 2, 2, command.footer() + notes(command), false);
     pw.flush();
     return out.toString();
+  }
+
+  /** Help's closing notes from the command's tables: the environment it reads and the flags it renamed. */
+  static String notes(Command command) {
+    StringBuilder sb = new StringBuilder();
+    if (!command.environment().isEmpty()) {
+      sb.append("\n\nEnvironment (read when the flag is absent; a flag on the command line wins):\n");
+      int width = command.environment().stream().mapToInt(e -> e.name().length()).max().orElse(0);
+      for (EnvVar e : command.environment()) {
+        sb.append(String.format("  %-" + width + "s  %s%n", e.name(), e.helpText()));
+      }
+    }
+    if (!command.renamedFlags().isEmpty()) {
+      sb.append(command.environment().isEmpty() ? "\n\n" : "\n");
+      sb.append("Renamed flags (the old names still work in this release, with a warning):\n");
+      command.renamedFlags().entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(r -> sb.append("  --").append(r.getKey()).append(" -> --").append(r.getValue()).append('\n'));
+    }
+    return sb.toString().stripTrailing();
   }
 }

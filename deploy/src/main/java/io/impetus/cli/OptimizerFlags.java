@@ -15,9 +15,18 @@ public final class OptimizerFlags {
 
   /** Adds the optimizer flags to {@code options}; {@code defaults} supplies the values shown in help. */
   public static void addTo(Options options, OptimizerConfig defaults) {
+    addTo(options, defaults, "");
+  }
+
+  /**
+   * As {@link #addTo(Options, OptimizerConfig)}; {@code momentumNote} follows the momentum default in
+   * help, e.g. where another command's default differs.
+   */
+  public static void addTo(Options options, OptimizerConfig defaults, String momentumNote) {
     options.addOption(valued("optimizer", "NAME", "sgd, adam or adamw (default " + defaults.kind().cliName() + ")"));
     options.addOption(valued("lr", "RATE", "base learning rate (default " + defaults.lr() + ")"));
-    options.addOption(valued("momentum", "MU", "SGD momentum factor in [0, 1) (default " + defaults.momentum() + ")"));
+    options.addOption(valued("momentum", "MU", "SGD momentum factor in [0, 1) (default " + defaults.momentum()
+        + (momentumNote.isEmpty() ? "" : ": " + momentumNote) + ")"));
     options.addOption(valued("momentum-style", "STYLE",
         "pytorch (v=mu*v+g; p-=lr*v), classic (v=mu*v+lr*g; p-=v) or ema (v=mu*v+(1-mu)*g; p-=lr*v) (default pytorch)"));
     options.addOption(valued("dampening", "D", "SGD dampening, pytorch style only (default 0)"));

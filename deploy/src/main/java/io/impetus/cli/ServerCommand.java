@@ -26,7 +26,8 @@ public final class ServerCommand implements Command {
   /** The line a server prints on stdout once it listens, followed by the port; the local launcher waits for it. */
   public static final String LISTENING = "IMPETUS_LISTENING";
 
-  static final OptimizerConfig DEFAULT_OPTIMIZER = OptimizerConfig.defaults(OptimizerKind.SGD, 0.01);
+  /** PyTorch's defaults: SGD without momentum. */
+  public static final OptimizerConfig DEFAULT_OPTIMIZER = OptimizerConfig.defaults(OptimizerKind.SGD, 0.01);
 
   @Override
   public String name() {
@@ -41,11 +42,33 @@ public final class ServerCommand implements Command {
   @Override
   public String footer() {
     return "\nExample: impetus server --shard-index 0 --num-shards 2 --port 7070 --workers 4 --optimizer adam --lr 0.001\n"
-        + "Environment fallbacks: IMPETUS_PORT, IMPETUS_SHARD_INDEX or JOB_COMPLETION_INDEX (or, inside Kubernetes, the\n"
-        + "ordinal suffix of HOSTNAME, e.g. impetus-ps-3), IMPETUS_NUM_SHARDS, IMPETUS_WORKERS, IMPETUS_METRICS_PORT,\n"
-        + "IMPETUS_IDLE_TIMEOUT, IMPETUS_SHM_DIR, IMPETUS_NO_SHM=true.\n"
         + "Health (grpc.health.v1): service \"\" is SERVING while the server runs (liveness), \"" + io.impetus.shard.ShardHealth.READINESS
         + "\"\nonce a worker has initialized the parameters (readiness).";
+  }
+
+  /** The variables {@code impetus server} reads: flag fallbacks (what Kubernetes sets) and the shard-index fallbacks. */
+  public static final List<EnvVar> ENVIRONMENT = List.of(
+      EnvVar.forFlag("IMPETUS_PORT", "port"),
+      EnvVar.forFlag("IMPETUS_SHARD_INDEX", "shard-index"),
+      EnvVar.forFlag("JOB_COMPLETION_INDEX", "shard-index", "after IMPETUS_SHARD_INDEX; set in an Indexed Job's pods"),
+      EnvVar.of("HOSTNAME", "in Kubernetes, without the above: the shard index is its suffix (impetus-ps-3: 3)"),
+      EnvVar.of("KUBERNETES_SERVICE_HOST", "set by Kubernetes; lets HOSTNAME give the shard index"),
+      EnvVar.forFlag("IMPETUS_NUM_SHARDS", "num-shards"),
+      EnvVar.forFlag("IMPETUS_WORKERS", "workers"),
+      EnvVar.forFlag("IMPETUS_MODE", "mode"),
+      EnvVar.forFlag("IMPETUS_WORKER_TIMEOUT", "worker-timeout"),
+      EnvVar.forFlag("IMPETUS_OPTIMIZER", "optimizer"),
+      EnvVar.forFlag("IMPETUS_LR", "lr"),
+      EnvVar.forFlag("IMPETUS_MOMENTUM", "momentum"),
+      EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
+      EnvVar.forFlag("IMPETUS_IDLE_TIMEOUT", "idle-timeout"),
+      EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
+      EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
+      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"));
+
+  @Override
+  public List<EnvVar> environment() {
+    return ENVIRONMENT;
   }
 
   @Override
@@ -71,24 +94,23 @@ public final class ServerCommand implements Command {
         .desc("do not offer workers that attach segments the shard's doorbell (a socket in --shm-dir that carries"
             + " their push headers without HTTP/2): they push over gRPC streams").get());
     ConsistencyFlags.addTo(o);
-    OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
+    OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
+        + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
     return o;
   }
 
   /** The shard's shared-memory folder: {@code --shm-dir} (or IMPETUS_SHM_DIR), null with {@code --no-shm}. */
   public static Path sharedMemoryDir(Flags f) {
-    String off = f.env("IMPETUS_NO_SHM");
-    if (f.has("no-shm") || (off != null && Boolean.parseBoolean(off.trim()))) {
+    if (f.enabled("no-shm")) {
       return null;
     }
-    String dir = f.string("shm-dir", "IMPETUS_SHM_DIR");
+    String dir = f.string("shm-dir");
     return dir == null ? SharedSegment.DEFAULT_DIR : Path.of(dir);
   }
 
   /** Whether to offer a doorbell: yes unless {@code --no-doorbell} (or IMPETUS_NO_DOORBELL=true). */
   public static boolean doorbell(Flags f) {
-    String off = f.env("IMPETUS_NO_DOORBELL");
-    return !(f.has("no-doorbell") || (off != null && Boolean.parseBoolean(off.trim())));
+    return !f.enabled("no-doorbell");
   }
 
   /**
@@ -98,7 +120,7 @@ public final class ServerCommand implements Command {
    * that a developer machine called {@code build-2} does not silently become shard 2.
    */
   static int shardIndex(Flags f) {
-    Long explicit = f.longOrNull("shard-index", "IMPETUS_SHARD_INDEX", "JOB_COMPLETION_INDEX");
+    Long explicit = f.longOrNull("shard-index");
     if (explicit != null) {
       if (explicit < 0 || explicit > Integer.MAX_VALUE) {
         throw new UsageException("--shard-index is out of range: " + explicit);
@@ -117,7 +139,7 @@ public final class ServerCommand implements Command {
 
   /** When the shard process finishes on its own. */
   public static ShardLifecycle.Settings lifecycle(Flags f) {
-    double idle = f.number("idle-timeout", 0, "IMPETUS_IDLE_TIMEOUT");
+    double idle = f.number("idle-timeout", 0);
     try {
       return new ShardLifecycle.Settings(!f.has("keep-running"), Math.round(idle * 1000));
     } catch (IllegalArgumentException e) {
@@ -127,7 +149,7 @@ public final class ServerCommand implements Command {
 
   /** {@code --metrics-port} (or IMPETUS_METRICS_PORT), or null when metrics are off. */
   static Integer metricsPort(Flags f) {
-    Long port = f.longOrNull("metrics-port", "IMPETUS_METRICS_PORT");
+    Long port = f.longOrNull("metrics-port");
     if (port != null && (port < 0 || port > 65535)) {
       throw new UsageException("--metrics-port must be in [0, 65535], got " + port);
     }
@@ -139,10 +161,10 @@ public final class ServerCommand implements Command {
     try {
       ServerConfig base = new ServerConfig(
           f.stringOr("host", "0.0.0.0"),
-          f.integer("port", 7070, "IMPETUS_PORT"),
+          f.integer("port", 7070),
           shardIndex(f),
-          f.integer("num-shards", 1, "IMPETUS_NUM_SHARDS"),
-          f.integer("workers", 1, "IMPETUS_WORKERS"),
+          f.integer("num-shards", 1),
+          f.integer("workers", 1),
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f));

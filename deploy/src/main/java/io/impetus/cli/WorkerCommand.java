@@ -32,9 +32,28 @@ public final class WorkerCommand implements Command {
   public String footer() {
     return "\nExample: impetus worker --servers localhost:7070,localhost:7071 --rank 1 --workers 4 --model mlp-x2\n"
         + "Models: " + String.join(", ", ModelCatalog.names()) + ". Without --epochs or --steps a model with data\n"
-        + "trains 12 epochs; quadratic (no data) trains 500 steps.\n"
-        + "Environment fallbacks: IMPETUS_SERVERS, IMPETUS_RANK or JOB_COMPLETION_INDEX, IMPETUS_WORKERS,\n"
-        + "IMPETUS_CONNECT_TIMEOUT, IMPETUS_METRICS_PORT, IMPETUS_OVERLAP, IMPETUS_TRANSPORT, IMPETUS_SHM_DIR.";
+        + "trains 12 epochs; quadratic (no data) trains 500 steps.";
+  }
+
+  /** The variables {@code impetus worker} reads, all flag fallbacks (what Kubernetes sets). */
+  public static final List<EnvVar> ENVIRONMENT = List.of(
+      EnvVar.forFlag("IMPETUS_SERVERS", "servers"),
+      EnvVar.forFlag("IMPETUS_RANK", "rank"),
+      EnvVar.forFlag("JOB_COMPLETION_INDEX", "rank", "after IMPETUS_RANK; set in an Indexed Job's pods"),
+      EnvVar.forFlag("IMPETUS_WORKERS", "workers"),
+      EnvVar.forFlag("IMPETUS_MODEL", "model"),
+      EnvVar.forFlag("IMPETUS_BATCH_SIZE", "batch-size"),
+      EnvVar.forFlag("IMPETUS_EPOCHS", "epochs"),
+      EnvVar.forFlag("IMPETUS_SEED", "seed"),
+      EnvVar.forFlag("IMPETUS_CONNECT_TIMEOUT", "connect-timeout"),
+      EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
+      EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
+      EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
+      EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"));
+
+  @Override
+  public List<EnvVar> environment() {
+    return ENVIRONMENT;
   }
 
   @Override
@@ -51,9 +70,11 @@ public final class WorkerCommand implements Command {
         "how long to wait for the shards to be reachable and joined (default 60)"));
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
-        "add a delay to every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
-    o.addOption(OptimizerFlags.valued("slowdown", "FACTOR", "compute FACTOR times slower than possible, a straggler (default 1)"));
-    o.addOption(OptimizerFlags.valued("crash-at-step", "K", "fault injection: the process dies abruptly after step K"));
+        "sleep this long at every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
+    o.addOption(OptimizerFlags.valued("slowdown", "FACTOR",
+        "fault injection: compute FACTOR times slower than possible, a straggler (default 1; impetus local: --slowdown RANK:FACTOR)"));
+    o.addOption(OptimizerFlags.valued("crash-at-step", "STEP",
+        "fault injection: the process dies abruptly after step STEP (impetus local: --crash-at-step RANK:STEP)"));
     o.addOption(Option.builder().longOpt("evaluate")
         .desc("evaluate test loss and accuracy after every epoch (one designated worker should)").get());
     return o;
@@ -84,7 +105,7 @@ public final class WorkerCommand implements Command {
 
   /** {@code --transport}, or IMPETUS_TRANSPORT; auto by default. */
   public static Transport transport(Flags f) {
-    String name = f.string("transport", "IMPETUS_TRANSPORT");
+    String name = f.string("transport");
     try {
       return name == null ? Transport.AUTO : Transport.parse(name);
     } catch (IllegalArgumentException e) {
@@ -94,14 +115,13 @@ public final class WorkerCommand implements Command {
 
   /** {@code --shm-dir}, or IMPETUS_SHM_DIR; /dev/shm by default. */
   public static Path shmDir(Flags f) {
-    String dir = f.string("shm-dir", "IMPETUS_SHM_DIR");
+    String dir = f.string("shm-dir");
     return dir == null ? SharedSegment.DEFAULT_DIR : Path.of(dir);
   }
 
   /** {@code --overlap}, or IMPETUS_OVERLAP=true. */
   public static boolean overlap(Flags f) {
-    String env = f.env("IMPETUS_OVERLAP");
-    return f.has("overlap") || (env != null && Boolean.parseBoolean(env.trim()));
+    return f.enabled("overlap");
   }
 
   /** The data options the flags describe. */
@@ -137,7 +157,7 @@ public final class WorkerCommand implements Command {
 
   /** The config the flags describe. */
   public static WorkerConfig parse(Flags f) {
-    String servers = f.string("servers", "IMPETUS_SERVERS");
+    String servers = f.string("servers");
     if (servers == null) {
       throw new UsageException("--servers is required (or set IMPETUS_SERVERS)");
     }
@@ -149,8 +169,8 @@ public final class WorkerCommand implements Command {
     try {
       return new WorkerConfig(
           Arrays.stream(servers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-          f.integer("rank", 0, "IMPETUS_RANK", "JOB_COMPLETION_INDEX"),
-          f.integer("workers", 1, "IMPETUS_WORKERS"),
+          f.integer("rank", 0),
+          f.integer("workers", 1),
           model,
           f.integer("batch-size", 32),
           epochs == null ? null : Math.toIntExact(epochs),
@@ -160,7 +180,7 @@ public final class WorkerCommand implements Command {
           f.string("report-file") == null ? null : Path.of(f.string("report-file")),
           f.integer("log-every", 1),
           f.has("report-progress"),
-          f.integer("connect-timeout", 60, "IMPETUS_CONNECT_TIMEOUT"),
+          f.integer("connect-timeout", 60),
           f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
           f.number("slowdown", 1.0),
           f.longOrNull("crash-at-step"),

@@ -2,6 +2,7 @@ package io.impetus.local;
 
 import io.impetus.cli.Command;
 import io.impetus.cli.ConsistencyFlags;
+import io.impetus.cli.EnvVar;
 import io.impetus.cli.Flags;
 import io.impetus.cli.OptimizerFlags;
 import io.impetus.cli.ServerCommand;
@@ -29,7 +30,38 @@ import org.apache.commons.cli.Options;
 
 /** {@code impetus local}: shards and workers as processes on this machine, one command. */
 public final class LocalCommand implements Command {
-  static final OptimizerConfig DEFAULT_OPTIMIZER = OptimizerConfig.sgd(0.01, 0.8);
+  /** SGD with momentum 0.8 (impetus server's default momentum is PyTorch's 0; both helps say so). */
+  public static final OptimizerConfig DEFAULT_OPTIMIZER = OptimizerConfig.sgd(0.01, 0.8);
+
+  /**
+   * The variables {@code impetus local} reads: the JVM options of its child processes, their BLAS
+   * threads, and the fallbacks it shares with {@code impetus worker} and {@code server}.
+   */
+  public static final List<EnvVar> ENVIRONMENT = List.of(
+      EnvVar.of("IMPETUS_WORKER_JAVA_OPTS", "JVM options of the worker processes, replacing the defaults below"),
+      EnvVar.of("IMPETUS_SHARD_JAVA_OPTS", "JVM options of the shard processes, replacing the defaults below"),
+      EnvVar.of("IMPETUS_WORKER_EXTRA_JAVA_OPTS", "JVM options added to the workers' (defaults kept)"),
+      EnvVar.of("IMPETUS_SHARD_EXTRA_JAVA_OPTS", "JVM options added to the shards' (defaults kept)"),
+      EnvVar.of("OPENBLAS_NUM_THREADS", "native BLAS threads per worker (default (cores - 1) / workers)"),
+      EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
+      EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
+      EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
+      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"));
+
+  /** Old flag names, accepted for one release: the fault-injection flags are named as on impetus worker. */
+  static final Map<String, String> RENAMED = Map.of("straggler", "slowdown", "crash-worker", "crash-at-step");
+
+  /**
+   * An environment variable of {@link #ENVIRONMENT} from this process's environment, or null.
+   *
+   * @throws IllegalStateException for a variable help does not list
+   */
+  static String env(String name) {
+    if (ENVIRONMENT.stream().noneMatch(e -> e.name().equals(name))) {
+      throw new IllegalStateException(name + " is read but not in impetus local's environment table (its help)");
+    }
+    return System.getenv(name);
+  }
 
   private List<String> rawArgs = List.of();
 
@@ -53,14 +85,21 @@ public final class LocalCommand implements Command {
   public String footer() {
     return "\nDefaults: model mlp-x2, 2 shards, 4 workers, async, sgd momentum 0.8, lr 0.01, batch 32, 12 epochs.\n"
         + "Writes summary.json, metrics.csv, loss.png, command.txt and logs/ to the run folder.\n"
-        + "Environment: IMPETUS_WORKER_JAVA_OPTS and IMPETUS_SHARD_JAVA_OPTS replace the JVM options of the worker\n"
-        + "and shard processes. By default, workers of models whose arithmetic is native BLAS or tiny run with\n"
+        + "Child JVMs: by default, workers of models whose arithmetic is native BLAS or tiny run with\n"
         + "-XX:TieredStopAtLevel=1, shards compile only Impetus's code with C2 (logs/shard-jit-directives.json),\n"
         + "and both map class-data-sharing archives kept next to the jar (dumped by the first run after a build).\n"
-        + "IMPETUS_WORKER_EXTRA_JAVA_OPTS and IMPETUS_SHARD_EXTRA_JAVA_OPTS add options and keep those defaults.\n"
-        + "OPENBLAS_NUM_THREADS overrides the BLAS threads per worker (default (cores - 1) / workers).\n"
         + "Examples: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2\n"
         + "          impetus local --model mlp --workers 4 --worker-processes 1   (the 4 workers as threads of one JVM)";
+  }
+
+  @Override
+  public List<EnvVar> environment() {
+    return ENVIRONMENT;
+  }
+
+  @Override
+  public Map<String, String> renamedFlags() {
+    return RENAMED;
   }
 
   @Override
@@ -71,21 +110,22 @@ public final class LocalCommand implements Command {
     o.addOption(OptimizerFlags.valued("worker-processes", "P",
         "JVMs the workers run in (default N, a process per worker); with fewer, workers share JVMs as threads:"
             + " one start-up and one JIT for several workers, at the price of their isolation (a worker named by"
-            + " --crash-worker still gets a process of its own)"));
+            + " --crash-at-step still gets a process of its own)"));
     ConsistencyFlags.addTo(o);
     WorkerCommand.addTraining(o);
-    OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER);
+    OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "impetus server's default is "
+        + ServerCommand.DEFAULT_OPTIMIZER.momentum() + ", PyTorch's");
     o.addOption(Option.builder().longOpt("no-doorbell")
         .desc("the shards offer no doorbell: workers send each shared-memory push's header over a gRPC stream"
             + " instead of the shards' Unix-domain socket").get());
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
     o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").get());
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
-        "add a delay to every worker step, in ms: fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA"));
-    o.addOption(Option.builder().longOpt("straggler").hasArg().argName("RANK:FACTOR")
-        .desc("make worker RANK compute FACTOR times slower (repeat the flag for more)").get());
-    o.addOption(Option.builder().longOpt("crash-worker").hasArg().argName("RANK:STEP")
-        .desc("fault injection: worker RANK dies abruptly after STEP (repeatable); the run goes on without it").get());
+        "every worker sleeps this long at every step, in ms: fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA"));
+    o.addOption(Option.builder().longOpt("slowdown").hasArg().argName("RANK:FACTOR")
+        .desc("fault injection: worker RANK computes FACTOR times slower, a straggler (repeatable)").get());
+    o.addOption(Option.builder().longOpt("crash-at-step").hasArg().argName("RANK:STEP")
+        .desc("fault injection: worker RANK dies abruptly after step STEP (repeatable); the run goes on without it").get());
     return o;
   }
 
@@ -133,8 +173,8 @@ public final class LocalCommand implements Command {
           f.integer("log-every", 1),
           !f.has("no-progress"),
           f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
-          pairs(f, "straggler", Double::parseDouble),
-          pairs(f, "crash-worker", Long::parseLong),
+          pairs(f, "slowdown", Double::parseDouble),
+          pairs(f, "crash-at-step", Long::parseLong),
           data,
           WorkerCommand.overlap(f),
           WorkerCommand.transport(f),

@@ -60,17 +60,17 @@ public record LocalConfig(
       throw new IllegalArgumentException("--shards must be at least 1, got " + shards);
     }
     for (int rank : stragglers.keySet()) {
-      checkRank("--straggler", rank, server.workers());
+      checkRank("--slowdown", rank, server.workers());
     }
     for (int rank : crashes.keySet()) {
-      checkRank("--crash-worker", rank, server.workers());
+      checkRank("--crash-at-step", rank, server.workers());
     }
     if (workerProcesses < 1 || workerProcesses > server.workers()) {
       throw new IllegalArgumentException("--worker-processes must be between 1 and the number of workers ("
           + server.workers() + "), got " + workerProcesses);
     }
     if (crashes.size() >= server.workers()) {
-      throw new IllegalArgumentException("--crash-worker would crash every worker; leave at least one");
+      throw new IllegalArgumentException("--crash-at-step would crash every worker; leave at least one");
     }
     stragglers = Map.copyOf(stragglers);
     crashes = Map.copyOf(crashes);

@@ -114,7 +114,7 @@ public final class LocalLauncher {
   private List<String> startServers(Path out) throws Exception {
     List<CompletableFuture<Integer>> ports = new ArrayList<>();
     // One directives file for all shards, written only when the defaults apply.
-    List<String> shardJit = System.getenv("IMPETUS_SHARD_JAVA_OPTS") == null
+    List<String> shardJit = LocalCommand.env("IMPETUS_SHARD_JAVA_OPTS") == null
         ? ShardJit.options(out.resolve("logs")) : List.of();
     for (int s = 0; s < config.shards(); s++) {
       ServerConfig sc = config.server().withAddress("127.0.0.1", 0, s);
@@ -194,7 +194,7 @@ public final class LocalLauncher {
               : hostedExits.getOrDefault(r, processCode == 0 ? 1 : processCode);
           if (code != 0 && !interrupted) {
             failures++;
-            String why = config.crashes().containsKey(r) ? " (crashed on purpose, --crash-worker)" : "";
+            String why = config.crashes().containsKey(r) ? " (crashed on purpose, --crash-at-step)" : "";
             System.err.println("worker-" + r + " exited with code " + code + why + "; see " + w.logFile());
           }
         }
@@ -278,9 +278,9 @@ public final class LocalLauncher {
    * defaults.
    */
   private static List<String> javaOptions(String variable, Supplier<List<String>> defaults) {
-    String value = System.getenv(variable);
+    String value = LocalCommand.env(variable);
     List<String> options = new ArrayList<>(value == null ? defaults.get() : words(value));
-    String extra = System.getenv(variable.replace("_JAVA_OPTS", "_EXTRA_JAVA_OPTS"));
+    String extra = LocalCommand.env(variable.replace("_JAVA_OPTS", "_EXTRA_JAVA_OPTS"));
     if (extra != null) {
       options.addAll(words(extra));
     }
@@ -299,7 +299,7 @@ public final class LocalLauncher {
    * 2-core machine ran 20% slower and used twice the CPU per step.
    */
   private Map<String, String> blasThreads() {
-    if (System.getenv("OPENBLAS_NUM_THREADS") != null) {
+    if (LocalCommand.env("OPENBLAS_NUM_THREADS") != null) {
       return Map.of();
     }
     int threads = Math.max(1, (Runtime.getRuntime().availableProcessors() - 1) / config.workers());

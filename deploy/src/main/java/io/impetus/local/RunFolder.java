@@ -2,7 +2,7 @@ package io.impetus.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.impetus.json.FiniteJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code logs/} and {@code workers/} with every process's output and files.
  */
 final class RunFolder {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = FiniteJson.MAPPER;
 
   private final Path dir;
 
@@ -39,7 +39,7 @@ final class RunFolder {
   }
 
   void writeSummary(Map<String, Object> summary) throws IOException {
-    JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
+    FiniteJson.write(dir.resolve("summary.json"), summary);
   }
 
   /** The workers' report files, null for a worker that wrote none. */

@@ -1,6 +1,7 @@
 package io.impetus.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.json.FiniteJson;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import java.util.ArrayList;
@@ -127,9 +128,13 @@ final class RunSummary {
     j.put("samples", samples);
     j.put("wall_seconds", wall);
     j.put("samples_per_second", wall > 0 ? samples / wall : 0.0);
-    j.put("steady_samples_per_second", Double.isFinite(steadyRate) && failed.isEmpty() ? steadyRate : null);
+    if (failed.isEmpty()) {
+      FiniteJson.put(j, "steady_samples_per_second", steadyRate, "a worker's run was too short to measure its steady rate");
+    } else {
+      FiniteJson.put(j, "steady_samples_per_second", Double.NaN, "lost workers wrote no report, so the rates do not add up");
+    }
     j.put("total_seconds", (endMillis - launchMillis) / 1000.0);
-    j.put("train_loss", Double.isFinite(trainLoss) ? trainLoss : null);
+    FiniteJson.put(j, "train_loss", trainLoss, "the final parameters give no finite loss (training diverged)");
     j.put("staleness", staleness);
     j.put("step_lag", stepLag);
     j.put("rejected", rejectedTotal);

@@ -21,9 +21,6 @@ import io.impetus.wire.SharedSegment;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
-import org.apache.commons.cli.Options;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,9 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigArgsTest {
 
-  private static Flags flags(Options options, List<String> args, Map<String, String> env) throws Exception {
-    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get().parse(options, args.toArray(String[]::new));
-    return new Flags(line, env);
+  private static Flags flags(Command command, List<String> args, Map<String, String> env) throws Exception {
+    return Flags.parse(command, args, env);
   }
 
   @Test
@@ -43,27 +39,27 @@ class ConfigArgsTest {
         0.8, 0.99, 1e-6, true, LrSchedule.cosine(10, 1000, 1e-5));
     ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 3, 4, ConsistencyMode.SYNC, 1, 0, 2500,
         new DelayCompensation(0.04), adam);
-    assertEquals(config, ServerCommand.parse(flags(new ServerCommand().options(), ServerCommand.toArgs(config), Map.of())));
+    assertEquals(config, ServerCommand.parse(flags(new ServerCommand(), ServerCommand.toArgs(config), Map.of())));
     ServerConfig ssp = new ServerConfig("127.0.0.1", 0, 1, 3, 4, ConsistencyMode.SSP, 0, 5, 60_000,
         new DropStale(3), adam);
-    assertEquals(ssp, ServerCommand.parse(flags(new ServerCommand().options(), ServerCommand.toArgs(ssp), Map.of())));
+    assertEquals(ssp, ServerCommand.parse(flags(new ServerCommand(), ServerCommand.toArgs(ssp), Map.of())));
 
     OptimizerConfig sgd = new OptimizerConfig(OptimizerKind.SGD, 0.1, 0.9, 0.0, true, MomentumStyle.EMA, 1e-4, 0.9, 0.999,
         1e-8, false, LrSchedule.step(100, 0.5));
     ServerConfig other = new ServerConfig("0.0.0.0", 7071, 0, 1, 1, ConsistencyMode.ASYNC, sgd);
-    assertEquals(other, ServerCommand.parse(flags(new ServerCommand().options(), ServerCommand.toArgs(other), Map.of())));
+    assertEquals(other, ServerCommand.parse(flags(new ServerCommand(), ServerCommand.toArgs(other), Map.of())));
   }
 
   @Test
   void workerConfigSurvivesTheRoundTripThroughItsArguments() throws Exception {
     WorkerConfig config = new WorkerConfig(List.of("localhost:7070", "localhost:7071"), 2, 4, "linear", 16, 3, null, 7,
         Path.of("runs/x/w.csv"), Path.of("runs/x/w.json"), 5, true, 30, WorkerDelay.parse("lognormal:5:0.5"), 3.0, 17L);
-    assertEquals(config, WorkerCommand.parse(flags(new WorkerCommand().options(), WorkerCommand.toArgs(config), Map.of())));
+    assertEquals(config, WorkerCommand.parse(flags(new WorkerCommand(), WorkerCommand.toArgs(config), Map.of())));
   }
 
   @Test
   void overlapComesFromTheFlagOrTheEnvironmentAndSurvivesTheRoundTrip() throws Exception {
-    Options options = new WorkerCommand().options();
+    Command options = new WorkerCommand();
     WorkerConfig flag = WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--overlap"), Map.of()));
     assertEquals(true, flag.overlap());
     assertEquals(flag, WorkerCommand.parse(flags(options, WorkerCommand.toArgs(flag), Map.of())));
@@ -73,11 +69,11 @@ class ConfigArgsTest {
 
   @Test
   void perPodValuesComeFromTheEnvironmentWhenNotGivenAsFlags() throws Exception {
-    WorkerConfig config = WorkerCommand.parse(flags(new WorkerCommand().options(), List.of("--workers", "8"),
+    WorkerConfig config = WorkerCommand.parse(flags(new WorkerCommand(), List.of("--workers", "8"),
         Map.of("IMPETUS_SERVERS", "ps-0.ps:7070,ps-1.ps:7070", "JOB_COMPLETION_INDEX", "5")));
     assertEquals(5, config.rank());
     assertEquals(List.of("ps-0.ps:7070", "ps-1.ps:7070"), config.servers());
-    ServerConfig server = ServerCommand.parse(flags(new ServerCommand().options(), List.of(),
+    ServerConfig server = ServerCommand.parse(flags(new ServerCommand(), List.of(),
         Map.of("IMPETUS_SHARD_INDEX", "1", "IMPETUS_NUM_SHARDS", "2")));
     assertEquals(1, server.shardIndex());
     assertEquals(2, server.numShards());
@@ -85,34 +81,34 @@ class ConfigArgsTest {
 
   @Test
   void sspDefaultsToABoundOfThreeAndOtherModesRefuseABound() throws Exception {
-    assertEquals(3, ServerCommand.parse(flags(new ServerCommand().options(), List.of("--mode", "ssp"), Map.of()))
+    assertEquals(3, ServerCommand.parse(flags(new ServerCommand(), List.of("--mode", "ssp"), Map.of()))
         .stalenessBound());
     UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> ServerCommand.parse(
-        flags(new ServerCommand().options(), List.of("--staleness-bound", "2"), Map.of())));
+        flags(new ServerCommand(), List.of("--staleness-bound", "2"), Map.of())));
     assertEquals("--staleness-bound applies only to --mode ssp", e.getMessage());
   }
 
   @Test
   void momentumCompensationNeedsSgdWithMomentum() throws Exception {
     UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> ServerCommand.parse(
-        flags(new ServerCommand().options(), List.of("--staleness-policy", "momentum-compensation"), Map.of())));
+        flags(new ServerCommand(), List.of("--staleness-policy", "momentum-compensation"), Map.of())));
     assertEquals("--staleness-policy momentum-compensation needs --optimizer sgd with --momentum > 0", e.getMessage());
   }
 
   @Test
   void theOptimizerDefaultsArePyTorchsAndAdamwDecays() throws Exception {
-    ServerConfig config = ServerCommand.parse(flags(new ServerCommand().options(), List.of("--optimizer", "adamw"), Map.of()));
+    ServerConfig config = ServerCommand.parse(flags(new ServerCommand(), List.of("--optimizer", "adamw"), Map.of()));
     assertEquals(OptimizerKind.ADAMW, config.optimizer().kind());
     assertEquals(0.01, config.optimizer().weightDecay());
     assertEquals(0.999, config.optimizer().beta2());
   }
 
   private static WorkerConfig worker(List<String> args, Map<String, String> env) throws Exception {
-    return WorkerCommand.parse(flags(new WorkerCommand().options(), args, env));
+    return WorkerCommand.parse(flags(new WorkerCommand(), args, env));
   }
 
   private static ServerConfig server(List<String> args, Map<String, String> env) throws Exception {
-    return ServerCommand.parse(flags(new ServerCommand().options(), args, env));
+    return ServerCommand.parse(flags(new ServerCommand(), args, env));
   }
 
   @Test
@@ -170,11 +166,11 @@ class ConfigArgsTest {
   @Test
   void localPassesItsTransportToTheWorkersAndItsSegmentFolderToTheShards() throws Exception {
     LocalCommand command = new LocalCommand();
-    LocalConfig config = command.parse(flags(command.options(),
+    LocalConfig config = command.parse(flags(command,
         List.of("--model", "quadratic", "--steps", "3", "--transport", "shm", "--shm-dir", "/run/impetus"), Map.of()));
     assertEquals(Transport.SHM, config.transport());
     assertEquals(Path.of("/run/impetus"), config.server().sharedMemoryDir());
-    LocalConfig defaults = command.parse(flags(command.options(), List.of("--model", "quadratic", "--steps", "3"),
+    LocalConfig defaults = command.parse(flags(command, List.of("--model", "quadratic", "--steps", "3"),
         Map.of("IMPETUS_TRANSPORT", "grpc")));
     assertEquals(Transport.GRPC, defaults.transport());
     assertEquals(SharedSegment.DEFAULT_DIR, defaults.server().sharedMemoryDir());

@@ -3,47 +3,20 @@ package io.impetus.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The command line: help at every level, and a one-line error with exit code 2 for bad flags. */
-class ImpetusTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream stdout;
-  private PrintStream stderr;
+class ImpetusTest extends CommandLineTest {
 
-  @BeforeEach
-  void capture() {
-    stdout = System.out;
-    stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(stdout);
-    System.setErr(stderr);
-  }
-
-  private int run(String... args) {
-    return new Impetus().run(args, Map.of());
-  }
-
-  private String stderr() {
-    return err.toString(StandardCharsets.UTF_8).trim();
+  @Override
+  String stderr() {
+    return super.stderr().trim();
   }
 
   @Test
   void topLevelHelpListsEveryCommand() {
     assertEquals(0, run("--help"));
-    String help = out.toString(StandardCharsets.UTF_8);
+    String help = stdout();
     for (String command : new String[] {"local", "server", "worker", "replay"}) {
       assertTrue(help.contains("  " + command + " "), help);
     }
@@ -52,16 +25,16 @@ class ImpetusTest {
   @Test
   void everyCommandHasHelpDescribingItsFlags() {
     assertEquals(0, run("server", "--help"));
-    String help = out.toString(StandardCharsets.UTF_8);
+    String help = stdout();
     assertTrue(help.contains("--shard-index"), help);
     assertTrue(help.contains("--momentum-style"), help);
     assertEquals(0, run("local", "--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--straggler"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--staleness-policy"));
+    assertTrue(stdout().contains("--slowdown"));
+    assertTrue(stdout().contains("--staleness-policy"));
     assertEquals(0, run("worker", "--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--servers"));
+    assertTrue(stdout().contains("--servers"));
     assertEquals(0, run("replay", "--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("FILE..."));
+    assertTrue(stdout().contains("FILE..."));
   }
 
   @Test
@@ -93,7 +66,7 @@ class ImpetusTest {
     assertEquals(2, run("worker", "--servers", "a:1", "--transport", "tcp"));
     assertEquals("impetus worker: --transport must be one of auto, grpc, shm, got 'tcp' (see impetus worker --help)",
         stderr());
-    err.reset();
+    resetOutput();
     assertEquals(2, run("local", "--model", "quadratic", "--transport", "tcp"));
     assertEquals("impetus local: --transport must be one of auto, grpc, shm, got 'tcp' (see impetus local --help)",
         stderr());
@@ -118,11 +91,11 @@ class ImpetusTest {
   }
 
   @Test
-  void aMalformedStragglerNamesTheFlag() {
-    assertEquals(2, run("local", "--straggler", "two"));
-    assertEquals("impetus local: --straggler expects RANK:VALUE, got 'two' (see impetus local --help)", stderr());
-    assertEquals(2, run("local", "--workers", "2", "--straggler", "5:3"));
-    assertTrue(stderr().contains("--straggler names worker 5, but ranks are 0..1"), stderr());
+  void aMalformedSlowdownNamesTheFlag() {
+    assertEquals(2, run("local", "--slowdown", "two"));
+    assertEquals("impetus local: --slowdown expects RANK:VALUE, got 'two' (see impetus local --help)", stderr());
+    assertEquals(2, run("local", "--workers", "2", "--slowdown", "5:3"));
+    assertTrue(stderr().contains("--slowdown names worker 5, but ranks are 0..1"), stderr());
   }
 
   @Test
@@ -140,27 +113,27 @@ class ImpetusTest {
   @Test
   void studyIsAGroupWithHelpAtBothLevels() {
     assertEquals(0, run("study", "--help"));
-    String help = out.toString(StandardCharsets.UTF_8);
+    String help = stdout();
     for (String sub : new String[] {"simulate", "theory", "stability", "sweep", "report", "run"}) {
       assertTrue(help.contains("  " + sub + " "), help);
     }
     assertEquals(0, run("study", "theory", "--help"));
-    assertTrue(out.toString(StandardCharsets.UTF_8).contains("--alpha"));
+    assertTrue(stdout().contains("--alpha"));
   }
 
   @Test
   void anUnknownStudyFlagOrSubIsAOneLineErrorWithExitCode2() {
     assertEquals(2, run("study", "theory", "--x"));
     assertEquals("impetus study theory: unknown flag --x (see impetus study theory --help)", stderr());
-    err.reset();
+    resetOutput();
     assertEquals(2, run("study", "bogus"));
     assertTrue(stderr().startsWith("impetus study: unknown command 'bogus'"), stderr());
   }
 
   @Test
   void studyTheoryPrintsJsonWithTheRateAndTheMeasurement() {
-    assertEquals(0, run("study", "theory", "--h", "1", "--alpha", "0.5", "--delay", "1", "--json", "--measure"));
-    String json = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, run("study", "theory", "--curvature", "1", "--alpha", "0.5", "--delay", "1", "--json", "--measure"));
+    String json = stdout();
     for (String key : new String[] {"\"roots\"", "\"spectral_radius\"", "\"converges\" : true", "\"max_stable_alpha\"", "\"measured_rate\""}) {
       assertTrue(json.contains(key), json);
     }

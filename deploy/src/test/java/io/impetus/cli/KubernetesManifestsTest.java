@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.cli.CommandLine;
-import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.ParseException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -77,12 +75,25 @@ class KubernetesManifestsTest {
       }
       byKindAndName.put(o.get("kind").asText() + "/" + o.get("metadata").get("name").asText(), o);
     }
-    JsonNode config = require(byKindAndName, "ConfigMap/impetus-config");
+    Map<String, Map<String, String>> configMaps = new HashMap<>();
+    for (Map.Entry<String, JsonNode> o : byKindAndName.entrySet()) {
+      if (o.getKey().startsWith("ConfigMap/")) {
+        Map<String, String> values = new HashMap<>();
+        o.getValue().path("data").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        configMaps.put(o.getValue().at("/metadata/name").asText(), values);
+      }
+    }
     JsonNode service = require(byKindAndName, "Service/impetus-ps");
     JsonNode shardJob = require(byKindAndName, "Job/impetus-ps");
     JsonNode workerJob = require(byKindAndName, "Job/impetus-worker");
-    Map<String, String> data = new HashMap<>();
-    config.get("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+    JsonNode server = shardJob.at("/spec/template/spec/containers/0");
+    JsonNode worker = workerJob.at("/spec/template/spec/containers/0");
+    // What each pod's environment gets from its ConfigMaps (envFrom) and env entries.
+    Map<String, String> shardData = containerEnv(server, configMaps);
+    Map<String, String> workerData = containerEnv(worker, configMaps);
+    // Each variable a pod is given is one its command really reads from the environment.
+    assertReadBy(new ServerCommand(), shardData);
+    assertReadBy(new WorkerCommand(), workerData);
 
     // The headless Service publishes every shard pod, ready or not, under its hostname.
     assertEquals("None", service.at("/spec/clusterIP").asText());
@@ -95,10 +106,10 @@ class KubernetesManifestsTest {
     // Both Jobs: Indexed, all pods at once, restarted in place on failure, with the shared ConfigMap.
     assertIndexedJob(shardJob, shards);
     assertIndexedJob(workerJob, workers);
-    assertEquals(Integer.toString(shards), data.get("IMPETUS_NUM_SHARDS"));
-    assertEquals(Integer.toString(workers), data.get("IMPETUS_WORKERS"));
+    assertEquals(Integer.toString(shards), shardData.get("IMPETUS_NUM_SHARDS"));
+    assertEquals(Integer.toString(workers), shardData.get("IMPETUS_WORKERS"));
+    assertEquals(Integer.toString(workers), workerData.get("IMPETUS_WORKERS"));
 
-    JsonNode server = shardPod.at("/spec/containers/0");
     int grpcPort = containerPort(server, "grpc");
     int metricsPort = containerPort(server, "metrics");
     assertEquals(grpcPort, servicePort(service, "grpc"));
@@ -109,9 +120,15 @@ class KubernetesManifestsTest {
     }
 
     for (int i = 0; i < shards; i++) {
-      Map<String, String> env = podEnv(data, i, shardJob.at("/metadata/name").asText() + "-" + i);
+      Map<String, String> env = podEnv(shardData, i, shardJob.at("/metadata/name").asText() + "-" + i);
       Flags f = flags(new ServerCommand(), args(server, env), env);
       ServerConfig c = ServerCommand.parse(f);
+      // The settings the ConfigMap states are the ones the shard runs with.
+      assertEquals(shardData.get("IMPETUS_MODE"), c.mode().cliName());
+      assertEquals(shardData.get("IMPETUS_OPTIMIZER"), c.optimizer().kind().cliName());
+      assertEquals(Double.parseDouble(shardData.get("IMPETUS_LR")), c.optimizer().lr());
+      assertEquals(Double.parseDouble(shardData.get("IMPETUS_MOMENTUM")), c.optimizer().momentum());
+      assertEquals(Math.round(Double.parseDouble(shardData.get("IMPETUS_WORKER_TIMEOUT")) * 1000), c.workerTimeoutMillis());
       assertEquals(i, c.shardIndex());
       assertEquals(shards, c.numShards());
       assertEquals(workers, c.workers());
@@ -126,11 +143,15 @@ class KubernetesManifestsTest {
     assertEquals(grpcPort, server.at("/readinessProbe/grpc/port").asInt());
     assertEquals(ShardHealth.READINESS, server.at("/readinessProbe/grpc/service").asText());
 
-    JsonNode worker = workerJob.at("/spec/template/spec/containers/0");
     for (int r = 0; r < workers; r++) {
-      Map<String, String> env = podEnv(data, r, workerJob.at("/metadata/name").asText() + "-" + r);
+      Map<String, String> env = podEnv(workerData, r, workerJob.at("/metadata/name").asText() + "-" + r);
       Flags f = flags(new WorkerCommand(), args(worker, env), env);
       WorkerConfig c = WorkerCommand.parse(f);
+      assertEquals(workerData.get("IMPETUS_MODEL"), c.model());
+      assertEquals(Integer.parseInt(workerData.get("IMPETUS_BATCH_SIZE")), c.batchSize());
+      assertEquals(Integer.valueOf(workerData.get("IMPETUS_EPOCHS")), c.epochs());
+      assertEquals(Long.parseLong(workerData.get("IMPETUS_SEED")), c.seed());
+      assertEquals(Boolean.parseBoolean(workerData.get("IMPETUS_OVERLAP")), c.overlap());
       assertEquals(r, c.rank());
       assertEquals(workers, c.workers());
       assertEquals(expectedServers, c.servers());
@@ -148,6 +169,32 @@ class KubernetesManifestsTest {
         assertFalse(container.at("/resources/" + kind + "/cpu").isMissingNode(), kind + " cpu");
       }
       assertEquals("impetus-config", container.at("/envFrom/0/configMapRef/name").asText());
+    }
+  }
+
+  /** The variables a container gets: every key of its envFrom ConfigMaps and its env entries. */
+  private static Map<String, String> containerEnv(JsonNode container, Map<String, Map<String, String>> configMaps) {
+    Map<String, String> env = new HashMap<>();
+    for (JsonNode from : container.path("envFrom")) {
+      String name = from.at("/configMapRef/name").asText();
+      assertTrue(configMaps.containsKey(name), "envFrom names ConfigMap " + name + ", which is not defined");
+      env.putAll(configMaps.get(name));
+    }
+    for (JsonNode e : container.path("env")) {
+      env.put(e.get("name").asText(), e.path("value").asText());
+    }
+    return env;
+  }
+
+  /**
+   * Every variable a pod is given is in {@code command}'s environment table, the one its parser
+   * reads and its help lists: the manifests set nothing that the process would silently ignore.
+   */
+  private static void assertReadBy(Command command, Map<String, String> env) {
+    List<String> read = command.environment().stream().map(EnvVar::name).toList();
+    for (String name : env.keySet()) {
+      assertTrue(read.contains(name), "the manifests give impetus " + command.name() + " " + name
+          + ", which it does not read (it reads " + read + ")");
     }
   }
 
@@ -186,10 +233,9 @@ class KubernetesManifestsTest {
   }
 
   private static Flags flags(Command command, List<String> args, Map<String, String> env) throws ParseException {
-    CommandLine line = DefaultParser.builder().setAllowPartialMatching(false).get()
-        .parse(command.options(), args.toArray(String[]::new));
-    assertTrue(line.getArgList().isEmpty(), "stray arguments " + line.getArgList());
-    return new Flags(line, env);
+    Flags f = Flags.parse(command, args, env);
+    assertTrue(f.positional().isEmpty(), "stray arguments " + f.positional());
+    return f;
   }
 
   private static int containerPort(JsonNode container, String name) {

@@ -116,7 +116,7 @@ class LocalRunIT {
     Path log = tmp.resolve("crash.log");
     // Worker 1 dies abruptly after step 10 of 60; its lease (2 s) runs out and the barrier moves on.
     int code = impetus(log, "local", "--model", "mlp-x2", "--mode", "sync", "--workers", "3", "--shards", "2",
-        "--epochs", "6", "--batch-size", "32", "--crash-worker", "1:10", "--worker-timeout", "2", "--out", out.toString(),
+        "--epochs", "6", "--batch-size", "32", "--crash-at-step", "1:10", "--worker-timeout", "2", "--out", out.toString(),
         "--no-progress");
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, code, output);
@@ -141,14 +141,14 @@ class LocalRunIT {
     // One worker process asked for, but worker 2 will halt its JVM after step 10: it gets a process of
     // its own, and ranks 0 and 1 run as threads of one JVM that outlives it.
     int code = impetus(log, "local", "--model", "mlp-x2", "--workers", "3", "--worker-processes", "1", "--shards", "2",
-        "--epochs", "4", "--batch-size", "32", "--crash-worker", "2:10", "--worker-timeout", "2", "--out",
+        "--epochs", "4", "--batch-size", "32", "--crash-at-step", "2:10", "--worker-timeout", "2", "--out",
         out.toString(), "--no-progress");
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, code, output);
     assertTrue(Files.size(out.resolve("logs/workers-0-1.log")) > 0, output);
     assertTrue(Files.size(out.resolve("logs/worker-2.log")) > 0, output);
     assertTrue(Files.notExists(out.resolve("logs/worker-0.log")), output);
-    assertTrue(output.contains("worker-2 exited with code 137 (crashed on purpose, --crash-worker)"), output);
+    assertTrue(output.contains("worker-2 exited with code 137 (crashed on purpose, --crash-at-step)"), output);
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals("completed_with_lost_workers", summary.get("status").asText(), summary.toString());
     assertEquals(1, summary.get("lost_workers").size());

@@ -35,18 +35,23 @@ public record TrainingReport(
     return (endMillis - startMillis) / 1000.0;
   }
 
-  /** The report as a JSON object (the worker's report file). */
+  /** The report as a JSON object (the worker's report file); a number that is not finite is null, with a note. */
   public String toJson() {
+    String notes = (Double.isFinite(finalLoss) ? "" : ", \"final_loss_note\": \"the last minibatch loss was not finite (diverged)\"")
+        + (Double.isFinite(steadySamplesPerSecond) ? ""
+            : ", \"steady_samples_per_second_note\": \"too few steps after the warm-up to measure a steady rate\"")
+        + (Double.isFinite(cpuSeconds) ? "" : ", \"cpu_seconds_note\": \"this JVM does not report process CPU time\"");
     return String.format(
         java.util.Locale.ROOT,
         "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
             + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d, "
-            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s, \"process_id\": %d, \"data_plane\": [%s]}%n",
+            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s, \"process_id\": %d, \"data_plane\": [%s]%s}%n",
         worker, steps, samples, startMillis, endMillis, number(finalLoss),
         meanStaleness, maxStaleness, dropped, rejoins, number(steadySamplesPerSecond), number(cpuSeconds),
-        processId, String.join(", ", dataPlanes.stream().map(p -> "\"" + p + "\"").toList()));
+        processId, String.join(", ", dataPlanes.stream().map(p -> "\"" + p + "\"").toList()), notes);
   }
 
+  /** A JSON number, null when not finite (the convention of the study's FiniteJson, which this module cannot use). */
   private static String number(double v) {
     return Double.isFinite(v) ? Double.toString(v) : "null";
   }

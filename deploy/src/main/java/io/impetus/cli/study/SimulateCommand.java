@@ -35,6 +35,11 @@ final class SimulateCommand implements Command {
   }
 
   @Override
+  public java.util.Map<String, String> renamedFlags() {
+    return StudyFlags.RENAMED;
+  }
+
+  @Override
   public Options options() {
     Options o = new Options();
     StudyFlags.addProblem(o);

@@ -4,6 +4,7 @@ import io.impetus.cli.Command;
 import io.impetus.cli.Flags;
 import io.impetus.cli.OptimizerFlags;
 import io.impetus.cli.UsageException;
+import io.impetus.study.output.RunFolderWriter;
 import io.impetus.study.theory.StabilityPlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,11 +25,17 @@ final class StabilityCommand implements Command {
   }
 
   @Override
+  public String footer() {
+    return "\nWrites runs/<time>-stability/ (or --out DIR): stability.png and command.txt.\n"
+        + "Example: impetus study stability --delays 0,2,8 --out runs/stability";
+  }
+
+  @Override
   public Options options() {
     Options o = new Options();
     o.addOption(OptimizerFlags.valued("delays", "T[,T...]", "delays tau, one curve each (default 0,1,2,4,8,16)"));
     o.addOption(OptimizerFlags.valued("points", "N", "values of beta per curve (default 100)"));
-    o.addOption(OptimizerFlags.valued("out", "FILE", "the PNG to write (default stability.png)"));
+    o.addOption(OptimizerFlags.valued("out", "DIR", "run folder, written with stability.png and command.txt (default runs/<time>-stability)"));
     return o;
   }
 
@@ -45,9 +52,19 @@ final class StabilityCommand implements Command {
     if (points < 2) {
       throw new UsageException("--points must be >= 2");
     }
-    Path png = Path.of(f.stringOr("out", "stability.png"));
-    if (png.toAbsolutePath().getParent() != null) {
-      Files.createDirectories(png.toAbsolutePath().getParent());
+    Path png;
+    String out = f.string("out");
+    if (out != null && out.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+      // The old meaning: --out named the PNG itself, in the current folder by default.
+      f.deprecated("--out FILE.png", "--out DIR (a run folder, like every command's; the PNG is DIR/stability.png)");
+      png = Path.of(out);
+      if (png.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+      }
+    } else {
+      RunFolderWriter folder = new RunFolderWriter(RunFolderWriter.defaultDir(out, "stability"));
+      folder.writeCommand(StudyFlags.echo("stability", f));
+      png = folder.resolve("stability.png");
     }
     StabilityPlot.draw(png, taus.stream().mapToInt(Integer::intValue).toArray(), points);
     System.out.println("wrote " + png);

@@ -15,11 +15,15 @@ import org.apache.commons.cli.Options;
 final class StudyFlags {
   private StudyFlags() {}
 
-  /** {@code --model}, {@code --h}, {@code --kappa}, {@code --dim}, {@code --batch-size}. */
+  /** {@code --curvature} was {@code --h}, which {@code -h} (help) made easy to mistype; accepted for one release. */
+  static final java.util.Map<String, String> RENAMED = java.util.Map.of("h", "curvature");
+
+  /** {@code --model}, {@code --curvature}, {@code --kappa}, {@code --dim}, {@code --batch-size}. */
   static void addProblem(Options o) {
     o.addOption(OptimizerFlags.valued("model", "NAME",
-        "quadratic (x^2 + 10y^2 from (10, 1)), linear or mlp-x2 (default quadratic); --h or --kappa give other quadratics"));
-    o.addOption(OptimizerFlags.valued("h", "H[,H...]", "a diagonal quadratic sum h_i/2 x_i^2 with these eigenvalues, from x = 1"));
+        "quadratic (x^2 + 10y^2 from (10, 1)), linear or mlp-x2 (default quadratic); --curvature or --kappa give other quadratics"));
+    o.addOption(OptimizerFlags.valued("curvature", "H[,H...]",
+        "a diagonal quadratic sum h_i/2 x_i^2 with these eigenvalues (curvatures), from x = 1"));
     o.addOption(OptimizerFlags.valued("kappa", "K", "a quadratic with eigenvalues spaced geometrically from 1 to K (see --dim)"));
     o.addOption(OptimizerFlags.valued("dim", "D", "dimension of the --kappa quadratic (default 2: eigenvalues {1, K})"));
     o.addOption(OptimizerFlags.valued("batch-size", "B", "minibatch size for data models (default 32)"));
@@ -28,11 +32,11 @@ final class StudyFlags {
   /** The problem the flags describe. */
   static Problem problem(Flags f) {
     try {
-      if (f.has("h") && f.has("kappa")) {
-        throw new UsageException("give --h or --kappa, not both");
+      if (f.has("curvature") && f.has("kappa")) {
+        throw new UsageException("give --curvature or --kappa, not both");
       }
-      if (f.has("h")) {
-        return Problem.quadratic(doubles(f, "h").stream().mapToDouble(Double::doubleValue).toArray());
+      if (f.has("curvature")) {
+        return Problem.quadratic(doubles(f, "curvature").stream().mapToDouble(Double::doubleValue).toArray());
       }
       if (f.has("kappa")) {
         return Problem.kappa(f.number("kappa", 10), f.integer("dim", 2));

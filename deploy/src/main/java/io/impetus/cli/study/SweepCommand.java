@@ -42,14 +42,23 @@ final class SweepCommand implements Command {
         + "           --workers 1,4,16 --seeds 4 --steps 3000 --target 0.05";
   }
 
+  /** --h as everywhere in the study; --worker-delay is a per-step sleep on local and worker, a delay model here. */
+  static final java.util.Map<String, String> RENAMED = java.util.Map.of("h", "curvature", "worker-delay", "delay-model");
+
+  @Override
+  public java.util.Map<String, String> renamedFlags() {
+    return RENAMED;
+  }
+
   @Override
   public Options options() {
     Options o = new Options();
     StudyFlags.addProblem(o);
     o.addOption(OptimizerFlags.valued("momenta", "M[,M...]", "momentum factors (SGD mu, Adam beta1) (default 0,0.5,0.9)"));
     o.addOption(OptimizerFlags.valued("delays", "SPEC[,SPEC...]", "delay specs (default fixed:0,fixed:1,fixed:2,fixed:4,fixed:8)"));
-    o.addOption(OptimizerFlags.valued("workers", "M[,M...]", "instead of --delays: worker counts, each simulated as --worker-delay:M"));
-    o.addOption(OptimizerFlags.valued("worker-delay", "KIND", "round-robin (tau = M-1) or geometric (mean M-1) (default round-robin)"));
+    o.addOption(OptimizerFlags.valued("workers", "M[,M...]", "instead of --delays: worker counts, each simulated as --delay-model:M"));
+    o.addOption(OptimizerFlags.valued("delay-model", "KIND",
+        "with --workers, the staleness M workers cause: round-robin (tau = M-1) or geometric (mean M-1) (default round-robin)"));
     o.addOption(OptimizerFlags.valued("optimizers", "NAME[,NAME...]", "sgd, adam, adamw (default sgd)"));
     o.addOption(OptimizerFlags.valued("momentum-style", "STYLE", "SGD momentum convention: pytorch, classic or ema (default pytorch)"));
     o.addOption(OptimizerFlags.valued("lrs", "LR[,LR...]", "learning rates (default 0.01)"));
@@ -74,9 +83,9 @@ final class SweepCommand implements Command {
         throw new UsageException("give --delays or --workers, not both");
       }
       List<Integer> workers = StudyFlags.list(f, "workers", Integer::parseInt, "whole numbers");
-      String kind = f.stringOr("worker-delay", "round-robin");
+      String kind = f.stringOr("delay-model", "round-robin");
       if (!kind.equals("round-robin") && !kind.equals("geometric")) {
-        throw new UsageException("--worker-delay must be round-robin or geometric, got '" + kind + "'");
+        throw new UsageException("--delay-model must be round-robin or geometric, got '" + kind + "'");
       }
       List<String> delays = workers.isEmpty() ? StudyFlags.list(f, "delays", s -> {
         Delays.parse(s);

@@ -4,7 +4,6 @@ import io.impetus.cli.Command;
 import io.impetus.cli.Flags;
 import io.impetus.cli.UsageException;
 import io.impetus.cli.OptimizerFlags;
-import io.impetus.study.output.RunFolderWriter;
 import io.impetus.study.simulate.Problem;
 import io.impetus.study.theory.Stability;
 import io.impetus.study.theory.TheoryConfig;
@@ -29,14 +28,19 @@ final class TheoryCommand implements Command {
     return "\nx_{t+1} = x_t - alpha*h*x_{t-tau} + beta*(x_t - x_{t-1}); characteristic polynomial\n"
         + "z^{tau+1} - (1+beta) z^tau + beta z^{tau-1} + alpha h (tau >= 1), z^2 - (1+beta-alpha h) z + beta (tau = 0).\n"
         + "With --kappa and no --alpha/--beta, uses Polyak's optimum for eigenvalues in [1, kappa].\n"
-        + "Examples: impetus study theory --h 1 --alpha 0.5 --beta 0.5 --delay 2 --measure\n"
+        + "Examples: impetus study theory --curvature 1 --alpha 0.5 --beta 0.5 --delay 2 --measure\n"
         + "          impetus study theory --kappa 10 --json";
+  }
+
+  @Override
+  public java.util.Map<String, String> renamedFlags() {
+    return StudyFlags.RENAMED;
   }
 
   @Override
   public Options options() {
     Options o = new Options();
-    o.addOption(OptimizerFlags.valued("h", "H[,H...]", "curvature h, or the eigenvalues of a diagonal quadratic (default 1)"));
+    o.addOption(OptimizerFlags.valued("curvature", "H[,H...]", "curvature h, or the eigenvalues of a diagonal quadratic (default 1)"));
     o.addOption(OptimizerFlags.valued("kappa", "K", "eigenvalues {1, K}"));
     o.addOption(OptimizerFlags.valued("alpha", "A", "step size (default 0.1, or Polyak's with --kappa)"));
     o.addOption(OptimizerFlags.valued("beta", "B", "heavy-ball momentum in [0, 1) (default 0, or Polyak's with --kappa)"));
@@ -51,11 +55,11 @@ final class TheoryCommand implements Command {
   public int run(Flags f) throws Exception {
     TheoryConfig config;
     try {
-      if (f.has("h") && f.has("kappa")) {
-        throw new UsageException("give --h or --kappa, not both");
+      if (f.has("curvature") && f.has("kappa")) {
+        throw new UsageException("give --curvature or --kappa, not both");
       }
       double[] h = f.has("kappa") ? Problem.kappa(f.number("kappa", 10), 2).curvatures()
-          : f.has("h") ? StudyFlags.doubles(f, "h").stream().mapToDouble(Double::doubleValue).toArray() : new double[] {1};
+          : f.has("curvature") ? StudyFlags.doubles(f, "curvature").stream().mapToDouble(Double::doubleValue).toArray() : new double[] {1};
       boolean polyak = f.has("kappa") && !f.has("alpha") && !f.has("beta");
       double mu = h[0];
       double l = h[h.length - 1];
@@ -73,7 +77,7 @@ final class TheoryCommand implements Command {
       throw new UsageException(e.getMessage());
     }
     TheoryReport report = new TheoryReport(config);
-    System.out.print(f.has("json") ? RunFolderWriter.JSON.writeValueAsString(report.toMap()) + "\n" : report.toText());
+    System.out.print(f.has("json") ? io.impetus.json.FiniteJson.write(report.toMap()) + "\n" : report.toText());
     return 0;
   }
 }

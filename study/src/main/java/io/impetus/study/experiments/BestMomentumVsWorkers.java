@@ -69,8 +69,8 @@ public final class BestMomentumVsWorkers implements Experiment {
       row.put("M", c.workers().get(d));
       row.put("best_momentum", b.momentum());
       row.put("best_final_loss", b.meanTailLoss());
-      row.put("final_loss_at_0.9", Double.isFinite(at09.meanTailLoss()) ? (Object) at09.meanTailLoss() : (Object) "diverged");
-      row.put("penalty_of_0.9", Double.isFinite(penalty[d]) ? (Object) penalty[d] : (Object) "inf (diverged)");
+      io.impetus.json.FiniteJson.put(row, "final_loss_at_0.9", at09.meanTailLoss(), "diverged");
+      io.impetus.json.FiniteJson.put(row, "penalty_of_0.9", penalty[d], "diverged at momentum 0.9");
       table.add(row);
     }
     int last = bestMomentum.length - 1;

@@ -229,8 +229,11 @@ public final class FmnistStaleness implements Experiment {
         row.put("lr", opt.config().lr());
         row.put("delay", "uniform:" + delays.get(d));
         row.put("batches_to_80pct", r.batchesTo() >= 0 ? (Object) r.batchesTo() : (Object) "not reached");
-        row.put("slowdown_vs_s0", b(runs[i][0]) > 0 && Double.isFinite(b(runs[i][0]))
-            ? (Object) (Double.isFinite(b(r)) ? b(r) / b(runs[i][0]) : "inf") : (Object) "n/a");
+        if (b(runs[i][0]) > 0 && Double.isFinite(b(runs[i][0]))) {
+          io.impetus.json.FiniteJson.put(row, "slowdown_vs_s0", b(r) / b(runs[i][0]), "80% not reached at this delay");
+        } else {
+          io.impetus.json.FiniteJson.put(row, "slowdown_vs_s0", Double.NaN, "80% not reached without delay");
+        }
         row.put("best_test_accuracy", r.bestAccuracy());
         row.put("batches_run", r.batchesRun());
         row.put("diverged", r.diverged() ? "yes" : "no");

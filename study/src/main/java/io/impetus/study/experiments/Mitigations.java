@@ -164,8 +164,8 @@ public final class Mitigations implements Experiment {
     r.put("delay", delay);
     r.put("seeds", s.seeds());
     r.put("reached", s.reached());
-    r.put("median_steps_to_target", Double.isFinite(s.medianSteps()) ? (Object) s.medianSteps() : (Object) "not reached");
-    r.put("final_loss", Double.isFinite(s.meanTailLoss()) ? (Object) s.meanTailLoss() : (Object) "inf");
+    io.impetus.json.FiniteJson.put(r, "median_steps_to_target", s.medianSteps(), "target not reached");
+    io.impetus.json.FiniteJson.put(r, "final_loss", s.meanTailLoss(), "a seed diverged");
     r.put("diverged", s.diverged() > 0 ? "yes (" + s.diverged() + "/" + s.seeds() + ")" : "no");
     r.put("dropped_per_run", s.meanDropped());
     r.put("beats_naive", beats);

@@ -1,7 +1,7 @@
 package io.impetus.study.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.impetus.json.FiniteJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +17,8 @@ import java.util.Map;
  * deploy module.
  */
 public final class RunFolderWriter {
-  /** Pretty-printed JSON, shared by everything the study writes. */
-  public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Pretty-printed JSON without NaN or Infinity ({@link FiniteJson}), shared by everything the study writes. */
+  public static final ObjectMapper JSON = FiniteJson.MAPPER;
 
   private final Path dir;
 
@@ -51,7 +51,7 @@ public final class RunFolderWriter {
 
   /** {@code summary.json}. */
   public void writeSummary(Map<String, Object> summary) throws IOException {
-    JSON.writeValue(dir.resolve("summary.json").toFile(), summary);
+    FiniteJson.write(dir.resolve("summary.json"), summary);
   }
 
   /** A text file in the folder, e.g. {@code metrics.csv}. */

@@ -97,14 +97,22 @@ public final class ReportWriter {
       return "";
     }
     List<String> cols = new ArrayList<>();
-    rows.get(0).fieldNames().forEachRemaining(cols::add);
+    // A "<col>_note" field explains a null number in <col> (FiniteJson): shown in its place, not as a column.
+    rows.get(0).fieldNames().forEachRemaining(c -> {
+      if (!c.endsWith(io.impetus.json.FiniteJson.NOTE)) {
+        cols.add(c);
+      }
+    });
     StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", cols)).append(" |\n|");
     sb.append("---|".repeat(cols.size())).append('\n');
     for (JsonNode r : rows) {
       sb.append('|');
       for (String c : cols) {
         JsonNode v = r.get(c);
-        sb.append(' ').append(v == null ? "" : v.isNumber() ? Fmt.num(v.asDouble()) : cell(v)).append(" |");
+        JsonNode note = r.get(c + io.impetus.json.FiniteJson.NOTE);
+        String text = v == null ? "" : v.isNumber() ? Fmt.num(v.asDouble())
+            : v.isNull() ? (note == null ? "" : cell(note)) : cell(v);
+        sb.append(' ').append(text).append(" |");
       }
       sb.append('\n');
     }

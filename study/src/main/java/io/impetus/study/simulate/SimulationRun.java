@@ -1,5 +1,6 @@
 package io.impetus.study.simulate;
 
+import io.impetus.json.FiniteJson;
 import io.impetus.optim.MomentumStyle;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
@@ -68,7 +69,7 @@ public final class SimulationRun {
     s.put("noise", config.noise());
     s.put("steps_run", tr.stepsRun());
     s.put("diverged", tr.diverged());
-    s.put("final_loss", finite(tr.finalLoss()));
+    FiniteJson.put(s, "final_loss", tr.finalLoss(), tr.diverged() ? "diverged" : "no finite loss");
     s.put("dropped", tr.dropped());
     s.put("applied", tr.stepsRun() - tr.dropped());
     s.put("last_momentum", tr.lastMomentum());
@@ -89,7 +90,8 @@ public final class SimulationRun {
     if (config.problem().isQuadratic()) {
       DelayScheduler d = Delays.parse(config.delay());
       int window = d.maxDelay() + 2;
-      s.put("measured_rate", finite(RateFit.rate(tr.norm(), window)));
+      FiniteJson.put(s, "measured_rate", RateFit.rate(tr.norm(), window), tr.diverged() ? "diverged"
+          : "not measurable: too few steps before the distance to the optimum reached 0 or the float floor");
       Double predicted = predictedRate(config);
       if (predicted != null) {
         s.put("predicted_rate", predicted);
@@ -134,7 +136,4 @@ public final class SimulationRun {
     return h;
   }
 
-  private static Object finite(double v) {
-    return Double.isFinite(v) ? (Object) v : (Object) String.valueOf(v);
-  }
 }

@@ -68,7 +68,7 @@ public final class SweepOutput {
       b.put("delay", c.delayLabel(s.delayIndex()));
       b.put("policy", c.policies().get(s.policyIndex()));
       b.put("best_momentum", s.momentum());
-      b.put("tail_loss", Double.isFinite(s.meanTailLoss()) ? (Object) s.meanTailLoss() : (Object) "inf");
+      io.impetus.json.FiniteJson.put(b, "tail_loss", s.meanTailLoss(), "a seed diverged");
       bests.add(b);
     }
     summary.put("best_momentum", bests);

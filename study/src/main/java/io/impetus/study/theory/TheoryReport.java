@@ -1,5 +1,6 @@
 package io.impetus.study.theory;
 
+import io.impetus.json.FiniteJson;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.study.simulate.Fmt;
 import io.impetus.study.simulate.Problem;
@@ -23,6 +24,9 @@ public final class TheoryReport {
   private final List<DelayedHeavyBall> modes = new ArrayList<>();
   private final double rate;
   private final double maxStableAlpha;
+  /** Why a measured rate may be missing, in the text and in the JSON's measured_rate_note. */
+  static final String NOT_MEASURABLE = "not measurable: converged to 0 too fast to fit a rate";
+
   private final Double measured;
 
   /** Analyses (and, if asked, simulates) {@code config}. */
@@ -91,7 +95,7 @@ public final class TheoryReport {
     m.put("converges", converges());
     m.put("max_stable_alpha", maxStableAlpha);
     if (measured != null) {
-      m.put("measured_rate", Double.isFinite(measured) ? (Object) measured : (Object) "NaN");
+      FiniteJson.put(m, "measured_rate", measured, NOT_MEASURABLE);
     }
     if (modes.size() > 1) {
       m.put("modes", perMode);
@@ -124,7 +128,7 @@ public final class TheoryReport {
     sb.append("predicted rate (spectral radius): ").append(Fmt.fixed(rate, 6)).append('\n');
     if (measured != null) {
       sb.append("measured rate (simulator, ").append(config.steps()).append(" updates): ")
-          .append(Double.isFinite(measured) ? Fmt.fixed(measured, 6) : "not measurable (converged to 0 too fast)");
+          .append(Double.isFinite(measured) ? Fmt.fixed(measured, 6) : NOT_MEASURABLE);
       if (Double.isFinite(measured)) {
         sb.append(String.format("   (%+.3f%%)", 100 * (measured - rate) / rate));
       }
