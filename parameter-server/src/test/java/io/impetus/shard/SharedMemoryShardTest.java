@@ -39,8 +39,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The shard's shared-memory data plane over the in-process transport: AttachSegment,
- * PushPullShared and PushPullSharedStream, what they change (exactly what a streamed push would) and how they refuse. The
+ * The shard's shared-memory data plane over the in-process transport: AttachSegment and
+ * PushPullSharedStream, what they change (exactly what a streamed push would) and how they refuse. The
  * test's own folder stands in for /dev/shm. Every shard here is shard 1 of 2, whose slice of the
  * 9-parameter model is the last 4 values, so that messages name a shard other than the default 0.
  */
