@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -199,6 +200,11 @@ public final class ShardServer {
         log.warn("shard {}: closing the {} failed: {}", config.shardIndex(), part.name(), e.toString());
       }
     }
+  }
+
+  /** What is open now, the latest first (the order {@link #stop} closes it in). */
+  synchronized List<String> openParts() {
+    return open.stream().map(Part::name).toList();
   }
 
   private void closeServer() {
