@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.proto.AttachSegmentReply;
-import io.impetus.proto.Layout;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceHeader;
 import io.impetus.wire.DoorbellChannel;
@@ -31,51 +27,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A shard with its doorbell, the Unix-domain socket that carries same-host pushes through shared memory
  * without HTTP/2: what AttachSegment offers, that a push on it changes the shard exactly as the same
  * push on a PushPullSharedStream does, and how it refuses pushes and bad frames. Every shard here is
- * shard 1 of 2 (the last 4 of 9 parameters), as in {@link SharedMemoryShardTest}.
+ * shard 1 of 2 (see {@link SharedMemoryShards}).
  */
-class DoorbellShardTest {
-  private static final int SLICE = 4;
-  private static final float[] INIT = {0.5f, -1.25f, 3f, 0.1f};
-  private static final Layout LAYOUT = ShardTestClient.layout(9, 2, 1, ShardTestClient.FINGERPRINT);
-
-  @TempDir Path tmp;
-  private Path shm;
-  private final List<ShardServer> servers = new ArrayList<>();
-  private final List<ManagedChannel> channels = new ArrayList<>();
+class DoorbellShardTest extends SharedMemoryShards {
   private final List<DoorbellChannel> bells = new ArrayList<>();
 
-  @BeforeEach
-  void folder() throws Exception {
-    shm = Files.createDirectory(tmp.resolve("shm"));
-  }
-
   @AfterEach
-  void tearDown() {
+  void hangUp() {
     bells.forEach(DoorbellChannel::close);
-    channels.forEach(ManagedChannel::shutdownNow);
-    servers.forEach(ShardServer::stop);
   }
 
-  /** A shard for workers 0 and 1 with segments from the test's folder, joined and initialized by worker 0. */
+  /** An async shard with segments from the test's folder, offering a doorbell or not. */
   private ShardTestClient start(OptimizerConfig optimizer, boolean doorbell) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 2, 2, ConsistencyMode.ASYNC, optimizer)
-        .withSharedMemoryDir(shm).withDoorbell(doorbell);
-    servers.add(new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start());
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    channels.add(channel);
-    ShardTestClient shard = new ShardTestClient(channel);
-    shard.join(0, LAYOUT);
-    shard.initialize(0, INIT);
-    return shard;
+    return serve(ConsistencyMode.ASYNC, optimizer, config -> config.withSharedMemoryDir(shm).withDoorbell(doorbell));
   }
 
   private DoorbellChannel ring(AttachSegmentReply attached) throws IOException {
@@ -96,14 +66,6 @@ class DoorbellShardTest {
     float[] values = new float[SLICE];
     segment.readSlice(values, 0);
     return values;
-  }
-
-  private static int[] bits(float[] values) {
-    int[] bits = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      bits[i] = Float.floatToRawIntBits(values[i]);
-    }
-    return bits;
   }
 
   private static List<Path> sockets(Path dir) throws IOException {
