@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,7 +153,7 @@ public final class ShardServer {
       // A few connections per worker (each rejoin opens one while the old one closes), and a thread each.
       Doorbell bell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), segmentPushes::pushHere,
           activity::touch, Math.max(64, 4 * config.workers()));
-      open.push(new Part("doorbell", bell));
+      open.push(new Part("doorbell", () -> closeDoorbell(bell)));
       doorbell = bell;
       service.offerDoorbell(bell.path());
       log.info("shard {}: doorbell for same-host workers at {}", config.shardIndex(), doorbell.path());
@@ -170,12 +171,35 @@ public final class ShardServer {
 
   /** Runs a lease check now, on the update loop, and waits for it (for tests with a fake clock). */
   void checkLeasesNow() throws Exception {
+    onLoopAndWait(shard::checkLeases).get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Runs {@code task} on the update loop after the tasks queued before it; the future completes when it
+   * has run. Throws RejectedExecutionException once the loop is closed.
+   */
+  private CompletableFuture<Void> onLoopAndWait(Runnable task) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(() -> {
-      shard.checkLeases();
-      done.complete(null);
+      try {
+        task.run();
+      } finally {
+        done.complete(null);
+      }
     });
-    done.get(10, TimeUnit.SECONDS);
+    return done;
+  }
+
+  /**
+   * Closes the doorbell on the update loop, after the answers already queued there (so that a push
+   * answered before the stop still reaches its worker), and waits for it.
+   */
+  private void closeDoorbell(Doorbell bell) throws Exception {
+    try {
+      onLoopAndWait(bell::close).get(10, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException | TimeoutException loopGoneOrStuck) {
+      bell.close();
+    }
   }
 
   /** The port the server listens on (useful when the config asked for port 0). */
@@ -185,7 +209,8 @@ public final class ShardServer {
 
   /**
    * Turns every health status NOT_SERVING, then closes what {@link #start} and the constructor opened,
-   * the latest first: the doorbell (its connections end between messages and its socket file goes);
+   * the latest first: the doorbell (after the answers already queued, its connections end between
+   * messages and its socket file goes);
    * the gRPC server (it ends the open push streams, stops accepting calls and lets in-flight calls
    * finish for up to 5 s); the update loop (it publishes a final {@link #snapshot}, finishes the tasks
    * already queued, then stops). Idempotent: a second call finds nothing open.
