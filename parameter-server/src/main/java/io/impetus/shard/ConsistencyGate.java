@@ -1,5 +1,6 @@
 package io.impetus.shard;
 
+import io.impetus.proto.StatusReply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -108,6 +109,11 @@ final class ConsistencyGate {
     slot.maxLead = Math.max(slot.maxLead, lead);
     maxReplyLead = Math.max(maxReplyLead, lead);
     slot.waiting = null;
+  }
+
+  /** Adds what the gate held back to a status: replies parked, and the largest lead a reply left with. */
+  void report(StatusReply.Builder status) {
+    status.setParkedReplies(parkedReplies).setMaxReplyLead(maxReplyLead);
   }
 
   /** Replies that had to wait: for an ssp bound, or for the rest of a sync round. */

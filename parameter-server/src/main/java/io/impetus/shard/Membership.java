@@ -1,5 +1,7 @@
 package io.impetus.shard;
 
+import io.impetus.proto.StatusReply;
+import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.ShardException.Code;
 import java.util.Collection;
 import java.util.TreeSet;
@@ -252,5 +254,25 @@ final class Membership {
       }
     }
     return max;
+  }
+
+  /** Adds the workers to a status: expected and live counts, and each worker's state and records, by id. */
+  void report(StatusReply.Builder status) {
+    status.setExpectedWorkers(expected).setLiveWorkers(live());
+    for (int id = 0; id < expected; id++) {
+      WorkerSlot slot = workers.get(id);
+      if (slot != null) {
+        status.addWorkers(WorkerStatus.newBuilder()
+            .setWorkerId(id)
+            .setState(slot.state.name())
+            .setPushes(slot.pushes)
+            .setLastStep(slot.lastStep)
+            .setDropped(slot.dropped)
+            .setMaxLead(slot.maxLead)
+            .setStaleness(slot.staleness.toProto()));
+      } else if (neverJoined.contains(id)) {
+        status.addWorkers(WorkerStatus.newBuilder().setWorkerId(id).setState("NEVER_JOINED").setLastStep(-1));
+      }
+    }
   }
 }

@@ -5,7 +5,6 @@ import io.impetus.proto.JoinRequest;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
-import io.impetus.proto.WorkerStatus;
 import io.impetus.runtime.ProcessCpu;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.staleness.StalenessPolicy;
@@ -358,30 +357,12 @@ public final class Shard {
             .setCurrentLr(updater == null ? config.optimizer().lr() : updater.currentLr())
             .setStaleness(updater == null ? new StalenessRecorder().toProto() : updater.staleness().toProto())
             .setStepLag(stepLag.toProto())
-            .setExpectedWorkers(members.expected())
-            .setLiveWorkers(members.live())
-            .setMaxReplyLead(gate.maxReplyLead())
-            .setParkedReplies(gate.parkedReplies())
             .setStalenessPolicy(policy.spec())
             .setApplyMicros(applyTimer.toProto())
             .setProcessCpuSeconds(ProcessCpu.seconds())
             .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum());
-    for (int id = 0; id < members.expected(); id++) {
-      WorkerSlot slot = members.worker(id);
-      if (slot != null) {
-        b.addWorkers(
-            WorkerStatus.newBuilder()
-                .setWorkerId(id)
-                .setState(slot.state.name())
-                .setPushes(slot.pushes)
-                .setLastStep(slot.lastStep)
-                .setDropped(slot.dropped)
-                .setMaxLead(slot.maxLead)
-                .setStaleness(slot.staleness.toProto()));
-      } else if (members.neverJoined(id)) {
-        b.addWorkers(WorkerStatus.newBuilder().setWorkerId(id).setState("NEVER_JOINED").setLastStep(-1));
-      }
-    }
+    members.report(b);
+    gate.report(b);
     for (Map.Entry<String, AtomicLong> e : rejected.entrySet()) {
       b.putRejected(e.getKey(), e.getValue().get());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.impetus.proto.PushHeader;
+import io.impetus.proto.StatusReply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -128,6 +129,10 @@ class ConsistencyGateTest {
     assertEquals(1, members.worker(0).maxLead);
     assertEquals(0, members.worker(1).maxLead);
     assertNull(members.worker(0).waiting);
+    StatusReply.Builder status = StatusReply.newBuilder();
+    gate.report(status);
+    assertEquals(1, status.getParkedReplies());
+    assertEquals(1, status.getMaxReplyLead());
   }
 
   @Test

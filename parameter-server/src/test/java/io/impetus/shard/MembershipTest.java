@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.impetus.proto.PushHeader;
+import io.impetus.proto.StatusReply;
+import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.ShardException.Code;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -211,5 +214,29 @@ class MembershipTest {
     assertEquals(0, members.live());
     assertEquals(0, members.maxLiveClock());
     assertEquals(0, members.lead(slot));
+  }
+
+  @Test
+  void theStatusListsEveryWorkerThatJoinedOrNeverCameByIdWithItsState() throws Exception {
+    WorkerSlot a = join(0);
+    finish(a, 2);
+    a.pushes = 2;
+    join(1);
+    members.leave(1);
+    advanceMillis(LEASE_MS);
+    members.heartbeat(0);
+    advanceMillis(1);
+    members.expireSilent();
+
+    StatusReply.Builder status = StatusReply.newBuilder();
+    members.report(status);
+    assertEquals(3, status.getExpectedWorkers());
+    assertEquals(1, status.getLiveWorkers());
+    assertEquals(List.of(0, 1, 2), status.getWorkersList().stream().map(WorkerStatus::getWorkerId).toList());
+    assertEquals(List.of("JOINED", "LEFT", "NEVER_JOINED"),
+        status.getWorkersList().stream().map(WorkerStatus::getState).toList());
+    assertEquals(2, status.getWorkers(0).getPushes());
+    assertEquals(1, status.getWorkers(0).getLastStep());
+    assertEquals(-1, status.getWorkers(2).getLastStep());
   }
 }
