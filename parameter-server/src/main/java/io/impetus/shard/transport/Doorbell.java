@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,11 +73,17 @@ public final class Doorbell implements AutoCloseable {
     removeStale(folder);
     Path path = folder.resolve("impetus-shard" + shardIndex + "-" + ProcessHandle.current().pid() + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".sock");
+    // Bound under a name no starting shard probes, then renamed: a socket file that bears a doorbell's
+    // name is always listening already. (Binding and listening are two steps; a shard starting beside
+    // this one that probed the file between them would be refused and remove a live doorbell.)
+    Path binding = path.resolveSibling(path.getFileName() + ".binding");
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      listener.bind(UnixDomainSocketAddress.of(path));
+      listener.bind(UnixDomainSocketAddress.of(binding));
+      Files.move(binding, path, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       listener.close();
+      Files.deleteIfExists(binding);
       throw e;
     }
     Doorbell doorbell = new Doorbell(shardIndex, path, listener, pushes, activity, maxConnections);
