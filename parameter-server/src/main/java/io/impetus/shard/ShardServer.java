@@ -6,20 +6,35 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.impetus.proto.StatusReply;
+import io.impetus.shard.transport.Doorbell;
+import io.impetus.shard.transport.SegmentPushes;
+import io.impetus.shard.transport.ShardService;
 import io.impetus.wire.WireMethods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle of one parameter-server shard process: start, serve, stop. The service logic lives
- * in {@link ShardService}; this class only wires it to a gRPC server built from the given builder
+ * The lifecycle of one parameter-server shard process: start, serve, stop. The shard's state lives in
+ * its core ({@link Shard}, driven by its {@link UpdateLoop}); the ways pushes arrive are adapters in
+ * {@code io.impetus.shard.transport} ({@link ShardService} for gRPC, {@link Doorbell} for the
+ * same-host socket). This class only builds and wires them, with a gRPC server from the given builder
  * (a Netty builder in production, an in-process one in tests).
+ *
+ * <p>It owns what it opens: the update loop (at construction), the gRPC server and the doorbell (at
+ * {@link #start}). {@link #stop} closes each of them exactly once, in reverse order of opening, so
+ * nothing is closed while a part opened after it can still use it: the doorbell's readers stop before
+ * the server, and the server's calls end before the update loop that answers them.
  *
  * <p>Beside the shard service it serves the standard gRPC health service ({@link ShardHealth}) and
  * server reflection, and it publishes a {@link #snapshot} of the shard's status for observers
@@ -35,10 +50,16 @@ public final class ShardServer {
   private final Shard shard;
   private final ShardHealth health = new ShardHealth();
   private final ActivityTracker activity;
+  private final SegmentPushes segmentPushes;
   private final ShardService service;
+  /** What is open, the latest on top; {@link #stop} closes from the top. Guarded by this. */
+  private final Deque<Part> open = new ArrayDeque<>();
   private volatile StatusReply snapshot;
   /** The doorbell for same-host workers, or null (no shared memory, --no-doorbell, or no socket). */
-  private Doorbell doorbell;
+  private volatile Doorbell doorbell;
+
+  /** Something this server opened, and how it is closed. */
+  private record Part(String name, AutoCloseable closer) {}
 
   /** How often the update thread publishes its status for observers. */
   public static final long SNAPSHOT_PERIOD_MILLIS = 250;
@@ -52,10 +73,11 @@ public final class ShardServer {
   ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
     this.config = config;
     this.loop = new UpdateLoop(config.shardIndex());
-    Shard shard = new Shard(config, clock);
-    this.shard = shard;
+    open.push(new Part("update loop", this::closeLoop));
+    this.shard = new Shard(config, clock);
     this.activity = new ActivityTracker(clock);
-    this.service = new ShardService(shard, loop);
+    this.segmentPushes = new SegmentPushes(shard, loop, config.sharedMemoryDir());
+    this.service = new ShardService(shard, loop, segmentPushes);
     this.server = builder
         // Bound with the chunk marshallers: floats go between Netty's buffers and float arrays without copies.
         .addService(ServerInterceptors.intercept(WireMethods.bind(service), activity))
@@ -106,8 +128,9 @@ public final class ShardServer {
   }
 
   /** Starts serving. */
-  public ShardServer start() throws IOException {
+  public synchronized ShardServer start() throws IOException {
     server.start();
+    open.push(new Part("gRPC server", this::closeServer));
     openDoorbell();
     log.info(
         "shard {} of {} serving on port {}: mode {}{}, {} workers, worker timeout {} ms, staleness policy {}, optimizer {}",
@@ -128,9 +151,11 @@ public final class ShardServer {
     }
     try {
       // A few connections per worker (each rejoin opens one while the old one closes), and a thread each.
-      doorbell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), service::pushSharedHere, activity::touch,
-          Math.max(64, 4 * config.workers()));
-      service.offerDoorbell(doorbell);
+      Doorbell bell = Doorbell.open(config.sharedMemoryDir(), config.shardIndex(), segmentPushes::pushHere,
+          activity::touch, Math.max(64, 4 * config.workers()));
+      open.push(new Part("doorbell", () -> closeDoorbell(bell)));
+      doorbell = bell;
+      service.offerDoorbell(bell.path());
       log.info("shard {}: doorbell for same-host workers at {}", config.shardIndex(), doorbell.path());
     } catch (IOException | RuntimeException e) {
       log.warn("shard {}: no doorbell in {} ({}); same-host workers push over gRPC streams", config.shardIndex(),
@@ -140,17 +165,41 @@ public final class ShardServer {
 
   /** The doorbell's socket, or null when the shard offers none. */
   public Path doorbellPath() {
-    return doorbell == null ? null : doorbell.path();
+    Doorbell bell = doorbell;
+    return bell == null ? null : bell.path();
   }
 
   /** Runs a lease check now, on the update loop, and waits for it (for tests with a fake clock). */
   void checkLeasesNow() throws Exception {
+    onLoopAndWait(shard::checkLeases).get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Runs {@code task} on the update loop after the tasks queued before it; the future completes when it
+   * has run. Throws RejectedExecutionException once the loop is closed.
+   */
+  private CompletableFuture<Void> onLoopAndWait(Runnable task) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(() -> {
-      shard.checkLeases();
-      done.complete(null);
+      try {
+        task.run();
+      } finally {
+        done.complete(null);
+      }
     });
-    done.get(10, TimeUnit.SECONDS);
+    return done;
+  }
+
+  /**
+   * Closes the doorbell on the update loop, after the answers already queued there (so that a push
+   * answered before the stop still reaches its worker), and waits for it.
+   */
+  private void closeDoorbell(Doorbell bell) throws Exception {
+    try {
+      onLoopAndWait(bell::close).get(10, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException | TimeoutException loopGoneOrStuck) {
+      bell.close();
+    }
   }
 
   /** The port the server listens on (useful when the config asked for port 0). */
@@ -159,11 +208,31 @@ public final class ShardServer {
   }
 
   /**
-   * Turns every health status NOT_SERVING, stops accepting calls, lets in-flight calls finish for up
-   * to 5 s, publishes a final {@link #snapshot}, then stops the update loop. Idempotent.
+   * Turns every health status NOT_SERVING, then closes what {@link #start} and the constructor opened,
+   * the latest first: the doorbell (after the answers already queued, its connections end between
+   * messages and its socket file goes);
+   * the gRPC server (it ends the open push streams, stops accepting calls and lets in-flight calls
+   * finish for up to 5 s); the update loop (it publishes a final {@link #snapshot}, finishes the tasks
+   * already queued, then stops). Idempotent: a second call finds nothing open.
    */
-  public void stop() {
+  public synchronized void stop() {
     health.stopping();
+    while (!open.isEmpty()) {
+      Part part = open.pop();
+      try {
+        part.closer().close();
+      } catch (Exception e) {
+        log.warn("shard {}: closing the {} failed: {}", config.shardIndex(), part.name(), e.toString());
+      }
+    }
+  }
+
+  /** What is open now, the latest first (the order {@link #stop} closes it in). */
+  synchronized List<String> openParts() {
+    return open.stream().map(Part::name).toList();
+  }
+
+  private void closeServer() {
     server.shutdown();
     // Workers keep their push streams open for as long as they train: end them, or shutting down
     // would wait for the timeout below.
@@ -177,15 +246,15 @@ public final class ShardServer {
       server.shutdownNow();
       Thread.currentThread().interrupt();
     }
+  }
+
+  private void closeLoop() {
     try {
       loop.execute(this::publish);
-    } catch (java.util.concurrent.RejectedExecutionException alreadyStopped) {
-      // a second stop(): the final snapshot was published by the first
+    } catch (RejectedExecutionException alreadyStopped) {
+      // nothing left to publish
     }
     loop.close();
-    if (doorbell != null) {
-      doorbell.close();
-    }
   }
 
   /** Blocks until the server has terminated. */

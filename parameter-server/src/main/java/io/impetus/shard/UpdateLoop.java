@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  * queue itself instead of waking the loop's thread, which saves a thread hop per push. Either way one
  * thread at a time drains the queue, and the hand-over between drainers (an atomic flag) orders their
  * writes. Periodic tasks (the lease check, the status snapshot) run on the loop's thread.
+ *
+ * <p>Both ways of submitting throw {@link RejectedExecutionException} once the loop is closed.
  */
-final class UpdateLoop implements AutoCloseable {
+public final class UpdateLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpdateLoop.class);
 
   private final int shardIndex;
@@ -44,7 +46,7 @@ final class UpdateLoop implements AutoCloseable {
   }
 
   /** Runs {@code task} on the loop after everything submitted before it, on the loop's thread. */
-  void execute(Runnable task) {
+  public void execute(Runnable task) {
     enqueue(task);
     if (draining.compareAndSet(false, true)) {
       try {
@@ -60,7 +62,7 @@ final class UpdateLoop implements AutoCloseable {
    * Runs {@code task} on the loop after everything submitted before it: on this thread, together with
    * whatever is queued, if no other thread is draining, else on the thread that is.
    */
-  void executeHere(Runnable task) {
+  public void executeHere(Runnable task) {
     enqueue(task);
     if (draining.compareAndSet(false, true)) {
       drain();

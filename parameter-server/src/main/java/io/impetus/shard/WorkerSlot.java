@@ -5,11 +5,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A worker as one shard sees it: its gradient buffer (one push in flight at a time, so one buffer
- * suffices and is reused every step), its lease, its clock and its records. The buffer is written by
- * the gRPC thread that receives a push while {@link #tryAcquire} holds it, then read by the update
- * loop; everything else is touched only by the update loop.
+ * suffices and is reused every step), its lease, its clock and its records.
+ *
+ * <p>Ownership of the buffer: {@link Shard#claim} hands it to the transport thread that receives a
+ * push, which fills {@link #gradient()} and then either hands the push to {@link Shard#push} (which
+ * gives the buffer back once the gradient is applied or refused) or gives it back itself with {@link
+ * #release()}. Everything else is touched only by the shard's update loop.
  */
-final class WorkerSlot {
+public final class WorkerSlot {
   enum State {
     /** Training, counted by the barriers. */
     JOINED,
@@ -42,13 +45,23 @@ final class WorkerSlot {
     this.lastSeenNanos = nowNanos;
   }
 
+  /** The worker's id. */
+  public int workerId() {
+    return workerId;
+  }
+
+  /** The gradient buffer, as long as the caller holds the claim on it. */
+  public float[] gradient() {
+    return gradient;
+  }
+
   /** Claims the gradient buffer for one push; false if a push from this worker is already in flight. */
   boolean tryAcquire() {
     return busy.compareAndSet(false, true);
   }
 
-  /** Gives the buffer back once the push has been applied or rejected. */
-  void release() {
+  /** Gives the buffer back once the push has been applied or refused. */
+  public void release() {
     busy.set(false);
   }
 
@@ -63,6 +76,6 @@ final class WorkerSlot {
 
   /** Whether the worker is blocked on us (a parked reply on a call it has not abandoned). */
   boolean isWaitingOnShard() {
-    return waiting != null && !waiting.isCancelled();
+    return waiting != null && !waiting.reply.isCancelled();
   }
 }

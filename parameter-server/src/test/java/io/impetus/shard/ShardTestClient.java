@@ -1,6 +1,7 @@
 package io.impetus.shard;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.impetus.proto.AttachSegmentReply;
 import io.impetus.proto.AttachSegmentRequest;
@@ -95,17 +96,38 @@ final class ShardTestClient {
 
   /**
    * A push-pull through shared memory, as a worker makes it: the gradient goes into {@code segment}
-   * before the call, the slice is read out of it once the reply has arrived.
+   * before the header goes out on a PushPullSharedStream of its own, the slice is read out of the
+   * segment once the answer has arrived. An in-band refusal fails the future with its gRPC status.
    */
   CompletableFuture<Slice> pushShared(int worker, long readVersion, long step, float[] gradient, SharedSegment segment) {
     segment.writeGradient(gradient, 0);
-    Unary<SliceHeader> reply = new Unary<>();
-    stub.pushPullShared(header(worker, readVersion, step, gradient.length), reply);
-    return reply.future.thenApply(h -> {
-      float[] values = new float[(int) h.getLength()];
-      segment.readSlice(values, 0);
-      return new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values);
+    CompletableFuture<Slice> result = new CompletableFuture<>();
+    StreamObserver<PushHeader> stream = pushStream(new StreamObserver<>() {
+      @Override
+      public void onNext(SharedPushReply reply) {
+        if (!reply.hasHeader()) {
+          result.completeExceptionally(Status.fromCodeValue(reply.getErrorCode())
+              .withDescription(reply.getErrorMessage()).asRuntimeException());
+          return;
+        }
+        SliceHeader h = reply.getHeader();
+        float[] values = new float[(int) h.getLength()];
+        segment.readSlice(values, 0);
+        result.complete(new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values));
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        result.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        result.completeExceptionally(new IllegalStateException("the push stream ended without an answer"));
+      }
     });
+    stream.onNext(header(worker, readVersion, step, gradient.length));
+    return result.whenComplete((slice, failure) -> stream.onCompleted());
   }
 
   CompletableFuture<Slice> push(PushHeader header, float[] gradient) {

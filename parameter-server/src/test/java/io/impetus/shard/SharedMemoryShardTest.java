@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.proto.AttachSegmentRequest;
-import io.impetus.proto.Layout;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.StatusReply;
@@ -31,56 +27,19 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The shard's shared-memory data plane over the in-process transport: AttachSegment,
- * PushPullShared and PushPullSharedStream, what they change (exactly what a streamed push would) and how they refuse. The
- * test's own folder stands in for /dev/shm. Every shard here is shard 1 of 2, whose slice of the
- * 9-parameter model is the last 4 values, so that messages name a shard other than the default 0.
+ * The shard's shared-memory data plane over the in-process transport: AttachSegment and
+ * PushPullSharedStream, what they change (exactly what a streamed push would) and how they refuse.
+ * Every shard here is shard 1 of 2 (see {@link SharedMemoryShards}).
  */
-class SharedMemoryShardTest {
-  private static final int SLICE = 4;
-  private static final float[] INIT = {0.5f, -1.25f, 3f, 0.1f};
-  private static final Layout LAYOUT = ShardTestClient.layout(9, 2, 1, ShardTestClient.FINGERPRINT);
-
-  @TempDir Path tmp;
-  private Path shm;
-  private final List<ShardServer> servers = new ArrayList<>();
-  private final List<ManagedChannel> channels = new ArrayList<>();
-
-  @BeforeEach
-  void folder() throws Exception {
-    shm = Files.createDirectory(tmp.resolve("shm"));
-  }
-
-  @AfterEach
-  void tearDown() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    servers.forEach(ShardServer::stop);
-  }
-
-  /**
-   * A shard for workers 0 and 1 accepting segments from {@code dir} (null: started with --no-shm),
-   * joined by worker 0, which initialized it.
-   */
+class SharedMemoryShardTest extends SharedMemoryShards {
+  /** A shard accepting segments from {@code dir} (null: started with --no-shm). */
   private ShardTestClient start(ConsistencyMode mode, OptimizerConfig optimizer, Path dir) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 2, 2, mode, optimizer).withSharedMemoryDir(dir);
-    // Direct executors: each call runs on the test thread up to the update loop, so pushes reach the
-    // loop in the order they are made.
-    servers.add(new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start());
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    channels.add(channel);
-    ShardTestClient shard = new ShardTestClient(channel);
-    assertEquals(5, shard.join(0, LAYOUT).getRangeStart());
-    shard.initialize(0, INIT);
-    return shard;
+    return serve(mode, optimizer, config -> config.withSharedMemoryDir(dir));
   }
 
   private ShardTestClient start(OptimizerConfig optimizer) throws Exception {
@@ -103,14 +62,6 @@ class SharedMemoryShardTest {
   private static void assertStatus(Status.Code code, String message, StatusRuntimeException e) {
     assertEquals(code, e.getStatus().getCode(), e.getMessage());
     assertEquals(message, e.getStatus().getDescription());
-  }
-
-  private static int[] bits(float[] values) {
-    int[] bits = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      bits[i] = Float.floatToRawIntBits(values[i]);
-    }
-    return bits;
   }
 
   /** One worker's push-pull of a gradient, by one transport or the other. */

@@ -7,15 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.proto.AttachSegmentReply;
-import io.impetus.proto.Layout;
-import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceHeader;
 import io.impetus.wire.DoorbellChannel;
@@ -32,51 +27,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shard's doorbell, the Unix-domain socket that carries same-host pushes through shared memory
+ * A shard with its doorbell, the Unix-domain socket that carries same-host pushes through shared memory
  * without HTTP/2: what AttachSegment offers, that a push on it changes the shard exactly as the same
  * push on a PushPullSharedStream does, and how it refuses pushes and bad frames. Every shard here is
- * shard 1 of 2 (the last 4 of 9 parameters), as in {@link SharedMemoryShardTest}.
+ * shard 1 of 2 (see {@link SharedMemoryShards}).
  */
-class DoorbellTest {
-  private static final int SLICE = 4;
-  private static final float[] INIT = {0.5f, -1.25f, 3f, 0.1f};
-  private static final Layout LAYOUT = ShardTestClient.layout(9, 2, 1, ShardTestClient.FINGERPRINT);
-
-  @TempDir Path tmp;
-  private Path shm;
-  private final List<ShardServer> servers = new ArrayList<>();
-  private final List<ManagedChannel> channels = new ArrayList<>();
+class DoorbellShardTest extends SharedMemoryShards {
   private final List<DoorbellChannel> bells = new ArrayList<>();
 
-  @BeforeEach
-  void folder() throws Exception {
-    shm = Files.createDirectory(tmp.resolve("shm"));
-  }
-
   @AfterEach
-  void tearDown() {
+  void hangUp() {
     bells.forEach(DoorbellChannel::close);
-    channels.forEach(ManagedChannel::shutdownNow);
-    servers.forEach(ShardServer::stop);
   }
 
-  /** A shard for workers 0 and 1 with segments from the test's folder, joined and initialized by worker 0. */
+  /** An async shard with segments from the test's folder, offering a doorbell or not. */
   private ShardTestClient start(OptimizerConfig optimizer, boolean doorbell) throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, 1, 2, 2, ConsistencyMode.ASYNC, optimizer)
-        .withSharedMemoryDir(shm).withDoorbell(doorbell);
-    servers.add(new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start());
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    channels.add(channel);
-    ShardTestClient shard = new ShardTestClient(channel);
-    shard.join(0, LAYOUT);
-    shard.initialize(0, INIT);
-    return shard;
+    return serve(ConsistencyMode.ASYNC, optimizer, config -> config.withSharedMemoryDir(shm).withDoorbell(doorbell));
   }
 
   private DoorbellChannel ring(AttachSegmentReply attached) throws IOException {
@@ -99,14 +68,6 @@ class DoorbellTest {
     return values;
   }
 
-  private static int[] bits(float[] values) {
-    int[] bits = new int[values.length];
-    for (int i = 0; i < values.length; i++) {
-      bits[i] = Float.floatToRawIntBits(values[i]);
-    }
-    return bits;
-  }
-
   private static List<Path> sockets(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".sock")).toList();
@@ -114,13 +75,13 @@ class DoorbellTest {
   }
 
   @Test
-  void attachOffersASocketInTheShmFolderAndItsPushesChangeTheShardBitForBitAsAPushPullSharedCall()
+  void attachOffersASocketInTheShmFolderAndItsPushesChangeTheShardBitForBitAsTheSamePushesOnAStream()
       throws Exception {
     OptimizerConfig adam = OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01);
-    ShardTestClient byCall = start(adam, true);
+    ShardTestClient byStream = start(adam, true);
     ShardTestClient byBell = start(adam, true);
-    SharedSegment callSegment = SharedSegment.create(shm, "call", SLICE);
-    byCall.attach(0, callSegment);
+    SharedSegment streamSegment = SharedSegment.create(shm, "stream", SLICE);
+    byStream.attach(0, streamSegment);
     SharedSegment bellSegment = SharedSegment.create(shm, "bell", SLICE);
     AttachSegmentReply attached = byBell.attach(0, bellSegment);
     Path socket = Path.of(attached.getDoorbell());
@@ -131,7 +92,7 @@ class DoorbellTest {
     long read = 0;
     for (long step = 0; step < 5; step++) {
       float[] g = {(float) Math.sin(step) * 0.3f, 0.7f, (float) -step / 3, 1e-3f};
-      ShardTestClient.Slice expected = byCall.pushShared(0, read, step, g, callSegment).join();
+      ShardTestClient.Slice expected = byStream.pushShared(0, read, step, g, streamSegment).join();
       SharedPushReply reply = push(bell, bellSegment, 0, read, step, g);
       SliceHeader header = reply.getHeader();
       assertEquals(step + 1, header.getVersion());
@@ -143,8 +104,8 @@ class DoorbellTest {
       assertArrayEquals(bits(expected.values()), bits(slice(bellSegment)), "step " + step);
       read = header.getVersion();
     }
-    assertArrayEquals(bits(byCall.pull(0).values()), bits(byBell.pull(0).values()));
-    assertEquals(byCall.status().getStaleness(), byBell.status().getStaleness());
+    assertArrayEquals(bits(byStream.pull(0).values()), bits(byBell.pull(0).values()));
+    assertEquals(byStream.status().getStaleness(), byBell.status().getStaleness());
   }
 
   @Test
@@ -235,31 +196,6 @@ class DoorbellTest {
     start(OptimizerConfig.sgd(0.5, 0), true);
     assertFalse(Files.exists(stale));
     assertEquals(java.util.Set.of(live, servers.get(1).doorbellPath()), java.util.Set.copyOf(sockets(shm)));
-  }
-
-  @Test
-  void connectionsBeyondTheLimitAreClosedAtOnceAndTheOthersStillWork() throws Exception {
-    List<PushHeader> received = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (Doorbell bell = Doorbell.open(shm, 5, (header, answer) -> {
-      received.add(header);
-      answer.fail(Status.UNAVAILABLE.withDescription("test").asException());
-    }, () -> { }, 2)) {
-      DoorbellChannel first = DoorbellChannel.connect(bell.path());
-      DoorbellChannel second = DoorbellChannel.connect(bell.path());
-      bells.add(first);
-      bells.add(second);
-      // Connections are accepted in order: once the second has an answer, the first two are registered.
-      first.write(ShardTestClient.header(0, 0, 0, SLICE));
-      assertEquals("test", first.read(SharedPushReply.parser()).getErrorMessage());
-      second.write(ShardTestClient.header(1, 0, 0, SLICE));
-      assertEquals("test", second.read(SharedPushReply.parser()).getErrorMessage());
-      DoorbellChannel third = DoorbellChannel.connect(bell.path());
-      bells.add(third);
-      assertNull(third.read(SharedPushReply.parser()), "closed without a word");
-      first.write(ShardTestClient.header(0, 0, 1, SLICE));
-      assertEquals("test", first.read(SharedPushReply.parser()).getErrorMessage());
-      assertEquals(3, received.size());
-    }
   }
 
   @Test

@@ -1,9 +1,7 @@
-package io.impetus.shard;
+package io.impetus.shard.transport;
 
-import io.grpc.StatusException;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
-import io.impetus.proto.SliceHeader;
 import io.impetus.wire.DoorbellChannel;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * A shard's doorbell: a Unix-domain socket in its shared-memory folder on which same-host workers
  * push through their attached segments without HTTP/2 (the framing is in impetus.proto, at
  * AttachSegmentReply). Each connection gets a reader thread of its own, which blocks on the socket,
- * reads a push header and hands it to the same code as PushPullSharedStream, and runs the update
- * itself when the shard's update loop is idle; answers are written by whichever thread runs the
+ * reads a push header and hands it, with the connection as its {@link SegmentCarrier}, to the same
+ * code as PushPullSharedStream ({@link SegmentPushes#pushHere}), which runs the update on the reader
+ * thread when the shard's update loop is idle; answers are written by whichever thread runs the
  * update loop's tasks, one at a time, so a connection is written by one thread at a time.
  *
  * <p>Why a socket of our own: with the floats in shared memory, each push still paid for an HTTP/2
@@ -39,19 +39,19 @@ import org.slf4j.LoggerFactory;
  * update loop's writes cannot block. A connection that breaks the framing is closed and logged; its
  * worker's next push fails and the worker joins again.
  */
-final class Doorbell implements AutoCloseable {
+public final class Doorbell implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Doorbell.class);
   private final int shardIndex;
   private final Path path;
   private final ServerSocketChannel listener;
-  private final BiConsumer<PushHeader, SharedAnswer> pushes;
+  private final BiConsumer<PushHeader, SegmentCarrier> pushes;
   private final Runnable activity;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   /** Open connections beyond which new ones are closed at once: each costs a thread. */
   private final int maxConnections;
   private volatile boolean closed;
 
-  private Doorbell(int shardIndex, Path path, ServerSocketChannel listener, BiConsumer<PushHeader, SharedAnswer> pushes,
+  private Doorbell(int shardIndex, Path path, ServerSocketChannel listener, BiConsumer<PushHeader, SegmentCarrier> pushes,
       Runnable activity, int maxConnections) {
     this.shardIndex = shardIndex;
     this.maxConnections = maxConnections;
@@ -63,20 +63,27 @@ final class Doorbell implements AutoCloseable {
 
   /**
    * Listens on a new socket in {@code folder} and starts accepting. {@code pushes} receives each
-   * header with the answer to send (it must answer every push, from the update loop);
+   * header with the connection that carries its answer (it must send one answer for every push, from
+   * the update loop);
    * {@code activity} runs on every push, for the idle timeout. At most {@code maxConnections} are
    * open at once; a connection beyond them is closed and logged.
    */
-  static Doorbell open(Path folder, int shardIndex, BiConsumer<PushHeader, SharedAnswer> pushes, Runnable activity,
+  public static Doorbell open(Path folder, int shardIndex, BiConsumer<PushHeader, SegmentCarrier> pushes, Runnable activity,
       int maxConnections) throws IOException {
     removeStale(folder);
     Path path = folder.resolve("impetus-shard" + shardIndex + "-" + ProcessHandle.current().pid() + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".sock");
+    // Bound under a name no starting shard probes, then renamed: a socket file that bears a doorbell's
+    // name is always listening already. (Binding and listening are two steps; a shard starting beside
+    // this one that probed the file between them would be refused and remove a live doorbell.)
+    Path binding = path.resolveSibling(path.getFileName() + ".binding");
     ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      listener.bind(UnixDomainSocketAddress.of(path));
+      listener.bind(UnixDomainSocketAddress.of(binding));
+      Files.move(binding, path, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {
       listener.close();
+      Files.deleteIfExists(binding);
       throw e;
     }
     Doorbell doorbell = new Doorbell(shardIndex, path, listener, pushes, activity, maxConnections);
@@ -108,7 +115,7 @@ final class Doorbell implements AutoCloseable {
   }
 
   /** The socket's path, which AttachSegment replies offer to workers. */
-  Path path() {
+  public Path path() {
     return path;
   }
 
@@ -163,7 +170,7 @@ final class Doorbell implements AutoCloseable {
   }
 
   /** One worker's connection: its reader thread and where its answers go. */
-  private final class Connection implements SharedAnswer {
+  private final class Connection implements SegmentCarrier {
     private final DoorbellChannel channel;
     /** Pushes read and not yet answered: 0 or 1 (guarded by this). */
     private int unanswered;
@@ -212,25 +219,16 @@ final class Doorbell implements AutoCloseable {
     }
 
     @Override
-    public boolean isCancelled() {
+    public boolean isClosed() {
       return !open;
-    }
-
-    @Override
-    public void slice(SliceHeader header) {
-      send(SharedPushReply.newBuilder().setHeader(header).build());
-    }
-
-    @Override
-    public void fail(StatusException error) {
-      send(SharedAnswer.refusal(error));
     }
 
     /**
      * Sends an answer (on the update loop). The gate opens first: once the worker has read this answer,
      * its next header must not find the previous push still counted.
      */
-    private void send(SharedPushReply reply) {
+    @Override
+    public void send(SharedPushReply reply) {
       answered();
       if (!open) {
         return;

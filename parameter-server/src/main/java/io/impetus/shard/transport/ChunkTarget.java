@@ -1,0 +1,42 @@
+package io.impetus.shard.transport;
+
+import io.impetus.shard.ShardException;
+import io.impetus.shard.ShardException.Code;
+import io.impetus.wire.FloatChunk;
+
+/**
+ * One float array received as in-order chunks: each chunk is decoded straight from the transport's
+ * buffers into it and checked for NaN and infinity in the same pass, while its values are still in
+ * cache. Its length is fixed before the first chunk, so a sender cannot make it allocate.
+ */
+final class ChunkTarget {
+  final float[] values;
+  long received;
+  /** Index of the first non-finite value received, or -1. */
+  int firstNonFinite = -1;
+
+  ChunkTarget(float[] values) {
+    this.values = values;
+  }
+
+  /** Decodes the chunk at {@code offset} of {@code what}, which must follow the chunks received so far. */
+  void decode(long offset, FloatChunk<?> data, String what) throws ShardException {
+    if (offset != received) {
+      throw new ShardException(Code.INVALID_ARGUMENT, what + " chunk at offset " + offset + ", expected " + received);
+    }
+    try {
+      int count = data.floatCount();
+      if (offset + count > values.length) {
+        throw new ShardException(Code.INVALID_ARGUMENT,
+            what + " has more than the " + values.length + " values this shard holds");
+      }
+      int bad = data.decodeChecked(values, (int) offset);
+      if (firstNonFinite < 0) {
+        firstNonFinite = bad;
+      }
+      received += count;
+    } catch (IllegalArgumentException e) {
+      throw new ShardException(Code.INVALID_ARGUMENT, what + ": " + e.getMessage());
+    }
+  }
+}
