@@ -39,9 +39,10 @@ public final class BenchCommand implements Command {
     Options o = new Options();
     o.addOption(Option.builder().longOpt("quick").desc("few short rounds (about a minute); default: full").get());
     o.addOption(OptimizerFlags.valued("sizes", "P,...", "slice lengths in floats (default 10000,235146,1000000)"));
-    o.addOption(OptimizerFlags.valued("only", "WHAT", "optimizer, codec, push-pull, aliasing (push-pull with vs without zero-copy parsing), shm (push-pull"
-        + " through shared memory vs gRPC messages), doorbell (shared-memory push-pull with its headers on the shard's"
-        + " doorbell socket vs a gRPC stream) or relu (the rectifier's branch-free passes vs plain loops); default: all"));
+    o.addOption(OptimizerFlags.valued("only", "WHAT", "optimizer, codec, push-pull, aliasing (push-pull with zero-copy vs"
+        + " copying chunks), shm (push-pull with the floats in shared memory vs in gRPC messages), doorbell (shared-memory"
+        + " push-pull with its headers on the shard's doorbell socket vs on a header stream) or relu (the rectifier's"
+        + " branch-free passes vs plain loops); default: all"));
     o.addOption(OptimizerFlags.valued("rounds", "N", "measured rounds (default: 9 quick, 31 full)"));
     o.addOption(OptimizerFlags.valued("round-millis", "MS", "time per round and side (default: 50 quick, 100 full)"));
     o.addOption(Option.builder().longOpt("jmh").desc("run the JMH benchmarks (forked JVM) instead of the in-process harness").get());

@@ -92,7 +92,7 @@ public final class ServerCommand implements Command {
         .desc("refuse shared-memory segments: every worker sends its floats in gRPC messages").get());
     o.addOption(Option.builder().longOpt("no-doorbell")
         .desc("do not offer workers that attach segments the shard's doorbell (a socket in --shm-dir that carries"
-            + " their push headers without HTTP/2): they push over gRPC streams").get());
+            + " their push headers without HTTP/2): their headers go on a header stream (PushPullSharedStream)").get());
     ConsistencyFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());

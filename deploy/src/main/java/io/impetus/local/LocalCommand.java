@@ -116,8 +116,8 @@ public final class LocalCommand implements Command {
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "impetus server's default is "
         + ServerCommand.DEFAULT_OPTIMIZER.momentum() + ", PyTorch's");
     o.addOption(Option.builder().longOpt("no-doorbell")
-        .desc("the shards offer no doorbell: workers send each shared-memory push's header over a gRPC stream"
-            + " instead of the shards' Unix-domain socket").get());
+        .desc("the shards offer no doorbell: workers send each shared-memory push's header on a header stream"
+            + " (PushPullSharedStream) instead of the shards' Unix-domain socket").get());
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
     o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").get());
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",

@@ -36,8 +36,9 @@ final class SweepCommand implements Command {
 
   @Override
   public String footer() {
-    return "\nWrites runs/<time>-sweep/ (or --out): results.csv (one row per cell, with a policy column), heatmap-*.png (median steps to target\n"
-        + "over momentum x delay), loss-*.png (mean loss curves), best-momentum.png, summary.json and report.md.\n"
+    return "\nWrites runs/<time>-sweep/ (or --out): results.csv (one row per cell, with a policy column),\n"
+        + "heatmap-*.png (median steps to target over momentum x delay), loss-*.png (mean loss curves),\n"
+        + "best-momentum.png, summary.json and report.md.\n"
         + "Example: impetus study sweep --kappa 100 --dim 8 --noise 0.5 --lrs 0.001 --momenta 0,0.5,0.8,0.9 \\\n"
         + "           --workers 1,4,16 --seeds 4 --steps 3000 --target 0.05";
   }
