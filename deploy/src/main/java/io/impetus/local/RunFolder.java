@@ -2,8 +2,10 @@ package io.impetus.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impetus.csv.CsvTable;
 import io.impetus.json.FiniteJson;
-import java.io.BufferedWriter;
+import io.impetus.study.output.Plots;
+import io.impetus.train.StepRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -52,52 +53,48 @@ final class RunFolder {
     return reports;
   }
 
-  /** Concatenates the workers' metrics files into metrics.csv, ordered by time. */
+  /**
+   * Concatenates the workers' metrics files into metrics.csv, ordered by time (the first column). A
+   * worker killed mid-run may leave a torn last row: it is left out. The rows are written back as
+   * they were read (numbers need no quotes, so each line comes out byte for byte).
+   */
   void mergeMetrics(int workers) throws IOException {
-    List<String[]> rows = new ArrayList<>();
-    String header = null;
+    List<Object[]> rows = new ArrayList<>(); // {time, fields}
+    List<String> header = null;
     for (int r = 0; r < workers; r++) {
       Path p = dir.resolve("workers/worker-" + r + ".csv");
       if (!Files.exists(p)) {
         continue;
       }
-      List<String> lines = Files.readAllLines(p);
-      if (lines.isEmpty()) {
+      CsvTable table = CsvTable.readDroppingTornTail(p);
+      if (table.header().isEmpty()) {
         continue;
       }
-      header = lines.get(0);
-      for (String line : lines.subList(1, lines.size())) {
-        if (!line.isBlank()) {
-          rows.add(new String[] {line.substring(0, line.indexOf(',')), line});
-        }
+      header = table.header();
+      for (CsvTable.Row row : table.rows()) {
+        rows.add(new Object[] {row.number(0), row.values()});
       }
     }
-    rows.sort((a, b) -> Double.compare(Double.parseDouble(a[0]), Double.parseDouble(b[0])));
-    try (BufferedWriter out = Files.newBufferedWriter(dir.resolve("metrics.csv"))) {
-      out.write(header == null ? io.impetus.train.StepRecord.CSV_HEADER : header);
-      out.newLine();
-      for (String[] row : rows) {
-        out.write(row[1]);
-        out.newLine();
-      }
-    }
+    rows.sort((a, b) -> Double.compare((Double) a[0], (Double) b[0]));
+    CsvTable.write(dir.resolve("metrics.csv"), header == null ? List.of(StepRecord.CSV_HEADER.split(",")) : header,
+        rows.stream().map(r -> (List<?>) r[1]).toList());
   }
 
   /** The designated evaluator's test accuracy after every epoch, from metrics.csv: [{epoch, step, test_loss, test_accuracy}]. */
   List<Map<String, Object>> accuracyByEpoch() throws IOException {
-    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
-    List<String> header = java.util.Arrays.asList(lines.get(0).split(","));
-    int acc = header.indexOf("test_accuracy");
-    int tl = header.indexOf("test_loss");
+    CsvTable metrics = CsvTable.read(dir.resolve("metrics.csv"));
     List<Map<String, Object>> out = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      if (acc >= 0 && acc < f.length && !f[acc].isEmpty()) {
+    if (!metrics.hasColumn("test_accuracy")) {
+      return out;
+    }
+    int acc = metrics.column("test_accuracy");
+    for (CsvTable.Row row : metrics.rows()) {
+      if (!row.get(acc).isEmpty()) {
         Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("epoch", 0); // numbered below: the evaluator evaluates once per epoch, in order
-        m.put("worker_step", Long.parseLong(f[header.indexOf("step")]));
-        m.put("test_loss", Double.parseDouble(f[tl]));
-        m.put("test_accuracy", Double.parseDouble(f[acc]));
+        m.put("worker_step", row.integer(metrics.column("step")));
+        m.put("test_loss", row.number(metrics.column("test_loss")));
+        m.put("test_accuracy", row.number(acc));
         out.add(m);
       }
     }
@@ -119,20 +116,24 @@ final class RunFolder {
       y = new double[] {0};
     }
     chart.addSeries("test accuracy", x, y);
-    BitmapEncoder.saveBitmap(chart, dir.resolve("accuracy.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    Plots.save(chart, dir.resolve("accuracy.png"));
   }
 
   /** Draws the minibatch loss of every worker against its step (log scale when all losses are positive). */
   void plotLoss(String model) throws IOException {
     Map<Integer, List<double[]>> series = new TreeMap<>();
-    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+    CsvTable metrics = CsvTable.read(dir.resolve("metrics.csv"));
     boolean positive = true;
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      double loss = Double.parseDouble(f[4]);
-      positive &= loss > 0;
-      series.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>())
-          .add(new double[] {Double.parseDouble(f[2]), loss});
+    if (!metrics.rows().isEmpty()) {
+      int lossColumn = metrics.column("loss");
+      int worker = metrics.column("worker");
+      int step = metrics.column("step");
+      for (CsvTable.Row row : metrics.rows()) {
+        double loss = row.number(lossColumn);
+        positive &= loss > 0;
+        series.computeIfAbsent((int) row.integer(worker), k -> new ArrayList<>())
+            .add(new double[] {row.number(step), loss});
+      }
     }
     XYChart chart = new XYChartBuilder().width(900).height(540).title("Training loss: " + model)
         .xAxisTitle("worker step").yAxisTitle("minibatch loss").build();
@@ -146,6 +147,6 @@ final class RunFolder {
     if (series.isEmpty()) {
       chart.addSeries("no data", new double[] {0}, new double[] {positive ? 1 : 0});
     }
-    BitmapEncoder.saveBitmap(chart, dir.resolve("loss.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+    Plots.save(chart, dir.resolve("loss.png"));
   }
 }

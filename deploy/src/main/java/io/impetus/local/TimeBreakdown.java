@@ -1,10 +1,10 @@
 package io.impetus.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.csv.CsvTable;
 import io.impetus.proto.LatencyStats;
 import io.impetus.proto.StatusReply;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,16 +24,17 @@ final class TimeBreakdown {
 
   static Map<String, Object> of(Path metricsCsv, List<StatusReply> status, List<JsonNode> workerReports)
       throws IOException {
-    List<String> lines = Files.readAllLines(metricsCsv);
-    List<String> header = Arrays.asList(lines.get(0).split(","));
-    int compute = header.indexOf("compute_ms");
-    int wait = header.indexOf("wait_ms");
-    double[] c = new double[lines.size() - 1];
-    double[] w = new double[lines.size() - 1];
-    for (int i = 1; i < lines.size(); i++) {
-      String[] f = lines.get(i).split(",");
-      c[i - 1] = Double.parseDouble(f[compute]);
-      w[i - 1] = Double.parseDouble(f[wait]);
+    CsvTable table = CsvTable.read(metricsCsv);
+    List<CsvTable.Row> rows = table.rows();
+    double[] c = new double[rows.size()];
+    double[] w = new double[rows.size()];
+    if (!rows.isEmpty()) {
+      int compute = table.column("compute_ms");
+      int wait = table.column("wait_ms");
+      for (int i = 0; i < rows.size(); i++) {
+        c[i] = rows.get(i).number(compute);
+        w[i] = rows.get(i).number(wait);
+      }
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("steps_measured", c.length);

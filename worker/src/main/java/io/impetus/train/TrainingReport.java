@@ -1,5 +1,13 @@
 package io.impetus.train;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+
 /**
  * A worker's totals at the end of training.
  *
@@ -35,24 +43,83 @@ public record TrainingReport(
     return (endMillis - startMillis) / 1000.0;
   }
 
-  /** The report as a JSON object (the worker's report file); a number that is not finite is null, with a note. */
+  /**
+   * The report as a JSON object on one line (the worker's report file), written with Jackson in the
+   * layout this file has always had: {@code {"worker": 0, "steps": 10, ..., "data_plane": ["grpc"]}}
+   * and a line break. Doubles print as {@link Double#toString} does, mean_staleness with six decimals;
+   * a figure that is not finite is {@code null}, with a note after data_plane ({@code final_loss_note},
+   * ...) that says why (the convention of the study's FiniteJson, which this module cannot use).
+   */
   public String toJson() {
-    String notes = (Double.isFinite(finalLoss) ? "" : ", \"final_loss_note\": \"the last minibatch loss was not finite (diverged)\"")
-        + (Double.isFinite(steadySamplesPerSecond) ? ""
-            : ", \"steady_samples_per_second_note\": \"too few steps after the warm-up to measure a steady rate\"")
-        + (Double.isFinite(cpuSeconds) ? "" : ", \"cpu_seconds_note\": \"this JVM does not report process CPU time\"");
-    return String.format(
-        java.util.Locale.ROOT,
-        "{\"worker\": %d, \"steps\": %d, \"samples\": %d, \"start_millis\": %d, \"end_millis\": %d, "
-            + "\"final_loss\": %s, \"mean_staleness\": %.6f, \"max_staleness\": %d, \"dropped\": %d, \"rejoins\": %d, "
-            + "\"steady_samples_per_second\": %s, \"cpu_seconds\": %s, \"process_id\": %d, \"data_plane\": [%s]%s}%n",
-        worker, steps, samples, startMillis, endMillis, number(finalLoss),
-        meanStaleness, maxStaleness, dropped, rejoins, number(steadySamplesPerSecond), number(cpuSeconds),
-        processId, String.join(", ", dataPlanes.stream().map(p -> "\"" + p + "\"").toList()), notes);
+    StringWriter out = new StringWriter(320);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.setPrettyPrinter(new OneLine());
+      g.writeStartObject();
+      g.writeNumberField("worker", worker);
+      g.writeNumberField("steps", steps);
+      g.writeNumberField("samples", samples);
+      g.writeNumberField("start_millis", startMillis);
+      g.writeNumberField("end_millis", endMillis);
+      number(g, "final_loss", finalLoss, Double.toString(finalLoss));
+      number(g, "mean_staleness", meanStaleness, String.format(Locale.ROOT, "%.6f", meanStaleness));
+      g.writeNumberField("max_staleness", maxStaleness);
+      g.writeNumberField("dropped", dropped);
+      g.writeNumberField("rejoins", rejoins);
+      number(g, "steady_samples_per_second", steadySamplesPerSecond, Double.toString(steadySamplesPerSecond));
+      number(g, "cpu_seconds", cpuSeconds, Double.toString(cpuSeconds));
+      g.writeNumberField("process_id", processId);
+      g.writeArrayFieldStart("data_plane");
+      for (String plane : dataPlanes) {
+        g.writeString(plane);
+      }
+      g.writeEndArray();
+      note(g, "final_loss", finalLoss, "the last minibatch loss was not finite (diverged)");
+      note(g, "mean_staleness", meanStaleness, "no step measured a staleness");
+      note(g, "steady_samples_per_second", steadySamplesPerSecond, "too few steps after the warm-up to measure a steady rate");
+      note(g, "cpu_seconds", cpuSeconds, "this JVM does not report process CPU time");
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not throw
+    }
+    return out.append(System.lineSeparator()).toString();
   }
 
-  /** A JSON number, null when not finite (the convention of the study's FiniteJson, which this module cannot use). */
-  private static String number(double v) {
-    return Double.isFinite(v) ? Double.toString(v) : "null";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** {@code text} (the value as it should read) as field {@code name}, or null if {@code value} is not finite. */
+  private static void number(JsonGenerator g, String name, double value, String text) throws IOException {
+    g.writeFieldName(name);
+    if (Double.isFinite(value)) {
+      g.writeNumber(text);
+    } else {
+      g.writeNull();
+    }
+  }
+
+  /** Field {@code name + "_note"} saying {@code why}, if {@code value} is not finite (so was written as null). */
+  private static void note(JsonGenerator g, String name, double value, String why) throws IOException {
+    if (!Double.isFinite(value)) {
+      g.writeStringField(name + "_note", why);
+    }
+  }
+
+  /** Jackson's one-line layout with a space after every ':' and ',', as the report files have. */
+  private static final class OneLine extends MinimalPrettyPrinter {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(", ");
+    }
   }
 }

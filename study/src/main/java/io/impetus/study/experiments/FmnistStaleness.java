@@ -1,5 +1,6 @@
 package io.impetus.study.experiments;
 
+import io.impetus.csv.CsvTable;
 import io.impetus.data.Dataset;
 import io.impetus.data.ImageData;
 import io.impetus.data.ImageDatasets;
@@ -238,11 +239,10 @@ public final class FmnistStaleness implements Experiment {
         row.put("batches_run", r.batchesRun());
         row.put("diverged", r.diverged() ? "yes" : "no");
         table.add(row);
-        csv.append(opt.name()).append(',').append(Fmt.num(opt.config().lr())).append(',')
-            .append(Fmt.num(opt.config().kind() == OptimizerKind.SGD ? opt.config().momentum() : opt.config().beta1())).append(',')
-            .append(delays.get(d)).append(',').append(r.batchesTo() >= 0 ? r.batchesTo() : "").append(',')
-            .append(r.batchesTo() >= 0).append(',').append(Fmt.fixed(r.bestAccuracy(), 4)).append(',')
-            .append(Fmt.fixed(r.lastAccuracy(), 4)).append(',').append(r.batchesRun()).append(',').append(r.diverged()).append('\n');
+        csv.append(CsvTable.line(opt.name(), Fmt.num(opt.config().lr()),
+            Fmt.num(opt.config().kind() == OptimizerKind.SGD ? opt.config().momentum() : opt.config().beta1()),
+            delays.get(d), r.batchesTo() >= 0 ? r.batchesTo() : "", r.batchesTo() >= 0, Fmt.fixed(r.bestAccuracy(), 4),
+            Fmt.fixed(r.lastAccuracy(), 4), r.batchesRun(), r.diverged())).append('\n');
       }
     }
     // Not results.csv: the report reads that name as a sweep's per-cell table.

@@ -1,9 +1,11 @@
 package io.impetus.study.output;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -62,13 +64,12 @@ public final class Plots {
     chart.getStyler().setPlotGridLinesVisible(true);
   }
 
-  /** Saves any chart as PNG (the extension is added by XChart when missing). */
+  /** Saves any chart as PNG (the extension is added when missing). */
   public static void save(Chart<?, ?> chart, Path png) throws IOException {
-    String name = png.toString();
-    if (name.endsWith(".png")) {
-      name = name.substring(0, name.length() - 4);
+    Path file = png.toString().endsWith(".png") ? png : png.resolveSibling(png.getFileName() + ".png");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      ChartEncoder.saveChart(chart, out, "png"); // XChart 4's encoder (BitmapEncoder is deprecated)
     }
-    BitmapEncoder.saveBitmap(chart, name, BitmapEncoder.BitmapFormat.PNG);
   }
 
   private static double[][] keep(double[] x, double[] y, boolean positive) {

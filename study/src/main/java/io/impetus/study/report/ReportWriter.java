@@ -1,13 +1,13 @@
 package io.impetus.study.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.csv.CsvTable;
 import io.impetus.study.output.RunFolderWriter;
 import io.impetus.study.simulate.Fmt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +45,7 @@ public final class ReportWriter {
       md.append('\n');
     }
     md.append("## Settings\n\n| setting | value |\n|---|---|\n");
-    Iterator<Map.Entry<String, JsonNode>> fields = summary.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
+    for (Map.Entry<String, JsonNode> e : summary.properties()) {
       if (List.of("kind", "claim", "supported", "evidence", "experiment", "best_momentum", "staleness", "table").contains(e.getKey())) {
         continue;
       }
@@ -120,44 +118,48 @@ public final class ReportWriter {
   }
 
   private static String resultsTable(Path csv) throws IOException {
-    List<String> lines = Files.readAllLines(csv);
-    List<String> header = List.of(lines.get(0).split(",", -1));
-    int opt = header.indexOf("optimizer");
-    int lr = header.indexOf("lr");
-    int delay = header.indexOf("delay");
-    int mom = header.indexOf("momentum");
-    int steps = header.indexOf("steps_to_target");
-    int tail = header.indexOf("tail_loss");
-    int div = header.indexOf("diverged");
-    int pol = header.indexOf("policy");
-    Map<String, List<String[]>> groups = new LinkedHashMap<>();
-    for (String line : lines.subList(1, lines.size())) {
-      if (line.isBlank()) {
-        continue;
-      }
-      String[] f = line.split(",", -1);
-      groups.computeIfAbsent(f[opt] + "," + f[lr] + "," + f[delay] + "," + f[mom] + "," + (pol < 0 ? "" : f[pol]),
+    CsvTable table = CsvTable.read(csv);
+    Map<List<String>, List<CsvTable.Row>> groups = new LinkedHashMap<>();
+    int opt = -1;
+    int lr = -1;
+    int delay = -1;
+    int mom = -1;
+    int steps = -1;
+    int tail = -1;
+    int div = -1;
+    int pol = table.hasColumn("policy") ? table.column("policy") : -1;
+    if (!table.rows().isEmpty()) {
+      opt = table.column("optimizer");
+      lr = table.column("lr");
+      delay = table.column("delay");
+      mom = table.column("momentum");
+      steps = table.column("steps_to_target");
+      tail = table.column("tail_loss");
+      div = table.column("diverged");
+    }
+    for (CsvTable.Row f : table.rows()) {
+      groups.computeIfAbsent(List.of(f.get(opt), f.get(lr), f.get(delay), f.get(mom), pol < 0 ? "" : f.get(pol)),
           k -> new ArrayList<>()).add(f);
     }
     StringBuilder sb = new StringBuilder(
         "| optimizer | lr | delay | momentum | policy | seeds | reached | median steps to target | final loss | diverged |\n"
             + "|---|---|---|---|---|---|---|---|---|---|\n");
-    for (List<String[]> g : groups.values()) {
+    for (List<CsvTable.Row> g : groups.values()) {
       List<Double> reached = new ArrayList<>();
       double tailSum = 0;
       int diverged = 0;
-      for (String[] f : g) {
-        if (!f[steps].isEmpty()) {
-          reached.add(Double.parseDouble(f[steps]));
+      for (CsvTable.Row f : g) {
+        if (!f.get(steps).isEmpty()) {
+          reached.add(f.number(steps));
         }
-        tailSum += Double.parseDouble(f[tail].replace("Infinity", "Infinity"));
-        diverged += f[div].equals("yes") ? 1 : 0;
+        tailSum += f.number(tail); // "Infinity" and "NaN" parse as themselves
+        diverged += f.get(div).equals("yes") ? 1 : 0;
       }
       reached.sort(null);
       String median = reached.size() * 2 > g.size() ? Fmt.num(medianWithMisses(reached, g.size())) : "—";
-      String[] f = g.get(0);
-      sb.append("| ").append(f[opt]).append(" | ").append(f[lr]).append(" | ").append(f[delay]).append(" | ").append(f[mom])
-          .append(" | ").append(pol < 0 ? "none" : f[pol]).append(" | ").append(g.size()).append(" | ").append(reached.size()).append(" | ").append(median).append(" | ")
+      CsvTable.Row f = g.get(0);
+      sb.append("| ").append(f.get(opt)).append(" | ").append(f.get(lr)).append(" | ").append(f.get(delay)).append(" | ")
+          .append(f.get(mom)).append(" | ").append(pol < 0 ? "none" : f.get(pol)).append(" | ").append(g.size()).append(" | ").append(reached.size()).append(" | ").append(median).append(" | ")
           .append(Fmt.num(tailSum / g.size())).append(" | ").append(diverged).append(" |\n");
     }
     return sb.toString();

@@ -1,5 +1,6 @@
 package io.impetus.study.simulate;
 
+import io.impetus.csv.CsvTable;
 import io.impetus.json.FiniteJson;
 import io.impetus.optim.MomentumStyle;
 import io.impetus.optim.OptimizerConfig;
@@ -33,8 +34,8 @@ public final class SimulationRun {
     out.writeSummary(summary);
     StringBuilder csv = new StringBuilder("step,loss,norm,delay\n");
     for (int t = 0; t <= tr.stepsRun(); t++) {
-      csv.append(t).append(',').append(tr.loss()[t]).append(',').append(tr.norm()[t]).append(',')
-          .append(t < tr.stepsRun() ? Integer.toString(tr.delays()[t]) : "").append('\n');
+      csv.append(CsvTable.line(t, Double.toString(tr.loss()[t]), Double.toString(tr.norm()[t]),
+          t < tr.stepsRun() ? Integer.toString(tr.delays()[t]) : "")).append('\n');
     }
     out.writeText("metrics.csv", csv.toString());
     double[] steps = new double[tr.stepsRun() + 1];

@@ -1,5 +1,6 @@
 package io.impetus.study.sweep;
 
+import io.impetus.csv.CsvTable;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.study.delay.Delays;
 import io.impetus.study.output.Plots;
@@ -81,13 +82,12 @@ public final class SweepOutput {
     StringBuilder csv = new StringBuilder();
     for (CellResult r : results) {
       Cell cell = r.cell();
-      csv.append(cell.optimizer().cliName()).append(',').append(Fmt.num(cell.lr())).append(',').append(Fmt.num(cell.momentum()))
-          .append(',').append(c.style().cliName()).append(',').append(c.delays().get(cell.delayIndex())).append(',')
-          .append(c.workers().isEmpty() ? "" : c.workers().get(cell.delayIndex())).append(',')
-          .append(c.policies().get(cell.policyIndex())).append(',').append(cell.seed()).append(',')
-          .append(c.steps()).append(',').append(Fmt.num(c.noise())).append(',').append(Fmt.num(c.target())).append(',')
-          .append(r.stepsToTarget() < 0 ? "" : Integer.toString(r.stepsToTarget())).append(',').append(r.finalLoss()).append(',')
-          .append(r.tailLoss()).append(',').append(r.diverged() ? "yes" : "no").append(',').append(r.dropped()).append('\n');
+      // A delay spec may hold a comma (histogram:FILE): CsvTable quotes such a field, and only such.
+      csv.append(CsvTable.line(cell.optimizer().cliName(), Fmt.num(cell.lr()), Fmt.num(cell.momentum()), c.style().cliName(),
+          c.delays().get(cell.delayIndex()), c.workers().isEmpty() ? "" : c.workers().get(cell.delayIndex()),
+          c.policies().get(cell.policyIndex()), cell.seed(), c.steps(), Fmt.num(c.noise()), Fmt.num(c.target()),
+          r.stepsToTarget() < 0 ? "" : Integer.toString(r.stepsToTarget()), Double.toString(r.finalLoss()),
+          Double.toString(r.tailLoss()), r.diverged() ? "yes" : "no", r.dropped())).append('\n');
     }
     return csv.toString();
   }
