@@ -3,6 +3,7 @@ package io.impetus.train;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import io.impetus.json.FiniteJson;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public record TrainingReport(
    * layout this file has always had: {@code {"worker": 0, "steps": 10, ..., "data_plane": ["grpc"]}}
    * and a line break. Doubles print as {@link Double#toString} does, mean_staleness with six decimals;
    * a figure that is not finite is {@code null}, with a note after data_plane ({@code final_loss_note},
-   * ...) that says why (the convention of the study's FiniteJson, which this module cannot use).
+   * ...) that says why, as {@link FiniteJson} words it.
    */
   public String toJson() {
     StringWriter out = new StringWriter(320);
@@ -73,7 +74,7 @@ public record TrainingReport(
         g.writeString(plane);
       }
       g.writeEndArray();
-      note(g, "final_loss", finalLoss, "the last minibatch loss was not finite (diverged)");
+      note(g, "final_loss", finalLoss, "the last minibatch loss was not finite, the run diverged");
       note(g, "mean_staleness", meanStaleness, "no step measured a staleness");
       note(g, "steady_samples_per_second", steadySamplesPerSecond, "too few steps after the warm-up to measure a steady rate");
       note(g, "cpu_seconds", cpuSeconds, "this JVM does not report process CPU time");
@@ -99,7 +100,7 @@ public record TrainingReport(
   /** Field {@code name + "_note"} saying {@code why}, if {@code value} is not finite (so was written as null). */
   private static void note(JsonGenerator g, String name, double value, String why) throws IOException {
     if (!Double.isFinite(value)) {
-      g.writeStringField(name + "_note", why);
+      g.writeStringField(name + FiniteJson.NOTE, FiniteJson.note(value, why));
     }
   }
 

@@ -46,10 +46,11 @@ class TrainingReportTest {
     assertTrue(json.get("cpu_seconds").isNull());
     assertEquals(9, json.get("process_id").asLong());
     assertTrue(json.get("data_plane").isArray());
-    assertEquals("the last minibatch loss was not finite (diverged)", json.get("final_loss_note").asText());
-    assertEquals("no step measured a staleness", json.get("mean_staleness_note").asText());
-    assertEquals("too few steps after the warm-up to measure a steady rate", json.get("steady_samples_per_second_note").asText());
-    assertEquals("this JVM does not report process CPU time", json.get("cpu_seconds_note").asText());
+    assertEquals("the last minibatch loss was not finite, the run diverged (not a number)", json.get("final_loss_note").asText());
+    assertEquals("no step measured a staleness (not a number)", json.get("mean_staleness_note").asText());
+    assertEquals("too few steps after the warm-up to measure a steady rate (+infinite)",
+        json.get("steady_samples_per_second_note").asText());
+    assertEquals("this JVM does not report process CPU time (not a number)", json.get("cpu_seconds_note").asText());
     assertTrue(r.toJson().contains("\"data_plane\": [], \"final_loss_note\": "), r.toJson());
     TrainingReport finite = new TrainingReport(0, 1, 1, 0, 1, 0.5, 0.0, 0, 0, 0, 1.0, 1.0, 9, List.of());
     assertTrue(!finite.toJson().contains("_note"), "notes only for what is not finite");

@@ -47,7 +47,7 @@ public final class FiniteJson {
       map.put(key, value);
     } else {
       map.put(key, null);
-      map.put(key + NOTE, whyNotFinite + " (" + kind(value) + ")");
+      map.put(key + NOTE, note(value, whyNotFinite));
     }
   }
 
@@ -59,6 +59,11 @@ public final class FiniteJson {
   /** The generic note for a non-finite number whose writer gave no reason. */
   public static String genericNote(double value) {
     return "not a finite number (" + kind(value) + ")";
+  }
+
+  /** The note for a non-finite {@code value} whose writer knows why: {@code why (what it was)}. */
+  public static String note(double value, String why) {
+    return why + " (" + kind(value) + ")";
   }
 
   /** What a non-finite number was, in words (a note never spells NaN or Infinity, which readers grep for). */
