@@ -45,7 +45,25 @@ Each process runs torch.set_num_threads(--threads) (default 1: N+1 processes on 
 does not bound OpenBLAS, which Debian's torch calls for the matrix products and which starts one thread
 per core unless OPENBLAS_NUM_THREADS says otherwise (deploy/bench/fmnist.sh measures both).
 
-Output: {"samples_per_second", "test_accuracy", "trainers", "epochs", "optimizer", "design", "threads"}.
+Launch modes. By default (spawn mode) the script starts all N+1 processes itself with
+torch.multiprocessing.spawn on 127.0.0.1, as above. With --rank R --world-size W (W = N+1) it runs one rank
+only, so each rank can be started as its own process, e.g. on its own (simulated) host: rank 0 is the server,
+hosts the rendezvous store on --master-port and prints the JSON line; ranks 1..W-1 are trainers connecting
+to --master-addr:--master-port. All ranks must get the same --world-size, --epochs, --optimizer, --design
+and --batch-size. --ifname IF sets TP_SOCKET_IFNAME (the interface whose address TensorPipe listens on and
+advertises; without it TensorPipe resolves the hostname, which names 127.0.0.1 or an address of another
+namespace) and GLOO_SOCKET_IFNAME (the Gloo process group that torch 1.13's init_rpc builds for its
+barriers resolves the hostname the same way). deploy/bench/torch_simhosts.sh starts every rank in its own
+network namespace this way.
+
+--tcp-only restricts TensorPipe to its TCP transport and basic channel
+(TensorPipeRpcBackendOptions(_transports=["uv"], _channels=["basic"])). Without it TensorPipe, seeing the
+peers on the same machine, moves tensors with its cross-memory-attach channel ("cma", process_vm_readv
+straight out of the other process's memory) or shared memory, so the bytes never cross a (simulated)
+network link; with it every tensor byte goes through a TCP socket.
+
+Output: {"samples_per_second", "test_accuracy", "trainers", "epochs", "optimizer", "design", "threads",
+"tcp_only"}.
 """
 import argparse
 import json
@@ -236,11 +254,18 @@ def train_tutorial(a, xtr, ytr, steps_iter):
 
 # --------- Process entry ---------
 
+def backend_options(a):
+    if a.tcp_only:
+        # TCP only: the libuv transport and the basic channel (tensors in-line on the transport's connection)
+        return rpc.TensorPipeRpcBackendOptions(num_worker_threads=16, _transports=["uv"], _channels=["basic"])
+    return rpc.TensorPipeRpcBackendOptions(num_worker_threads=16)
+
+
 def run(rank, a, result_queue):
     global _optimizer_name, _clock
     torch.set_num_threads(a.threads)
     world = a.trainers + 1
-    opts = rpc.TensorPipeRpcBackendOptions(num_worker_threads=16)
+    opts = backend_options(a)
     if rank == 0:
         _optimizer_name = a.optimizer
         _clock = _Clock(a.trainers)
@@ -253,7 +278,7 @@ def run(rank, a, result_queue):
             acc = (ps.model(xte).argmax(1) == yte).float().mean().item()
         result_queue.put({"samples_per_second": _clock.samples / seconds, "test_accuracy": acc,
                           "trainers": a.trainers, "epochs": a.epochs, "optimizer": a.optimizer,
-                          "design": a.design, "threads": a.threads})
+                          "design": a.design, "threads": a.threads, "tcp_only": a.tcp_only})
         rpc.shutdown()
     else:
         xtr, ytr = load(a.data_dir, "train")
@@ -273,24 +298,65 @@ def free_port():
 
 
 def main():
-    p = argparse.ArgumentParser()
+    p = argparse.ArgumentParser(description="PyTorch torch.distributed.rpc parameter-server baseline "
+                                "(Fashion-MNIST MLP); one JSON line on stdout from the server")
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--trainers", type=int, default=1)
+    p.add_argument("--trainers", type=int, default=None, help="N trainers (default 1, or --world-size - 1)")
     p.add_argument("--epochs", type=float, default=1.0)
     p.add_argument("--optimizer", default="sgd", choices=["sgd", "adam"])
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--design", default="push-pull", choices=["push-pull", "tutorial"])
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads in every process")
-    p.add_argument("--port", type=int, default=0, help="MASTER_PORT (default: a free port)")
+    p.add_argument("--port", "--master-port", dest="port", type=int, default=0,
+                   help="MASTER_PORT (default: a free port in spawn mode; required with --rank)")
+    p.add_argument("--rank", type=int, default=None,
+                   help="run this one rank only (0 = server, 1..W-1 = trainers) instead of spawning all")
+    p.add_argument("--world-size", type=int, default=None, help="W = trainers + 1; required with --rank")
+    p.add_argument("--master-addr", default="127.0.0.1", help="address of rank 0 (MASTER_ADDR)")
+    p.add_argument("--ifname", default=None,
+                   help="interface TensorPipe and Gloo listen on and advertise (TP_SOCKET_IFNAME, "
+                        "GLOO_SOCKET_IFNAME); default lo when --master-addr is loopback")
+    p.add_argument("--tcp-only", action="store_true",
+                   help="TensorPipe over TCP only (transport uv, channel basic): no shared memory or "
+                        "cross-memory-attach between processes")
     a = p.parse_args()
+    if a.rank is None:
+        if a.world_size is not None:
+            p.error("--world-size needs --rank (spawn mode derives it from --trainers)")
+        a.trainers = 1 if a.trainers is None else a.trainers
+    else:
+        if a.world_size is None or not a.port:
+            p.error("--rank needs --world-size and --master-port")
+        if a.trainers is None:
+            a.trainers = a.world_size - 1
+        if a.trainers != a.world_size - 1:
+            p.error("--trainers must be --world-size - 1")
+        if not 0 <= a.rank < a.world_size:
+            p.error("--rank must be in [0, --world-size)")
     if a.trainers < 1:
         p.error("--trainers must be >= 1")
-    os.environ["MASTER_ADDR"] = "127.0.0.1"
+    os.environ["MASTER_ADDR"] = a.master_addr
     os.environ["MASTER_PORT"] = str(a.port or free_port())
-    os.environ.setdefault("TP_SOCKET_IFNAME", "lo")  # keep TensorPipe's listeners on loopback too
-    results = mp.get_context("spawn").SimpleQueue()
-    mp.spawn(run, args=(a, results), nprocs=a.trainers + 1, join=True)
-    print(json.dumps(results.get()), flush=True)
+    if a.ifname:
+        os.environ["TP_SOCKET_IFNAME"] = a.ifname
+        os.environ["GLOO_SOCKET_IFNAME"] = a.ifname
+    elif a.master_addr.startswith("127.") or a.master_addr == "localhost":
+        os.environ.setdefault("TP_SOCKET_IFNAME", "lo")  # keep TensorPipe's listeners on loopback too
+        os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
+    if a.rank is None:
+        results = mp.get_context("spawn").SimpleQueue()
+        mp.spawn(run, args=(a, results), nprocs=a.trainers + 1, join=True)
+        print(json.dumps(results.get()), flush=True)
+    else:
+        results = _Printer()
+        run(a.rank, a, results)
+
+
+class _Printer:
+    """Stands in for the spawn mode's result queue when rank 0 runs on its own: prints the JSON line."""
+
+    def put(self, result):
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":
