@@ -225,7 +225,12 @@ public final class HostPlan {
    * signalling it signals the program.
    */
   public static List<String> wrap(SimulatedHost host, List<String> command) {
-    List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", host.namespace(), "unshare", "-m", "sh",
+    return wrap(host.namespace(), command);
+  }
+
+  /** {@code command} run in network namespace {@code namespace}, with a private /dev/shm; see above. */
+  public static List<String> wrap(String namespace, List<String> command) {
+    List<String> wrapped = new ArrayList<>(List.of("ip", "netns", "exec", namespace, "unshare", "-m", "sh",
         "-c", "mount -t tmpfs -o size=" + SHM_SIZE + " tmpfs /dev/shm && exec \"$@\"", "sh"));
     wrapped.addAll(command);
     return wrapped;

@@ -32,6 +32,8 @@ import java.util.TreeSet;
 public final class SimulatedHosts implements AutoCloseable {
   /** Where live runs record their owner. */
   static final Path OWNERS = Path.of("/run/impetus-simhosts");
+  /** First word of the owner record of hosts made by {@code impetus hosts up}. */
+  private static final String PINNED = "pinned";
 
   private final HostPlan plan;
   private final List<SimulatedHost> made = new ArrayList<>();
@@ -100,13 +102,21 @@ public final class SimulatedHosts implements AutoCloseable {
    * @throws HostSetupException naming the failing command and its stderr (what was made is removed)
    */
   public static SimulatedHosts up(int shards, int workers, LinkRate rate) {
+    return up(shards, workers, rate, false);
+  }
+
+  /**
+   * As {@link #up(int, int, LinkRate)}; {@code pinned} hosts outlive this process ({@code impetus
+   * hosts up}): later runs do not take them for leftovers, and only {@link #remove} removes them.
+   */
+  public static SimulatedHosts up(int shards, int workers, LinkRate rate, boolean pinned) {
     ProcessHandle self = ProcessHandle.current();
     String runId = HostPlan.runId(self.pid());
     removeStale(runId);
     HostPlan plan = new HostPlan(runId, HostPlan.freeSubnet(addressesInUse()), shards, workers, rate);
     SimulatedHosts hosts = new SimulatedHosts(plan);
     try {
-      recordOwner(runId, self);
+      recordOwner(runId, self, pinned);
       synchronized (hosts) {
         for (List<String> c : plan.bridgeUp()) {
           hosts.bridgeMade = true;
@@ -176,6 +186,11 @@ public final class SimulatedHosts implements AutoCloseable {
    * @return the names removed
    */
   public static List<String> removeStale(String ownRun) {
+    // Hosts of impetus hosts up stay, even under our id (a reused PID): creating ours then fails clearly.
+    return removeRuns(run -> !pinned(run) && (run.equals(ownRun) || !alive(run)));
+  }
+
+  private static List<String> removeRuns(java.util.function.Predicate<String> doomed) {
     List<String> removed = new ArrayList<>();
     Set<String> dead = new HashSet<>();
     for (String line : Commands.check(List.of(tool("ip"), "-o", "link", "show")).split("\n")) {
@@ -185,7 +200,7 @@ public final class SimulatedHosts implements AutoCloseable {
       }
       String name = f[1].split("@")[0].trim();
       String run = HostPlan.runOfLink(name);
-      if (run != null && (run.equals(ownRun) || !alive(run))) {
+      if (run != null && doomed.test(run)) {
         dead.add(run);
         // Veths first: the bridge goes last, below.
         if (!name.endsWith("-br") && quietly(List.of("ip", "link", "del", name))) {
@@ -196,7 +211,7 @@ public final class SimulatedHosts implements AutoCloseable {
     for (String line : Commands.check(List.of(tool("ip"), "netns", "list")).split("\n")) {
       String name = line.split("\\s+")[0].trim();
       String run = HostPlan.runOfNamespace(name);
-      if (run != null && (run.equals(ownRun) || !alive(run))) {
+      if (run != null && doomed.test(run)) {
         dead.add(run);
         // Processes the dead launcher left on the host (it was killed before it could stop them) would
         // keep the namespace alive after its name is gone.
@@ -220,6 +235,26 @@ public final class SimulatedHosts implements AutoCloseable {
     return removed;
   }
 
+  /** Whether {@code run}'s hosts were made by {@code impetus hosts up} and stay until {@link #remove}. */
+  static boolean pinned(String run) {
+    try {
+      Path record = OWNERS.resolve(run);
+      return Files.exists(record) && Files.readString(record).startsWith(PINNED + " ");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Removes every namespace and interface of {@code run}, killing the processes in its namespaces,
+   * whoever owns it ({@code impetus hosts down}).
+   *
+   * @return the names removed
+   */
+  public static List<String> remove(String run) {
+    return removeRuns(r -> r.equals(run));
+  }
+
   /** Kills (SIGKILL) every process in namespace {@code name}: {@code ip netns pids} lists them. */
   private static void killProcessesIn(String name) {
     Commands.Result r = Commands.run(absolute(List.of("ip", "netns", "pids", name)));
@@ -241,6 +276,9 @@ public final class SimulatedHosts implements AutoCloseable {
    * recorded its start time, started then.
    */
   static boolean alive(String run) {
+    if (pinned(run)) {
+      return true;
+    }
     Optional<ProcessHandle> handle = ProcessHandle.of(HostPlan.pid(run));
     if (handle.isEmpty() || !handle.get().isAlive()) {
       return false;
@@ -258,11 +296,11 @@ public final class SimulatedHosts implements AutoCloseable {
     return true;
   }
 
-  private static void recordOwner(String run, ProcessHandle self) {
+  private static void recordOwner(String run, ProcessHandle self, boolean pinned) {
     try {
       Files.createDirectories(OWNERS);
-      Files.writeString(OWNERS.resolve(run), self.pid() + " " + self.info().startInstant().map(Instant::toString)
-          .orElse("-") + "\n");
+      Files.writeString(OWNERS.resolve(run), (pinned ? PINNED : Long.toString(self.pid())) + " "
+          + self.info().startInstant().map(Instant::toString).orElse("-") + "\n");
     } catch (IOException e) {
       throw new HostSetupException("could not record the run's owner in " + OWNERS + ": " + e.getMessage(), e);
     }
@@ -304,6 +342,11 @@ public final class SimulatedHosts implements AutoCloseable {
       c.set(exec + 2, tool(c.get(exec + 2)));
     }
     return c;
+  }
+
+  /** {@code command} with absolute paths for the tools it runs (ip, tc, unshare). */
+  public static List<String> absoluteCommand(List<String> command) {
+    return absolute(command);
   }
 
   private static String tool(String name) {
