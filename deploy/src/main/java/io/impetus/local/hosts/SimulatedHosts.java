@@ -113,6 +113,11 @@ public final class SimulatedHosts implements AutoCloseable {
     ProcessHandle self = ProcessHandle.current();
     String runId = HostPlan.runId(self.pid());
     removeStale(runId);
+    if (pinned(runId)) {
+      // Our PID was reused: building (or, on failure, removing) hosts under our names would hit theirs.
+      throw new HostSetupException("the hosts of run " + runId + " (made by impetus hosts up) use this process's"
+          + " names; remove them first with: impetus hosts down " + runId);
+    }
     HostPlan plan = new HostPlan(runId, HostPlan.freeSubnet(addressesInUse()), shards, workers, rate);
     SimulatedHosts hosts = new SimulatedHosts(plan);
     try {
