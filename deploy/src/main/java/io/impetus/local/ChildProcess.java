@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A server or worker process started by the local launcher. Its stdout and stderr go, line by line,
@@ -48,6 +49,16 @@ final class ChildProcess {
   /** As above with another main class of our class path (the {@link WorkerHost}). */
   static ChildProcess start(String name, List<String> jvmOptions, String mainClass, List<String> args,
       Map<String, String> env, Path logFile, Consumer<String> onLine) throws IOException {
+    return start(name, UnaryOperator.identity(), jvmOptions, mainClass, args, env, logFile, onLine);
+  }
+
+  /**
+   * As above, the java command line passed through {@code wrap} first (which may run it elsewhere, say
+   * on a simulated host, as long as the process started keeps the java program's PID so that
+   * {@link #stop} signals the program).
+   */
+  static ChildProcess start(String name, UnaryOperator<List<String>> wrap, List<String> jvmOptions, String mainClass,
+      List<String> args, Map<String, String> env, Path logFile, Consumer<String> onLine) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new java.util.ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
     command.addAll(jvmOptions);
@@ -58,7 +69,7 @@ final class ChildProcess {
     command.addAll(List.of("-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(args);
     Files.createDirectories(logFile.getParent());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(wrap.apply(command)).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
     Thread pump = new Thread(() -> copy(process, logFile, onLine), name + "-output");

@@ -8,7 +8,10 @@ import io.impetus.cli.OptimizerFlags;
 import io.impetus.cli.ServerCommand;
 import io.impetus.cli.UsageException;
 import io.impetus.cli.WorkerCommand;
+import io.impetus.client.Transport;
 import io.impetus.data.Batcher;
+import io.impetus.local.hosts.LinkRate;
+import io.impetus.local.hosts.SimulatedHosts;
 import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.model.Workload;
@@ -89,7 +92,9 @@ public final class LocalCommand implements Command {
         + "-XX:TieredStopAtLevel=1, shards compile only Impetus's code with C2 (logs/shard-jit-directives.json),\n"
         + "and both map class-data-sharing archives kept next to the jar (dumped by the first run after a build).\n"
         + "Examples: impetus local --model quadratic --optimizer sgd --momentum 0.9 --lr 0.02 --mode sync --workers 2\n"
-        + "          impetus local --model mlp --workers 4 --worker-processes 1   (the 4 workers as threads of one JVM)";
+        + "          impetus local --model mlp --workers 4 --worker-processes 1   (the 4 workers as threads of one JVM)\n"
+        + "          impetus local --simulate-hosts --link-rate 1gbit --model linear   (as root: each process on its own\n"
+        + "            simulated host, links shaped to 1 Gbit/s; --simulate-hosts alone means --link-rate 1gbit)";
   }
 
   @Override
@@ -118,6 +123,13 @@ public final class LocalCommand implements Command {
     o.addOption(Option.builder().longOpt("no-doorbell")
         .desc("the shards offer no doorbell: workers send each shared-memory push's header on a header stream"
             + " (PushPullSharedStream) instead of the shards' Unix-domain socket").get());
+    o.addOption(Option.builder().longOpt("simulate-hosts")
+        .desc("every shard and worker on a simulated host of its own: a network namespace with its own address"
+            + " in 198.18.0.0/15 on a bridge, its own /dev/shm, links shaped by --link-rate; the workers use"
+            + " gRPC. Needs root, iproute2 (ip, tc) and unshare; see docs/simulated-hosts.md").get());
+    o.addOption(OptimizerFlags.valued("link-rate", "RATE",
+        "with --simulate-hosts: each host's link rate, both directions, in tc syntax (1gbit, 10gbit, 500mbit),"
+            + " or none for unshaped links (default 1gbit)"));
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
     o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").get());
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
@@ -150,6 +162,7 @@ public final class LocalCommand implements Command {
           new ServerConfig("127.0.0.1", 0, 0, shards, workers, ConsistencyMode.ASYNC, DEFAULT_OPTIMIZER));
       ConsistencyMode mode = server.mode();
       Integer epochCount = epochs == null ? null : Math.toIntExact(epochs);
+      LinkRate simulatedHosts = simulatedHosts(f);
       DataOptions data = WorkerCommand.dataOptions(f);
       parsedWorkload = ModelCatalog.create(model, data);
       long stepsPerWorker = stepsPerWorker(parsedWorkload, shards, workers, batchSize, epochCount,
@@ -177,14 +190,35 @@ public final class LocalCommand implements Command {
           pairs(f, "crash-at-step", Long::parseLong),
           data,
           WorkerCommand.overlap(f),
-          WorkerCommand.transport(f),
+          transport(f, simulatedHosts),
           f.integer("worker-processes", workers),
+          simulatedHosts,
           rawArgs.isEmpty() ? List.of("local") : rawArgs);
     } catch (io.impetus.data.DataFileException e) {
       throw e;
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  /** {@code --simulate-hosts} with its {@code --link-rate}, or null without simulated hosts. */
+  static LinkRate simulatedHosts(Flags f) {
+    if (!f.has("simulate-hosts")) {
+      if (f.has("link-rate")) {
+        throw new UsageException("--link-rate needs --simulate-hosts");
+      }
+      return null;
+    }
+    return f.has("link-rate") ? f.choice("link-rate", LinkRate.DEFAULT, LinkRate::parse) : LinkRate.DEFAULT;
+  }
+
+  /**
+   * The workers' transport. On simulated hosts {@code auto} becomes {@code grpc}: every worker would
+   * otherwise offer each shard a shared-memory segment that it cannot map, and only then fall back.
+   */
+  static Transport transport(Flags f, LinkRate simulatedHosts) {
+    Transport t = WorkerCommand.transport(f);
+    return simulatedHosts != null && t == Transport.AUTO ? Transport.GRPC : t;
   }
 
   /** Repeated RANK:VALUE flags as a map. */
@@ -219,6 +253,13 @@ public final class LocalCommand implements Command {
   @Override
   public int run(Flags flags) throws Exception {
     LocalConfig config = parse(flags);
+    if (config.simulateHosts()) {
+      String missing = SimulatedHosts.missingPrerequisite();
+      if (missing != null) {
+        System.err.println("impetus local: --simulate-hosts " + missing);
+        return 2;
+      }
+    }
     Workload workload = parsedWorkload;
     long stepsPerWorker = stepsPerWorker(workload, config.shards(), config.workers(), config.batchSize(),
         config.epochs(), config.steps());

@@ -4,6 +4,7 @@ import io.impetus.model.DataOptions;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.client.Transport;
+import io.impetus.local.hosts.LinkRate;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerDelay;
 import java.nio.file.Path;
@@ -32,6 +33,9 @@ import java.util.Map;
  *     server's shared-memory folder)
  * @param workerProcesses P, the JVMs the workers run in (N: a process per worker; fewer: workers
  *     share JVMs as threads, see {@link WorkerHost}); a worker set to crash always gets its own
+ * @param simulatedHosts the rate of every host's link when each shard and worker runs on a simulated
+ *     host of its own ({@code --simulate-hosts}, see {@link io.impetus.local.hosts.SimulatedHosts};
+ *     {@link LinkRate#NONE} for unshaped links), or null to run them all on loopback
  * @param commandLine the arguments as typed, for command.txt
  */
 public record LocalConfig(
@@ -52,6 +56,7 @@ public record LocalConfig(
     boolean overlap,
     Transport transport,
     int workerProcesses,
+    LinkRate simulatedHosts,
     List<String> commandLine) {
 
   /** Validates with messages that name the command-line flag. */
@@ -72,6 +77,14 @@ public record LocalConfig(
     if (crashes.size() >= server.workers()) {
       throw new IllegalArgumentException("--crash-at-step would crash every worker; leave at least one");
     }
+    if (simulatedHosts != null && workerProcesses != server.workers()) {
+      throw new IllegalArgumentException("--worker-processes cannot be combined with --simulate-hosts:"
+          + " every worker runs on a host of its own");
+    }
+    if (simulatedHosts != null && transport == Transport.SHM) {
+      throw new IllegalArgumentException("--transport shm cannot be combined with --simulate-hosts:"
+          + " simulated hosts share no memory");
+    }
     stragglers = Map.copyOf(stragglers);
     crashes = Map.copyOf(crashes);
     commandLine = List.copyOf(commandLine);
@@ -81,6 +94,11 @@ public record LocalConfig(
     if (rank < 0 || rank >= workers) {
       throw new IllegalArgumentException(flag + " names worker " + rank + ", but ranks are 0.." + (workers - 1));
     }
+  }
+
+  /** Whether every shard and worker runs on a simulated host of its own. */
+  public boolean simulateHosts() {
+    return simulatedHosts != null;
   }
 
   /** N, the number of workers. */

@@ -26,13 +26,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import io.impetus.local.hosts.SimulatedHost;
+import io.impetus.local.hosts.SimulatedHosts;
 
 /**
  * Runs a whole training job on this machine: S shard processes and N workers on loopback, each
  * shard on a free port it picks itself and reports, each worker in a process of its own or, with
  * {@code --worker-processes}, as a thread of a {@link WorkerHost} JVM shared with other workers.
  * Shows progress, and once the workers are done collects the shards' status and final parameters,
- * writes the run folder and stops the shards. Ctrl-C stops every process it started.
+ * writes the run folder and stops the shards. Ctrl-C stops every process it started. With
+ * {@code --simulate-hosts} every process runs on a simulated host of its own ({@link SimulatedHosts}),
+ * built before the shards start and removed once every process has stopped, on Ctrl-C too.
  */
 public final class LocalLauncher {
   private final LocalConfig config;
@@ -42,6 +47,8 @@ public final class LocalLauncher {
   private final List<ChildProcess> workers = new ArrayList<>();
   private final ClassArchive classArchive = ClassArchive.forThisJvm();
   private volatile boolean interrupted;
+  /** The run's simulated hosts with {@code --simulate-hosts}, else null. */
+  private volatile SimulatedHosts hosts;
 
   /**
    * @param workload the model and data the workers will train (used here for the final loss)
@@ -62,6 +69,7 @@ public final class LocalLauncher {
     Thread cleanup = new Thread(() -> {
       interrupted = true;
       stopAll();
+      removeHosts();
       classArchive.publish();
       System.err.println("impetus local: interrupted; stopped every server and worker; partial logs in " + out);
     }, "impetus-local-cleanup");
@@ -71,6 +79,11 @@ public final class LocalLauncher {
       System.out.printf(Locale.ROOT, "impetus local: %d shards, %d workers, model %s, %s, %s; run folder %s%n",
           config.shards(), config.workers(), config.model(), config.mode().cliName(),
           config.optimizer().describe(), out);
+      if (config.simulateHosts()) {
+        hosts = SimulatedHosts.up(config.shards(), config.workers(), config.simulatedHosts());
+        System.out.printf(Locale.ROOT, "simulated hosts: %d on %s (bridge %s), links %s%n",
+            hosts.plan().hosts().size(), hosts.plan().subnetCidr(), hosts.plan().bridge(), config.simulatedHosts());
+      }
       List<String> addresses = startServers(out);
       int failures = runWorkers(out, addresses);
       List<StatusReply> status;
@@ -85,6 +98,7 @@ public final class LocalLauncher {
           RunSummary.build(config, status, workerReports, evaluation.trainLoss(), startMillis, System.currentTimeMillis(),
               failures);
       folder.mergeMetrics(config.workers());
+      summary.json().put("topology", hosts == null ? SimulatedHosts.noTopology() : hosts.topology());
       summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status, workerReports));
       if (evaluation.hasTest()) {
         summary.json().put("test_loss", evaluation.testLoss());
@@ -102,6 +116,7 @@ public final class LocalLauncher {
       return failures < config.workers() ? 0 : 1;
     } finally {
       stopAll();
+      removeHosts();
       classArchive.publish();
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -117,7 +132,8 @@ public final class LocalLauncher {
     List<String> shardJit = LocalCommand.env("IMPETUS_SHARD_JAVA_OPTS") == null
         ? ShardJit.options(out.resolve("logs")) : List.of();
     for (int s = 0; s < config.shards(); s++) {
-      ServerConfig sc = config.server().withAddress("127.0.0.1", 0, s);
+      String bind = bind(s);
+      ServerConfig sc = config.server().withAddress(bind, 0, s);
       List<String> args = new ArrayList<>(List.of("server"));
       args.addAll(ServerCommand.toArgs(sc));
       // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
@@ -126,7 +142,8 @@ public final class LocalLauncher {
       boolean firstShard = s == 0;
       List<String> shardJava = javaOptions("IMPETUS_SHARD_JAVA_OPTS", () ->
           concat(shardJit, classArchive.options(ClassArchive.Role.SHARD, firstShard)));
-      servers.add(ChildProcess.start("server-" + s, shardJava, args, Map.of(),
+      servers.add(ChildProcess.start("server-" + s, onHost(hosts == null ? null : hosts.plan().shard(s)), shardJava,
+          "io.impetus.cli.Impetus", args, Map.of(),
           out.resolve("logs/server-" + s + ".log"), line -> {
         if (line.startsWith(ServerCommand.LISTENING + " ")) {
           port.complete(Integer.parseInt(line.substring(ServerCommand.LISTENING.length() + 1).trim()));
@@ -140,7 +157,7 @@ public final class LocalLauncher {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (true) {
         try {
-          addresses.add("127.0.0.1:" + ports.get(s).get(200, TimeUnit.MILLISECONDS));
+          addresses.add(bind(s) + ":" + ports.get(s).get(200, TimeUnit.MILLISECONDS));
           break;
         } catch (TimeoutException e) {
           if (!server.isAlive()) {
@@ -179,9 +196,12 @@ public final class LocalLauncher {
             () -> concat(workerJit(), classArchive.options(ClassArchive.Role.WORKER, firstWorker)));
         String name = processName(ranks);
         Path log = out.resolve("logs/" + name + ".log");
+        // With simulated hosts every worker has a process (LocalConfig checks) and a host of its own.
+        UnaryOperator<List<String>> wrap = onHost(hosts == null ? null : hosts.plan().worker(ranks.get(0)));
         workers.add(ranks.size() == 1
-            ? ChildProcess.start(name, java, concat(List.of("worker"), args.get(0)), blasThreads(), log, onLine)
-            : ChildProcess.start(name, java, WorkerHost.class.getName(), WorkerHost.join(args), blasThreads(), log,
+            ? ChildProcess.start(name, wrap, java, "io.impetus.cli.Impetus", concat(List.of("worker"), args.get(0)),
+                blasThreads(), log, onLine)
+            : ChildProcess.start(name, wrap, java, WorkerHost.class.getName(), WorkerHost.join(args), blasThreads(), log,
                 onLine));
       }
       int failures = 0;
@@ -308,6 +328,25 @@ public final class LocalLauncher {
 
   private ShardedClient connect(List<String> addresses) {
     return new ShardedClient(ShardChannels.open(addresses), 0, workload.model().layout(), config.model());
+  }
+
+  /** Where shard {@code s} listens: loopback, or its simulated host's address. */
+  private String bind(int s) {
+    return hosts == null ? "127.0.0.1" : hosts.plan().shard(s).address();
+  }
+
+  /** Runs a command line on {@code host}, or as it is for null. */
+  private UnaryOperator<List<String>> onHost(SimulatedHost host) {
+    SimulatedHosts h = hosts;
+    return host == null ? UnaryOperator.identity() : command -> h.wrap(host, command);
+  }
+
+  /** Removes the simulated hosts, if any (after {@link #stopAll}: their processes must be gone). */
+  private void removeHosts() {
+    SimulatedHosts h = hosts;
+    if (h != null) {
+      h.close();
+    }
   }
 
   private void stopAll() {

@@ -1,0 +1,38 @@
+package io.impetus.local.hosts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class LinkRateTest {
+  @Test
+  void tcRatesAreAcceptedInAnyCaseAndKeptInLowerCase() {
+    for (String rate : new String[] {"1gbit", "10gbit", "500mbit", "2.5gbit", "100kbit", "125mbps", "1Gbit", " 1GBIT ",
+        "800mibit", "9600bit"}) {
+      LinkRate r = LinkRate.parse(rate);
+      assertTrue(r.shaped(), rate);
+      assertEquals(rate.trim().toLowerCase(), r.tc());
+      assertEquals(r.tc(), r.toString());
+    }
+  }
+
+  @Test
+  void noneMeansUnshaped() {
+    assertFalse(LinkRate.parse("none").shaped());
+    assertFalse(LinkRate.parse("NONE").shaped());
+    assertEquals("none", LinkRate.NONE.toString());
+    assertEquals("1gbit", LinkRate.DEFAULT.toString());
+  }
+
+  @Test
+  void badRatesAreRefusedWithExamples() {
+    for (String bad : new String[] {"", "1", "gbit", "1gb", "1gbyte", "-1gbit", "0gbit", "0.0mbit", "1 gbit", "1e9bit",
+        "fast", "1gbit;reboot"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LinkRate.parse(bad), bad);
+      assertTrue(e.getMessage().contains("1gbit") && e.getMessage().contains("none"), e.getMessage());
+    }
+  }
+}
