@@ -24,11 +24,12 @@ import io.impetus.study.simulate.RateFit;
  * the scale aside, and so runs as many updates as asked whatever the rate. The rate is then fitted by
  * {@link RateFit#rateOfLogs} over the late half of the run (window τ + 2 iterates).
  *
- * <p>It cannot measure in two cases, and says why instead of returning a number: the state becomes
+ * <p>Where there is no rate to measure it says why instead of returning a number: the state becomes
  * exactly 0 (spectral radius 0, e.g. α·h = 1 with β = 0 and τ = 0, where one update lands on the
- * optimum), or the spectral radius is below {@link #RESOLUTION}, where each update cancels the
- * error down to what float32 rounding leaves (relative 6e−8), so what a fit would see is rounding
- * noise, not the rate.
+ * optimum); the spectral radius is below {@link #RESOLUTION}, where each update cancels the error
+ * down to what float32 rounding leaves (relative 6e−8), so what a fit would see is rounding noise,
+ * not the rate; one update overflows float32 (a rate beyond about 1e32); or the run is shorter than
+ * {@link #minimumUpdates}.
  */
 public final class RateMeasurement {
   /** Below this spectral radius float32 rounding, not the recurrence, sets the per-update decay. */
