@@ -28,7 +28,9 @@ final class SimulateCommand implements Command {
   @Override
   public String footer() {
     return "\nDelays: fixed:TAU (every gradient TAU updates old), uniform:S (uniform on 0..S), geometric:M (mean M-1),\n"
-        + "round-robin:M (M workers in turn), histogram:FILE (staleness.histogram of a real run's summary.json).\n"
+        + "round-robin:M (M workers in turn), histogram:FILE (i.i.d. from a staleness,count CSV, or a summary.json's\n"
+        + "staleness.histogram), trace:FILE[@shard=N] (the staleness column of a shard,worker,version,staleness CSV\n"
+        + "replayed in order for shard N, default 0; wraps around when the run is longer). See docs/study.md.\n"
         + "Staleness policies act exactly as on a shard (io.impetus.shard.SliceUpdater); a dropped gradient uses up its update slot.\n"
         + "Writes runs/<time>-simulate/ (or --out): summary.json, metrics.csv, loss.png, delays.png, command.txt.\n"
         + "Example: impetus study simulate --kappa 100 --dim 8 --delay geometric:8 --momentum 0.5 --lr 0.005 --noise 0.1";
@@ -62,9 +64,13 @@ final class SimulateCommand implements Command {
       config = new SimulationConfig(StudyFlags.problem(f), OptimizerFlags.parse(f, OptimizerConfig.sgd(0.01, 0.0)),
           f.stringOr("delay", "fixed:0"), f.integer("steps", 1000), f.longOrNull("seed") == null ? 0 : f.longOrNull("seed"),
           f.number("noise", 0), false, false, f.stringOr("staleness-policy", "none"));
-      Delays.parse(config.delay());
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+    try {
+      Delays.parse(config.delay());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--delay: " + e.getMessage());
     }
     RunFolderWriter out = new RunFolderWriter(RunFolderWriter.defaultDir(f.string("out"), "simulate"));
     Map<String, Object> s = SimulationRun.run(config, f.number("target", 1e-6), out, StudyFlags.echo("simulate", f));

@@ -45,8 +45,9 @@ final class TheoryCommand implements Command {
     o.addOption(OptimizerFlags.valued("alpha", "A", "step size (default 0.1, or Polyak's with --kappa)"));
     o.addOption(OptimizerFlags.valued("beta", "B", "heavy-ball momentum in [0, 1) (default 0, or Polyak's with --kappa)"));
     o.addOption(OptimizerFlags.valued("delay", "TAU", "fixed delay tau, as TAU or fixed:TAU (default 0)"));
-    o.addOption(StudyFlags.flag("measure", "also run the simulator on the same problem and print the measured rate"));
-    o.addOption(OptimizerFlags.valued("steps", "T", "simulator updates with --measure (default 3000)"));
+    o.addOption(StudyFlags.flag("measure", "also run the real optimizer (float32, state rescaled so it never under- or "
+        + "overflows) on the same problem and print the rate fitted over the late half of its updates"));
+    o.addOption(OptimizerFlags.valued("steps", "T", "updates with --measure (default 3000)"));
     o.addOption(StudyFlags.flag("json", "print one JSON object instead of text"));
     return o;
   }

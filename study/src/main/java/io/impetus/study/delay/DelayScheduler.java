@@ -6,10 +6,11 @@ import java.util.SplittableRandom;
  * Draws the staleness of each simulated gradient: how many updates old the parameters were at which
  * it was computed.
  *
- * <p>Contract: {@link #next} returns a value in {@code [0, maxDelay()]}, uses only {@code rng} for
- * randomness (so a seeded generator gives the same sequence every time) and allocates nothing. The
- * simulator clips the draw to the number of updates applied so far, which is what a real run does
- * in its first updates: parameters older than the start are the start.
+ * <p>Contract: {@link #next} returns a value in {@code [0, maxDelay()]}, uses no randomness but
+ * {@code rng}'s (so a seeded generator gives the same sequence every time) and allocates nothing. A
+ * scheduler may keep a position (a replayed trace), so each run parses its own from the spec, as
+ * the simulator does. The simulator clips the draw to the number of updates applied so far, which
+ * is what a real run does in its first updates: parameters older than the start are the start.
  */
 public interface DelayScheduler {
 

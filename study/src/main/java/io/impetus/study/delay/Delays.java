@@ -1,13 +1,18 @@
 package io.impetus.study.delay;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Parses the {@code --delay} spec: {@code fixed:τ}, {@code uniform:s}, {@code geometric:M}, {@code round-robin:M}, {@code histogram:FILE}. */
+/**
+ * Parses the {@code --delay} spec: {@code fixed:τ}, {@code uniform:s}, {@code geometric:M},
+ * {@code round-robin:M}, {@code histogram:FILE} or {@code trace:FILE[@shard=N]}. Every command that
+ * takes delay specs (simulate, sweep, experiments) parses them here, so all accept the same forms.
+ */
 public final class Delays {
   /** The accepted forms, for help texts and error messages. */
-  public static final String FORMS = "fixed:TAU, uniform:S, geometric:M, round-robin:M or histogram:FILE";
+  public static final String FORMS = "fixed:TAU, uniform:S, geometric:M, round-robin:M, histogram:FILE or trace:FILE[@shard=N]";
+  private static final Pattern SHARD = Pattern.compile("(.+)@shard=([^@]*)");
 
   private Delays() {}
 
@@ -33,14 +38,36 @@ public final class Delays {
       case "round-robin":
         return FixedDelay.roundRobin(integer(spec, arg));
       case "histogram":
-        try {
-          return HistogramDelay.read(Path.of(arg));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read delay histogram " + arg + ": " + e.getMessage(), e);
-        }
+        return HistogramDelay.read(file(spec, arg));
+      case "trace":
+        return trace(spec, arg);
       default:
         throw new IllegalArgumentException("unknown delay kind '" + kind + "' (expected " + FORMS + ")");
     }
+  }
+
+  private static TraceDelay trace(String spec, String arg) {
+    Matcher m = SHARD.matcher(arg);
+    if (!m.matches()) {
+      return TraceDelay.read(file(spec, arg), null);
+    }
+    int shard;
+    try {
+      shard = Integer.parseInt(m.group(2).trim());
+    } catch (NumberFormatException e) {
+      shard = -1;
+    }
+    if (shard < 0) {
+      throw new IllegalArgumentException("delay '" + spec + "' needs a whole number >= 0 after @shard=");
+    }
+    return TraceDelay.read(file(spec, m.group(1)), shard);
+  }
+
+  private static Path file(String spec, String arg) {
+    if (arg.isBlank()) {
+      throw new IllegalArgumentException("delay '" + spec + "' needs a file after the colon");
+    }
+    return Path.of(arg);
   }
 
   private static int integer(String spec, String arg) {

@@ -1,13 +1,9 @@
 package io.impetus.study.experiments;
 
-import io.impetus.optim.OptimizerConfig;
 import io.impetus.study.output.Plots;
 import io.impetus.study.simulate.Fmt;
-import io.impetus.study.simulate.Problem;
-import io.impetus.study.simulate.RateFit;
-import io.impetus.study.simulate.SimulationConfig;
-import io.impetus.study.simulate.Simulator;
 import io.impetus.study.theory.DelayedHeavyBall;
+import io.impetus.study.theory.RateMeasurement;
 import io.impetus.study.theory.Stability;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code delayed-quadratic}: on f = x²/2 the simulator's measured rate equals the spectral radius of
- * the delayed heavy-ball polynomial within 1% over a grid of (α, β, τ), divergent settings included,
- * and with β = 0 the stability threshold on αh is 2·sin(π / (2(2τ+1))).
+ * {@code delayed-quadratic}: on f = x²/2 the real optimizer's measured rate ({@link RateMeasurement})
+ * equals the spectral radius of the delayed heavy-ball polynomial within 1% over a grid of (α, β, τ),
+ * divergent settings included, and with β = 0 the stability threshold on αh is 2·sin(π / (2(2τ+1))).
  *
  * <p>Step sizes are chosen relative to each (β, τ)'s own threshold (30%, 70% and 105% of α_max), so
  * the grid covers fast, slow and divergent settings whatever the delay.
@@ -72,7 +68,7 @@ public final class DelayedQuadratic implements Experiment {
       }
     }
     o.log().accept(table.size() + " settings measured, worst relative error " + Fmt.fixed(100 * worst, 3) + "%");
-    // The β = 0 threshold: theory against the closed form, and the simulator on both sides of it.
+    // The β = 0 threshold: theory against the closed form, and the measured rate on both sides of it.
     double worstThreshold = 0;
     boolean sidesOk = true;
     List<String> thresholds = new ArrayList<>();
@@ -83,26 +79,26 @@ public final class DelayedQuadratic implements Experiment {
       double below = measure(0.98 * closed, 0, tau, steps);
       double above = measure(1.02 * closed, 0, tau, steps);
       sidesOk &= below < 1 && above > 1;
-      thresholds.add("tau " + tau + ": " + Fmt.fixed(closed, 6) + " (simulated rate " + Fmt.fixed(below, 4) + " at 0.98x, "
+      thresholds.add("tau " + tau + ": " + Fmt.fixed(closed, 6) + " (measured rate " + Fmt.fixed(below, 4) + " at 0.98x, "
           + Fmt.fixed(above, 4) + " at 1.02x)");
     }
     Plots.scatter(o.out().resolve("measured-vs-predicted.png"), "Delayed heavy ball on x^2/2: measured vs predicted rate",
-        "predicted rate (spectral radius)", "measured rate (simulator)",
+        "predicted rate (spectral radius)", "measured rate (real optimizer)",
         List.of(new Plots.Line("settings", unbox(px), unbox(py)), new Plots.Line("y = x", new double[] {0.3, 1.1}, new double[] {0.3, 1.1})));
     List<String> evidence = new ArrayList<>();
     evidence.add("max |measured - predicted| / predicted = " + Fmt.fixed(100 * worst, 3) + "% over " + table.size()
         + " settings (" + divergent + " divergent); tolerance 1%");
     evidence.add("beta = 0 threshold: root finder vs 2 sin(pi/(2(2tau+1))) differ by at most " + String.format("%.1e", worstThreshold)
-        + "; simulator converges just below and diverges just above it: " + (sidesOk ? "yes" : "NO"));
+        + "; the real optimizer converges just below and diverges just above it: " + (sidesOk ? "yes" : "NO"));
     evidence.addAll(thresholds);
     boolean supported = worst <= TOLERANCE && worstThreshold < 1e-6 && sidesOk;
     return new Outcome(supported, evidence, table);
   }
 
-  /** The real optimizer (PyTorch-style momentum) on x²/2 from x = 1, rate fitted over a window of τ + 2 iterates. */
+  /** The real optimizer (PyTorch-style momentum) on x²/2 from x = 1, as {@code study theory --measure} measures it. */
   static double measure(double alphaH, double beta, int tau, int steps) {
-    SimulationConfig c = SimulationConfig.of(Problem.quadratic(1), OptimizerConfig.sgd(alphaH, beta), "fixed:" + tau, steps, 0, 0);
-    return RateFit.rate(Simulator.run(c).norm(), tau + 2);
+    double predicted = new DelayedHeavyBall(1, alphaH, beta, tau).spectralRadius();
+    return RateMeasurement.measure(new double[] {1}, alphaH, beta, tau, steps, predicted).rate();
   }
 
   private static double[] unbox(List<Double> v) {

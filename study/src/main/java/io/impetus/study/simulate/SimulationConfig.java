@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param problem what is trained
  * @param optimizer the shard's optimizer, exactly as {@code impetus server} would build it
  * @param delay the delay spec ({@code fixed:τ}, {@code uniform:s}, {@code geometric:M},
- *     {@code round-robin:M}, {@code histogram:FILE})
+ *     {@code round-robin:M}, {@code histogram:FILE}, {@code trace:FILE[@shard=N]}; see {@link
+ *     io.impetus.study.delay.Delays})
  * @param steps updates to apply
  * @param seed seeds the delays, the gradient noise and the minibatch order
  * @param noise standard deviation of the Gaussian noise added to every gradient coordinate (0: exact)

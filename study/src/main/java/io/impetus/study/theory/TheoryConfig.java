@@ -7,8 +7,8 @@ package io.impetus.study.theory;
  * @param alpha the step α
  * @param beta the heavy-ball momentum β
  * @param tau the fixed delay τ
- * @param measure also run the simulator on the same problem and fit its rate
- * @param steps simulator updates when measuring
+ * @param measure also run the real optimizer on the same problem and fit its rate ({@link RateMeasurement})
+ * @param steps updates of the real optimizer when measuring; the rate is fitted over the late half
  */
 public record TheoryConfig(double[] curvatures, double alpha, double beta, int tau, boolean measure, int steps) {
 
@@ -33,6 +33,10 @@ public record TheoryConfig(double[] curvatures, double alpha, double beta, int t
     }
     if (steps < 10) {
       throw new IllegalArgumentException("--steps must be >= 10, got " + steps);
+    }
+    if (measure && steps < RateMeasurement.minimumUpdates(tau)) {
+      throw new IllegalArgumentException("--steps must be >= " + RateMeasurement.minimumUpdates(tau) + " to measure a rate with delay "
+          + tau + " (two windows of tau + 2 iterates), got " + steps);
     }
   }
 }

@@ -1,13 +1,7 @@
 package io.impetus.study.theory;
 
 import io.impetus.json.FiniteJson;
-import io.impetus.optim.OptimizerConfig;
 import io.impetus.study.simulate.Fmt;
-import io.impetus.study.simulate.Problem;
-import io.impetus.study.simulate.RateFit;
-import io.impetus.study.simulate.SimulationConfig;
-import io.impetus.study.simulate.Simulator;
-import io.impetus.study.simulate.Trajectory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,17 +11,16 @@ import org.apache.commons.math3.complex.Complex;
 /**
  * The analysis {@code impetus study theory} prints: per eigenvalue the polynomial (or companion
  * matrix), its roots and spectral radius; overall the rate (the slowest eigenvalue's), convergence,
- * the largest stable α, and with measuring the simulator's fitted rate beside it.
+ * the largest stable α, and with measuring the real optimizer's fitted rate beside it
+ * ({@link RateMeasurement}: a number for every setting whose spectral radius is at least 1e−3,
+ * converging or diverging, and otherwise the reason there is none).
  */
 public final class TheoryReport {
   private final TheoryConfig config;
   private final List<DelayedHeavyBall> modes = new ArrayList<>();
   private final double rate;
   private final double maxStableAlpha;
-  /** Why a measured rate may be missing, in the text and in the JSON's measured_rate_note. */
-  static final String NOT_MEASURABLE = "not measurable: converged to 0 too fast to fit a rate";
-
-  private final Double measured;
+  private final RateMeasurement.Result measured;
 
   /** Analyses (and, if asked, simulates) {@code config}. */
   public TheoryReport(TheoryConfig config) {
@@ -40,15 +33,9 @@ public final class TheoryReport {
     }
     this.rate = r;
     this.maxStableAlpha = Stability.maxStableAlpha(config.curvatures(), config.beta(), config.tau());
-    this.measured = config.measure() ? measure(config) : null;
-  }
-
-  /** The fitted rate of the real optimizer (PyTorch-style SGD momentum) on the same problem, from x = 1. */
-  public static double measure(TheoryConfig c) {
-    SimulationConfig sim = SimulationConfig.of(Problem.quadratic(c.curvatures()), OptimizerConfig.sgd(c.alpha(), c.beta()),
-        "fixed:" + c.tau(), c.steps(), 0, 0);
-    Trajectory tr = Simulator.run(sim);
-    return RateFit.rate(tr.norm(), c.tau() + 2);
+    this.measured = config.measure()
+        ? RateMeasurement.measure(config.curvatures(), config.alpha(), config.beta(), config.tau(), config.steps(), rate)
+        : null;
   }
 
   public double spectralRadius() {
@@ -63,8 +50,8 @@ public final class TheoryReport {
     return maxStableAlpha;
   }
 
-  /** The fitted rate, or null when not measured. */
-  public Double measuredRate() {
+  /** The measurement (a fitted rate, or why there is none), or null when not asked for. */
+  public RateMeasurement.Result measurement() {
     return measured;
   }
 
@@ -95,7 +82,11 @@ public final class TheoryReport {
     m.put("converges", converges());
     m.put("max_stable_alpha", maxStableAlpha);
     if (measured != null) {
-      FiniteJson.put(m, "measured_rate", measured, NOT_MEASURABLE);
+      m.put("measured_rate", measured.measured() ? measured.rate() : null);
+      if (!measured.measured()) {
+        m.put("measured_rate" + FiniteJson.NOTE, measured.note());
+      }
+      m.put("measured_updates", measured.updates());
     }
     if (modes.size() > 1) {
       m.put("modes", perMode);
@@ -127,10 +118,12 @@ public final class TheoryReport {
     sb.append('\n');
     sb.append("predicted rate (spectral radius): ").append(Fmt.fixed(rate, 6)).append('\n');
     if (measured != null) {
-      sb.append("measured rate (simulator, ").append(config.steps()).append(" updates): ")
-          .append(Double.isFinite(measured) ? Fmt.fixed(measured, 6) : NOT_MEASURABLE);
-      if (Double.isFinite(measured)) {
-        sb.append(String.format("   (%+.3f%%)", 100 * (measured - rate) / rate));
+      sb.append("measured rate (real optimizer in float32");
+      if (measured.measured()) {
+        sb.append(", ").append(measured.updates()).append(" updates): ").append(Fmt.fixed(measured.rate(), 6))
+            .append(String.format("   (%+.3f%%)", 100 * (measured.rate() - rate) / rate));
+      } else {
+        sb.append("): ").append(measured.note());
       }
       sb.append('\n');
     }
