@@ -99,7 +99,8 @@ public final class LocalLauncher {
               failures);
       folder.mergeMetrics(config.workers());
       summary.json().put("topology", hosts == null ? SimulatedHosts.noTopology() : hosts.topology());
-      summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status, workerReports));
+      summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status, workerReports,
+          new TimeBreakdown.Traffic(finalParams.length, Float.BYTES, linkBitsPerSecond())));
       if (evaluation.hasTest()) {
         summary.json().put("test_loss", evaluation.testLoss());
         summary.json().put("test_accuracy", evaluation.testAccuracy());
@@ -124,6 +125,11 @@ public final class LocalLauncher {
         // Ctrl-C: the hook is running already
       }
     }
+  }
+
+  /** The rate of every host's link with shaped simulated hosts; 0 on loopback or unshaped links. */
+  private double linkBitsPerSecond() {
+    return config.simulateHosts() && config.simulatedHosts().shaped() ? config.simulatedHosts().bitsPerSecond() : 0;
   }
 
   private List<String> startServers(Path out) throws Exception {

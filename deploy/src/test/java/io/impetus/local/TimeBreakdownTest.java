@@ -1,13 +1,15 @@
 package io.impetus.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The CPU a run's workers used per step, from their reports. */
+/** The CPU a run's workers used per step and per megabyte moved, and the link's time for a step's bytes. */
 class TimeBreakdownTest {
   private static JsonNode report(String json) throws Exception {
     return new ObjectMapper().readTree(json);
@@ -31,5 +33,31 @@ class TimeBreakdownTest {
     java.util.ArrayList<JsonNode> lost = new java.util.ArrayList<>(old);
     lost.add(null);
     assertEquals(null, TimeBreakdown.cpuPerStep(100, List.of(), lost).get("workers"));
+  }
+
+  @Test
+  void cpuPerMegabyteDividesTheCpuPerStepByTheFloatsAStepPushesAndPulls() {
+    // 250,000 floats of 4 bytes, pushed and pulled: 2 MB a step.
+    TimeBreakdown.Traffic traffic = new TimeBreakdown.Traffic(250_000, 4, 0);
+    Map<String, Object> cpu = new java.util.HashMap<>();
+    cpu.put("workers", 6.0);
+    cpu.put("shards", null);
+    Map<String, Object> perMb = TimeBreakdown.cpuPerMegabyte(cpu, traffic);
+    assertEquals(2.0, (double) perMb.get("mb_per_step"), 1e-12);
+    assertEquals(3.0, (double) perMb.get("workers"), 1e-12);
+    assertNull(perMb.get("shards"));
+    // bf16 on the wire halves the bytes, so the same CPU costs twice as much per megabyte
+    Map<String, Object> bf16 = TimeBreakdown.cpuPerMegabyte(cpu, new TimeBreakdown.Traffic(250_000, 2, 0));
+    assertEquals(6.0, (double) bf16.get("workers"), 1e-12);
+    assertNull(TimeBreakdown.cpuPerMegabyte(cpu, TimeBreakdown.Traffic.UNKNOWN).get("workers"));
+  }
+
+  @Test
+  void theLinksTimeForAPushPullIsTheBytesOutAndBackAtTheLinkRate() {
+    // 11.6M floats over 10 Gbit/s: 46.4 MB take 37.12 ms each way.
+    Map<String, Object> link = TimeBreakdown.link(new TimeBreakdown.Traffic(11_600_000, 4, 10e9), 111.36);
+    assertEquals(37.12, (double) link.get("one_way_ms"), 1e-9);
+    assertEquals(74.24, (double) link.get("push_and_pull_ms"), 1e-9);
+    assertEquals(1.5, (double) link.get("push_pull_wait_over_push_and_pull"), 1e-9);
   }
 }

@@ -53,6 +53,38 @@ public record LinkRate(String tc) {
     return tc != null;
   }
 
+  /**
+   * The rate in bits per second, as tc reads it: {@code k}, {@code m}, {@code g}, {@code t} are powers
+   * of 1000 and the {@code -i} forms powers of 1024; the {@code bps} units count bytes, not bits.
+   *
+   * @throws IllegalStateException for {@link #NONE}, whose links have no rate
+   */
+  public double bitsPerSecond() {
+    if (tc == null) {
+      throw new IllegalStateException("unshaped links have no rate");
+    }
+    var m = RATE.matcher(tc);
+    if (!m.matches()) {
+      throw new AssertionError(tc);
+    }
+    String unit = m.group(3);
+    boolean bytes = unit.endsWith("bps");
+    String prefix = unit.substring(0, unit.length() - 3); // "bit" and "bps" alike
+    double scale = switch (prefix) {
+      case "" -> 1;
+      case "k" -> 1e3;
+      case "m" -> 1e6;
+      case "g" -> 1e9;
+      case "t" -> 1e12;
+      case "ki" -> 1024.0;
+      case "mi" -> 1024.0 * 1024;
+      case "gi" -> 1024.0 * 1024 * 1024;
+      case "ti" -> 1024.0 * 1024 * 1024 * 1024;
+      default -> throw new AssertionError(unit);
+    };
+    return Double.parseDouble(m.group(1)) * scale * (bytes ? 8 : 1);
+  }
+
   /** The rate as typed on the command line and written to summary.json: {@code 1gbit}, or {@code none}. */
   @Override
   public String toString() {

@@ -35,4 +35,17 @@ class LinkRateTest {
       assertTrue(e.getMessage().contains("1gbit") && e.getMessage().contains("none"), e.getMessage());
     }
   }
+
+  @Test
+  void bitsPerSecondReadsUnitsAsTcDoesDecimalBinaryAndBytes() {
+    assertEquals(1e9, LinkRate.parse("1gbit").bitsPerSecond());
+    assertEquals(2.5e9, LinkRate.parse("2.5gbit").bitsPerSecond());
+    assertEquals(500e6, LinkRate.parse("500mbit").bitsPerSecond());
+    assertEquals(9600, LinkRate.parse("9600bit").bitsPerSecond());
+    assertEquals(800.0 * 1024 * 1024, LinkRate.parse("800mibit").bitsPerSecond());
+    // bps is bytes per second in tc: 125 MB/s is a gigabit
+    assertEquals(1e9, LinkRate.parse("125mbps").bitsPerSecond());
+    assertEquals(8.0 * 1024, LinkRate.parse("1kibps").bitsPerSecond());
+    assertThrows(IllegalStateException.class, LinkRate.NONE::bitsPerSecond);
+  }
 }
