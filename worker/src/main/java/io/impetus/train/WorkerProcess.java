@@ -60,6 +60,7 @@ public final class WorkerProcess {
       metrics.newLine();
     }
     BufferedWriter metricsOut = metrics;
+    StalenessTrace trace = config.stalenessFile() == null ? null : StalenessTrace.open(config.stalenessFile());
     // Shards may start after their workers (Kubernetes starts both Jobs at once): log what we wait for.
     try (ConnectionWatch watch = ConnectionWatch.start(channels.owned(), config.servers(), CONNECTION_LOG_MILLIS);
         ShardedClient client =
@@ -87,7 +88,7 @@ public final class WorkerProcess {
               log.info("worker {} step {} epoch {} loss {} staleness {}", config.rank(), step.step(), step.epoch(),
                   String.format(Locale.ROOT, "%.6g", step.loss()), step.staleness());
             }
-          });
+          }, trace);
       TrainingReport report = trainer.run();
       if (progress != null) {
         progress.finish();
@@ -119,6 +120,9 @@ public final class WorkerProcess {
     } finally {
       if (metricsOut != null) {
         metricsOut.close();
+      }
+      if (trace != null) {
+        trace.close();
       }
       System.out.flush();
     }
