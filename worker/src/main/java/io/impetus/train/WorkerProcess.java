@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker process: connects to the shards named in its config, trains, writes its metrics and
- * report files, and tells the launcher how far it got. Returns the process exit code.
+ * One worker process: connects to the shards named in its config, trains, writes its metrics,
+ * staleness trace and report files, and tells the launcher how far it got. Returns the process exit
+ * code.
  */
 public final class WorkerProcess {
   /**
