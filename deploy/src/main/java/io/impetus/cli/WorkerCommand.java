@@ -49,7 +49,8 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
       EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
       EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
-      EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"));
+      EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
+      EnvVar.forFlag("IMPETUS_STALENESS_FILE", "staleness-file"));
 
   @Override
   public List<EnvVar> environment() {
@@ -65,6 +66,8 @@ public final class WorkerCommand implements Command {
     addTraining(o);
     o.addOption(OptimizerFlags.valued("metrics-file", "CSV", "write one row per logged step to this CSV file"));
     o.addOption(OptimizerFlags.valued("report-file", "JSON", "write the worker's totals to this JSON file at the end"));
+    o.addOption(OptimizerFlags.valued("staleness-file", "CSV",
+        "write one row per update a shard applied for this worker (shard,version,staleness,worker_step) to this CSV file"));
     o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").get());
     o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS",
         "how long to wait for the shards to be reachable and joined (default 60)"));
@@ -188,7 +191,8 @@ public final class WorkerCommand implements Command {
           f.has("evaluate"),
           overlap(f),
           transport(f),
-          shmDir(f));
+          shmDir(f),
+          f.string("staleness-file") == null ? null : Path.of(f.string("staleness-file")));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -234,6 +238,9 @@ public final class WorkerCommand implements Command {
     }
     OptimizerFlags.add(a, "transport", c.transport().cliName());
     OptimizerFlags.add(a, "shm-dir", c.shmDir().toString());
+    if (c.stalenessFile() != null) {
+      OptimizerFlags.add(a, "staleness-file", c.stalenessFile().toString());
+    }
     return a;
   }
 

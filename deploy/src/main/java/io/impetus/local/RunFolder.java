@@ -19,7 +19,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The folder a run leaves behind: {@code command.txt} (how to run it again), {@code summary.json}
- * (the figures), {@code metrics.csv} (one row per logged step per worker), {@code loss.png}, and
+ * (the figures), {@code metrics.csv} (one row per logged step per worker), {@code staleness.csv} (one
+ * row per applied update, see {@link StalenessCsv}), {@code loss.png}, and
  * {@code logs/} and {@code workers/} with every process's output and files.
  */
 final class RunFolder {

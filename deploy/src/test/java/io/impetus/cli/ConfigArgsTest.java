@@ -58,6 +58,19 @@ class ConfigArgsTest {
   }
 
   @Test
+  void theStalenessFileComesFromTheFlagOrTheEnvironmentAndSurvivesTheRoundTrip() throws Exception {
+    Command options = new WorkerCommand();
+    WorkerConfig flag = WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--staleness-file", "w/s.csv"), Map.of()));
+    assertEquals(Path.of("w/s.csv"), flag.stalenessFile());
+    assertEquals(flag, WorkerCommand.parse(flags(options, WorkerCommand.toArgs(flag), Map.of())));
+    assertEquals(Path.of("e.csv"), WorkerCommand.parse(
+        flags(options, List.of("--servers", "a:1"), Map.of("IMPETUS_STALENESS_FILE", "e.csv"))).stalenessFile());
+    WorkerConfig none = WorkerCommand.parse(flags(options, List.of("--servers", "a:1"), Map.of()));
+    assertEquals(null, none.stalenessFile(), "absent: nothing is recorded");
+    assertEquals(false, WorkerCommand.toArgs(none).contains("--staleness-file"));
+  }
+
+  @Test
   void overlapComesFromTheFlagOrTheEnvironmentAndSurvivesTheRoundTrip() throws Exception {
     Command options = new WorkerCommand();
     WorkerConfig flag = WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--overlap"), Map.of()));

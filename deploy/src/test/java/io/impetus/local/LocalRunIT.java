@@ -1,5 +1,6 @@
 package io.impetus.local;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -56,8 +59,8 @@ class LocalRunIT {
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, code, output);
 
-    for (String file : List.of("summary.json", "metrics.csv", "loss.png", "command.txt", "logs/server-0.log",
-        "logs/server-1.log", "logs/worker-0.log", "logs/worker-1.log", "logs/" + ShardJit.FILE)) {
+    for (String file : List.of("summary.json", "metrics.csv", "staleness.csv", "workers/worker-1-staleness.csv",
+        "loss.png", "command.txt", "logs/server-0.log", "logs/server-1.log", "logs/worker-0.log", "logs/worker-1.log", "logs/" + ShardJit.FILE)) {
       assertTrue(Files.size(out.resolve(file)) > 0, file + " is missing or empty\n" + output);
     }
     // The shard JVMs really ran with the JIT directives (HotSpot reports loading them on stdout).
@@ -99,6 +102,12 @@ class LocalRunIT {
     for (JsonNode shard : summary.get("per_shard")) {
       assertEquals(400, shard.get("updates_applied").asLong());
     }
+    // Each sync step is one update per shard made of both workers' gradients: they share its version.
+    List<long[]> updates = stalenessRows(out, summary);
+    for (int i = 0; i < updates.size(); i++) {
+      long[] u = updates.get(i);
+      assertArrayEquals(new long[] {i / 800, i % 2, i % 800 / 2 + 1, 0, i % 800 / 2}, u, "row " + (i + 1));
+    }
 
     List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
     assertEquals("time,worker,step,epoch,loss,staleness,step_lag,dropped,samples,compute_ms,wait_ms,test_loss,test_accuracy",
@@ -108,6 +117,26 @@ class LocalRunIT {
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
     assertTrue(Files.readString(out.resolve("command.txt")).startsWith("./impetus local --model quadratic"));
+  }
+
+  /**
+   * The run folder's staleness.csv: its header, one row per applied update (as many as the shards
+   * counted in summary.json), sorted by shard, version and worker; the rows as numbers.
+   */
+  private static List<long[]> stalenessRows(Path out, JsonNode summary) throws IOException {
+    List<String> lines = Files.readAllLines(out.resolve("staleness.csv"));
+    assertEquals("shard,worker,version,staleness,worker_step", lines.get(0));
+    List<long[]> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      rows.add(Arrays.stream(line.split(",")).mapToLong(Long::parseLong).toArray());
+    }
+    assertEquals(summary.get("staleness").get("count").asLong(), rows.size(), "one row per applied update");
+    Comparator<long[]> order = Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[2])
+        .thenComparingLong(r -> r[1]);
+    for (int i = 1; i < rows.size(); i++) {
+      assertTrue(order.compare(rows.get(i - 1), rows.get(i)) < 0, "sorted, at line " + (i + 2));
+    }
+    return rows;
   }
 
   @Test
@@ -179,6 +208,15 @@ class LocalRunIT {
     JsonNode staleness = summary.get("staleness");
     assertTrue(staleness.get("histogram").get(0).asLong() <= 2 * 2, "fresh gradients, 2 shards: " + staleness);
     assertTrue(staleness.get("count").asLong() >= 2 * 2 * 3 * 12, staleness.toString());
+    // Async: every update of a shard made a version of its own, so each shard's rows number 1, 2, ...
+    List<long[]> updates = stalenessRows(out, summary);
+    long[] perShard = new long[2];
+    for (long[] u : updates) {
+      assertEquals(++perShard[(int) u[0]], u[2], "shard " + u[0] + "'s versions in turn");
+    }
+    for (JsonNode shard : summary.get("per_shard")) {
+      assertEquals(shard.get("updates_applied").asLong(), perShard[shard.get("shard").asInt()], shard.toString());
+    }
     // The tiny classes are separable: one bright block per class.
     assertTrue(summary.get("test_accuracy").asDouble() > 0.9, summary.toString());
     assertTrue(summary.get("test_loss").asDouble() < summary.get("train_loss").asDouble() + 1, summary.toString());

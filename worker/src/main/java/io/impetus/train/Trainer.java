@@ -46,13 +46,24 @@ public final class Trainer {
   private final WorkerConfig config;
   private final ShardedClient client;
   private final Consumer<StepRecord> onStep;
+  private final StalenessTrace trace;
 
   /** A trainer that reports every step to {@code onStep} (on the training thread). */
   public Trainer(Workload workload, WorkerConfig config, ShardedClient client, Consumer<StepRecord> onStep) {
+    this(workload, config, client, onStep, null);
+  }
+
+  /**
+   * As {@link #Trainer(Workload, WorkerConfig, ShardedClient, Consumer)}, also recording every update
+   * the shards applied for this worker in {@code trace} (null: none). The caller closes the trace.
+   */
+  public Trainer(Workload workload, WorkerConfig config, ShardedClient client, Consumer<StepRecord> onStep,
+      StalenessTrace trace) {
     this.workload = workload;
     this.config = config;
     this.client = client;
     this.onStep = onStep;
+    this.trace = trace;
   }
 
   /** Trains to the end of the plan, leaves the shards and returns the totals. */
@@ -100,8 +111,8 @@ public final class Trainer {
       }
       simulateSlowness(System.nanoTime() - t0, delays);
       long computed = System.nanoTime();
-      Pending current = new Pending(step, epoch, loss, batch.size(), computed - t0);
       long[] basis = paramsVersions;
+      Pending current = new Pending(step, epoch, loss, batch.size(), computed - t0, basis);
       if (config.overlap() && pending != null) {
         // Wait for the previous push; its reply holds fresher parameters than the ones this step's
         // gradient was computed from, so the next step computes from those while this one flies.
@@ -185,6 +196,9 @@ public final class Trainer {
     if (result.anyDropped()) {
       totals.dropped++;
     }
+    if (trace != null) {
+      trace.record(step.readVersions, result, step.step);
+    }
     Evaluation eval = endOfEpoch(batcher, step.step, total) ? evaluate(params) : null;
     onStep.accept(
         new StepRecord(System.currentTimeMillis(), config.rank(), step.step, step.epoch, step.loss, result.maxStaleness(),
@@ -192,6 +206,9 @@ public final class Trainer {
             eval == null ? Double.NaN : eval.loss(), eval == null ? Double.NaN : eval.accuracy()));
     if (config.crashAtStep() != null && step.step == config.crashAtStep()) {
       log.error("worker {}: crashing on purpose after step {} (--crash-at-step)", config.rank(), step.step);
+      if (trace != null) {
+        trace.flush(); // the updates applied so far did happen: keep their rows
+      }
       Runtime.getRuntime().halt(137);
     }
   }
@@ -203,14 +220,17 @@ public final class Trainer {
     final double loss;
     final int batchSize;
     final long computeNanos;
+    /** The shard versions of the parameters the gradient was computed from. */
+    final long[] readVersions;
     CompletableFuture<PushResult> result;
 
-    Pending(long step, int epoch, double loss, int batchSize, long computeNanos) {
+    Pending(long step, int epoch, double loss, int batchSize, long computeNanos, long[] readVersions) {
       this.step = step;
       this.epoch = epoch;
       this.loss = loss;
       this.batchSize = batchSize;
       this.computeNanos = computeNanos;
+      this.readVersions = readVersions;
     }
   }
 

@@ -31,6 +31,8 @@ import java.util.List;
  *     staleness; hides the round trip behind the compute)
  * @param transport how floats travel to and from the shards (shared memory with shards on this host)
  * @param shmDir where shared-memory segments are created (must be the shards' {@code --shm-dir})
+ * @param stalenessFile CSV file to write one row per update a shard applied for this worker to
+ *     (see {@link StalenessTrace}), or null to record none
  */
 public record WorkerConfig(
     List<String> servers,
@@ -53,7 +55,8 @@ public record WorkerConfig(
     boolean evaluate,
     boolean overlap,
     Transport transport,
-    Path shmDir) {
+    Path shmDir,
+    Path stalenessFile) {
 
   /** Validates with messages that name the command-line flag. */
   public WorkerConfig {
@@ -114,6 +117,16 @@ public record WorkerConfig(
     if (shmDir == null) {
       shmDir = SharedSegment.DEFAULT_DIR;
     }
+  }
+
+  /** As the canonical constructor, recording no staleness trace. */
+  public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
+      Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
+      long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep, DataOptions data,
+      boolean evaluate, boolean overlap, Transport transport, Path shmDir) {
+    this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
+        reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, data, evaluate, overlap, transport, shmDir,
+        null);
   }
 
   /** As the canonical constructor, with floats in gRPC messages (no shared memory). */

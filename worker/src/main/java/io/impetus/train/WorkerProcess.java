@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker process: connects to the shards named in its config, trains, writes its metrics and
- * report files, and tells the launcher how far it got. Returns the process exit code.
+ * One worker process: connects to the shards named in its config, trains, writes its metrics,
+ * staleness trace and report files, and tells the launcher how far it got. Returns the process exit
+ * code.
  */
 public final class WorkerProcess {
   /**
@@ -60,6 +61,7 @@ public final class WorkerProcess {
       metrics.newLine();
     }
     BufferedWriter metricsOut = metrics;
+    StalenessTrace trace = config.stalenessFile() == null ? null : StalenessTrace.open(config.stalenessFile());
     // Shards may start after their workers (Kubernetes starts both Jobs at once): log what we wait for.
     try (ConnectionWatch watch = ConnectionWatch.start(channels.owned(), config.servers(), CONNECTION_LOG_MILLIS);
         ShardedClient client =
@@ -87,7 +89,7 @@ public final class WorkerProcess {
               log.info("worker {} step {} epoch {} loss {} staleness {}", config.rank(), step.step(), step.epoch(),
                   String.format(Locale.ROOT, "%.6g", step.loss()), step.staleness());
             }
-          });
+          }, trace);
       TrainingReport report = trainer.run();
       if (progress != null) {
         progress.finish();
@@ -119,6 +121,9 @@ public final class WorkerProcess {
     } finally {
       if (metricsOut != null) {
         metricsOut.close();
+      }
+      if (trace != null) {
+        trace.close();
       }
       System.out.flush();
     }
