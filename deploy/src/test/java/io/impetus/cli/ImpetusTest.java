@@ -3,7 +3,10 @@ package io.impetus.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: help at every level, and a one-line error with exit code 2 for bad flags. */
 class ImpetusTest extends CommandLineTest {
@@ -137,5 +140,22 @@ class ImpetusTest extends CommandLineTest {
     for (String key : new String[] {"\"roots\"", "\"spectral_radius\"", "\"converges\" : true", "\"max_stable_alpha\"", "\"measured_rate\""}) {
       assertTrue(json.contains(key), json);
     }
+  }
+
+  @Test
+  void studyRunAllRunsEveryExperimentAndWritesOneReportWithTheFiguresInline(@TempDir Path tmp) throws Exception {
+    // The image experiment finds no data set here and is skipped, saying so; the others run their quick grids.
+    Path out = tmp.resolve("all");
+    assertEquals(0, run("study", "run", "all", "--quick", "--threads", "2", "--data-dir", tmp.resolve("no-data").toString(),
+        "--out", out.toString()));
+    String md = Files.readString(out.resolve("report.md"));
+    for (io.impetus.study.experiments.Experiment e : io.impetus.study.experiments.ExperimentRegistry.all()) {
+      assertTrue(md.contains("## " + e.name()) && md.contains(e.claim()) && md.contains(e.literature()), e.name());
+      assertTrue(Files.exists(out.resolve(e.name() + "/command.txt")), e.name());
+    }
+    assertTrue(md.contains("| delayed-quadratic | SUPPORTED |"), md);
+    assertTrue(md.contains("| fmnist-staleness | SKIPPED | data not available: "), md);
+    assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"));
+    assertTrue(stdout().contains("report: " + out.resolve("report.md")), stdout());
   }
 }

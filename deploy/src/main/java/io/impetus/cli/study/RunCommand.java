@@ -8,11 +8,19 @@ import io.impetus.study.experiments.Experiment;
 import io.impetus.study.experiments.ExperimentOptions;
 import io.impetus.study.experiments.ExperimentRegistry;
 import io.impetus.study.experiments.Outcome;
+import io.impetus.study.experiments.ExperimentSuite;
 import io.impetus.study.output.RunFolderWriter;
+import io.impetus.study.report.SuiteReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.Options;
 
-/** {@code impetus study run NAME}: a named experiment that checks a published finding. */
+/**
+ * {@code impetus study run NAME}: a named experiment that checks a published finding; {@code impetus
+ * study run all}: every one of them, each in a folder of its own, and one report over all.
+ */
 final class RunCommand implements Command {
 
   @Override
@@ -22,12 +30,13 @@ final class RunCommand implements Command {
 
   @Override
   public String summary() {
-    return "run a named experiment and say whether it supports its claim (--list shows them)";
+    return "run a named experiment and say whether it supports its claim (--list shows them);"
+        + " 'all' runs every one and writes one report (report.md and report.html) over them";
   }
 
   @Override
   public String positional() {
-    return "NAME";
+    return "NAME|all";
   }
 
   @Override
@@ -36,7 +45,8 @@ final class RunCommand implements Command {
     o.addOption(StudyFlags.flag("list", "list the named experiments and their claims"));
     o.addOption(StudyFlags.flag("quick", "a smaller grid (seconds), for a smoke test"));
     o.addOption(OptimizerFlags.valued("threads", "N", "parallel simulations (default: available cores)"));
-    o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<time>-NAME)"));
+    o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<time>-NAME); with 'all', one folder per"
+        + " experiment inside it"));
     o.addOption(OptimizerFlags.valued("data-dir", "DIR", "image experiments (fmnist-staleness): folder with the Fashion-MNIST "
         + "IDX files (default /usr/share/datasets/fashion-mnist, from the Debian package dataset-fashion-mnist)"));
     o.addOption(OptimizerFlags.valued("hidden", "W,W", "MLP experiments (fmnist-staleness): hidden widths (default 256,128)"));
@@ -55,8 +65,6 @@ final class RunCommand implements Command {
       throw new UsageException("give one experiment NAME (impetus study run --list shows them)");
     }
     String name = f.positional().get(0);
-    Experiment e = ExperimentRegistry.find(name).orElseThrow(() -> new UsageException("unknown experiment '" + name
-        + "' (expected one of " + ExperimentRegistry.all().stream().map(Experiment::name).collect(Collectors.joining(", ")) + ")"));
     int threads = f.integer("threads", Runtime.getRuntime().availableProcessors());
     if (threads < 1) {
       throw new UsageException("--threads must be >= 1");
@@ -70,6 +78,11 @@ final class RunCommand implements Command {
       }
     }
     java.nio.file.Path dataDir = f.has("data-dir") ? java.nio.file.Path.of(f.string("data-dir")) : null;
+    if (name.equals("all")) {
+      return runAll(f, new ExperimentOptions(null, threads, f.has("quick"), System.out::println, dataDir, hidden));
+    }
+    Experiment e = ExperimentRegistry.find(name).orElseThrow(() -> new UsageException("unknown experiment '" + name
+        + "' (expected all or one of " + ExperimentRegistry.all().stream().map(Experiment::name).collect(Collectors.joining(", ")) + ")"));
     RunFolderWriter out = new RunFolderWriter(RunFolderWriter.defaultDir(f.string("out"), name));
     System.out.println("claim: " + e.claim());
     Outcome o;
@@ -85,5 +98,24 @@ final class RunCommand implements Command {
     }
     System.out.println((o.supported() ? "SUPPORTED" : "NOT SUPPORTED") + " by this run; report: " + out.dir().resolve("report.md"));
     return o.supported() ? 0 : 1;
+  }
+
+  /** Every registered experiment into a folder of its own under --out, then the suite's report. */
+  private static int runAll(Flags f, ExperimentOptions options) throws Exception {
+    RunFolderWriter suite = new RunFolderWriter(RunFolderWriter.defaultDir(f.string("out"), "all"));
+    List<String> echoed = StudyFlags.echo("run", f);
+    suite.writeCommand(echoed);
+    // Each experiment's own command repeats every flag but --out (it gets a folder of its own).
+    List<String> flags = StudyFlags.flagsExcept(f, List.of("out"));
+    List<ExperimentSuite.Entry> entries =
+        ExperimentSuite.run(ExperimentRegistry.all(), suite.dir(), options, flags, System.out::println);
+    Path report = SuiteReport.write(suite.dir(), RunFolderWriter.commandLine(echoed), options.quick(), entries);
+    boolean allHeld = true;
+    for (ExperimentSuite.Entry e : entries) {
+      System.out.printf("%-26s %s%n", e.experiment().name(), e.verdict().label());
+      allHeld &= e.verdict() == ExperimentSuite.Verdict.SUPPORTED || e.verdict() == ExperimentSuite.Verdict.SKIPPED;
+    }
+    System.out.println("report: " + report + " (and " + report.resolveSibling("report.html") + ")");
+    return allHeld ? 0 : 1;
   }
 }

@@ -81,13 +81,23 @@ final class StudyFlags {
   /** The arguments that reproduce this command: {@code study <sub>} and every given flag. */
   static List<String> echo(String sub, Flags f) {
     List<String> args = new ArrayList<>(List.of("study", sub));
+    args.addAll(flagsExcept(f, List.of()));
+    args.addAll(f.positional());
+    return args;
+  }
+
+  /** The flags given, with their values, as typed, but for those named in {@code left} (long names). */
+  static List<String> flagsExcept(Flags f, List<String> left) {
+    List<String> args = new ArrayList<>();
     for (Option o : f.commandLine().getOptions()) {
+      if (left.contains(o.getLongOpt())) {
+        continue;
+      }
       args.add("--" + o.getLongOpt());
       if (o.hasArg()) {
         args.add(o.getValue());
       }
     }
-    args.addAll(f.positional());
     return args;
   }
 

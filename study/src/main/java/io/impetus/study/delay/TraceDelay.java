@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * gradients arriving staler in bursts.
  *
  * <p>The file is a CSV with a header line naming at least the column {@code staleness}; a real run
- * writes {@code shard,worker,version,staleness}, one row per applied update. Only the rows of one
+ * writes {@code staleness.csv} with {@code shard,worker,version,staleness,worker_step}, one row per
+ * applied update, sorted by shard and version. Only the rows of one
  * shard are replayed (shard 0 unless the spec says {@code @shard=N}), in file order; a file without a
  * {@code shard} column is replayed whole (and then {@code @shard=N} is an error). Other columns are
  * ignored. A simulation longer than the trace wraps around to its first row.

@@ -30,6 +30,11 @@ public final class BestMomentumVsWorkers implements Experiment {
   }
 
   @Override
+  public String literature() {
+    return "I. Mitliagkas, C. Zhang, S. Hadjis and C. Ré, \"Asynchrony begets momentum, with an application to deep learning\", Allerton 2016; W. Dai, Y. Zhou, N. Dong, H. Zhang and E. P. Xing, \"Toward understanding the impact of staleness in distributed machine learning\", ICLR 2019";
+  }
+
+  @Override
   public String claim() {
     return "On a noisy ill-conditioned quadratic the best explicit momentum for M = 16 workers is lower than for M = 1, "
         + "and the penalty of beta = 0.9 grows with M (Mitliagkas et al. 2016).";

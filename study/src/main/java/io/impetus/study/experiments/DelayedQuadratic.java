@@ -27,6 +27,11 @@ public final class DelayedQuadratic implements Experiment {
   }
 
   @Override
+  public String literature() {
+    return "B. T. Polyak, \"Some methods of speeding up the convergence of iteration methods\", USSR Computational Mathematics and Mathematical Physics, 1964 (heavy ball); S. A. Levin and R. M. May, \"A note on difference-delay equations\", Theoretical Population Biology, 1976 (the stability threshold of x_{t+1} = x_t − a x_{t−τ})";
+  }
+
+  @Override
   public String claim() {
     return "On f = h/2 x^2 the measured rate of delayed heavy ball equals the spectral radius of "
         + "z^{tau+1} - (1+beta) z^tau + beta z^{tau-1} + alpha h within 1%, divergent settings included; with beta = 0 "

@@ -18,6 +18,9 @@ public interface Experiment {
   /** The claim, one sentence, with its source. */
   String claim();
 
+  /** The publications the claim comes from, as a reader would cite them (authors, year, title, venue). */
+  String literature();
+
   /** Runs the experiment with {@code options}, writing into {@code options.out()}. */
   Outcome run(ExperimentOptions options) throws Exception;
 }

@@ -25,6 +25,8 @@ public final class ExperimentRegistry {
   /** Runs {@code e}, writes its summary.json and report.md, and returns the outcome. */
   public static Outcome runAndReport(Experiment e, ExperimentOptions options, List<String> args) throws Exception {
     RunFolderWriter out = options.out();
+    // First, so that the folder of a run that fails says how it was started.
+    out.writeCommand(args);
     Outcome o = e.run(options);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("kind", "experiment");
@@ -34,7 +36,6 @@ public final class ExperimentRegistry {
     summary.put("evidence", o.evidence());
     summary.put("quick", options.quick());
     summary.put("table", o.table());
-    out.writeCommand(args);
     out.writeSummary(summary);
     ReportWriter.write(out.dir());
     return o;

@@ -75,6 +75,11 @@ public final class FmnistStaleness implements Experiment {
   }
 
   @Override
+  public String literature() {
+    return "W. Dai, Y. Zhou, N. Dong, H. Zhang and E. P. Xing, \"Toward understanding the impact of staleness in distributed machine learning\", ICLR 2019";
+  }
+
+  @Override
   public String claim() {
     return "An MLP on Fashion-MNIST with uniform delays s in {0, 4, 8, 16, 32} needs more batches to reach 80% test "
         + "accuracy the larger s is, for plain SGD, SGD momentum 0.9 and Adam, and the momentum methods slow down more "

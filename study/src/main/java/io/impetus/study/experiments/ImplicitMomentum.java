@@ -36,6 +36,11 @@ public final class ImplicitMomentum implements Experiment {
   }
 
   @Override
+  public String literature() {
+    return "I. Mitliagkas, C. Zhang, S. Hadjis and C. Ré, \"Asynchrony begets momentum, with an application to deep learning\", Allerton 2016";
+  }
+
+  @Override
   public String claim() {
     return "With geometric delays of mean M-1, the mean iterate of plain async SGD on a quadratic follows EMA momentum "
         + "with beta = 1 - 1/M at the same step size (Mitliagkas et al. 2016): agreement within 3 standard errors.";

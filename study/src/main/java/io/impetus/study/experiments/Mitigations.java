@@ -64,6 +64,11 @@ public final class Mitigations implements Experiment {
   }
 
   @Override
+  public String literature() {
+    return "I. Mitliagkas, C. Zhang, S. Hadjis and C. Ré, \"Asynchrony begets momentum, with an application to deep learning\", Allerton 2016 (momentum compensation); W. Zhang, S. Gupta, X. Lian and J. Liu, \"Staleness-aware async-SGD for distributed deep learning\", IJCAI 2016 (lr-divide); S. Zheng et al., \"Asynchronous stochastic gradient descent with delay compensation\", ICML 2017 (dc-asgd)";
+  }
+
+  @Override
   public String claim() {
     return "With M = 16 async workers (geometric delays of mean 15, the queueing model under which asynchrony adds "
         + "momentum 1 - 1/M; round-robin would give every gradient staleness 15 and make lr-divide a constant step and "

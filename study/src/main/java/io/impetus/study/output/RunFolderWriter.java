@@ -42,11 +42,16 @@ public final class RunFolderWriter {
 
   /** {@code command.txt}: {@code ./impetus} and the arguments, quoted for a POSIX shell where needed. */
   public void writeCommand(List<String> args) throws IOException {
+    Files.writeString(dir.resolve("command.txt"), commandLine(args) + "\n");
+  }
+
+  /** {@code ./impetus} and {@code args}, each quoted for a POSIX shell where it needs to be. */
+  public static String commandLine(List<String> args) {
     StringBuilder sb = new StringBuilder("./impetus");
     for (String a : args) {
       sb.append(' ').append(a.matches("[A-Za-z0-9_./:,=+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
     }
-    Files.writeString(dir.resolve("command.txt"), sb.append('\n').toString());
+    return sb.toString();
   }
 
   /** {@code summary.json}. */

@@ -44,14 +44,7 @@ public final class ReportWriter {
       }
       md.append('\n');
     }
-    md.append("## Settings\n\n| setting | value |\n|---|---|\n");
-    for (Map.Entry<String, JsonNode> e : summary.properties()) {
-      if (List.of("kind", "claim", "supported", "evidence", "experiment", "best_momentum", "staleness", "table").contains(e.getKey())) {
-        continue;
-      }
-      md.append("| ").append(e.getKey()).append(" | ").append(cell(e.getValue())).append(" |\n");
-    }
-    md.append('\n');
+    md.append("## Settings\n\n").append(settingsTable(summary)).append('\n');
     if (summary.has("table")) {
       md.append("## Measurements\n\n").append(jsonTable(summary.get("table"))).append('\n');
     }
@@ -82,6 +75,18 @@ public final class ReportWriter {
     Path report = dir.resolve("report.md");
     Files.writeString(report, md.toString());
     return report;
+  }
+
+  /** A markdown table of a study summary's settings: every field but the claim, verdict and results. */
+  static String settingsTable(JsonNode summary) {
+    StringBuilder md = new StringBuilder("| setting | value |\n|---|---|\n");
+    for (Map.Entry<String, JsonNode> e : summary.properties()) {
+      if (List.of("kind", "claim", "supported", "evidence", "experiment", "best_momentum", "staleness", "table").contains(e.getKey())) {
+        continue;
+      }
+      md.append("| ").append(e.getKey()).append(" | ").append(cell(e.getValue())).append(" |\n");
+    }
+    return md.toString();
   }
 
   private static String cell(JsonNode v) {
