@@ -1,5 +1,6 @@
 package io.impetus.bench.scaleout;
 
+import io.impetus.bench.Harness;
 import io.impetus.bench.scaleout.ScaleoutRun.TrainingSystem;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,12 +73,8 @@ public final class ScaleoutGrid {
 
   /** The median of the finite values (failed runs left out); NaN when none is finite. */
   static double median(List<Double> values) {
-    double[] finite = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
-    if (finite.length == 0) {
-      return Double.NaN;
-    }
-    int mid = finite.length / 2;
-    return finite.length % 2 == 1 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
+    double[] finite = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).toArray();
+    return finite.length == 0 ? Double.NaN : Harness.median(finite);
   }
 
   /** The link rate of every run in this grid. */
