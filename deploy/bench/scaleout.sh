@@ -128,15 +128,21 @@ csv="$out/results.csv"
 echo "link_rate,system,shards,workers,samples_per_second,run_dir" >"$csv"
 echo "$command_line" >"$out/command.txt"
 
-# number FILE KEY: the number KEY of the JSON object in FILE (its last line starting with '{'), else NaN.
+# number FILE KEY: the finite number KEY of the JSON in FILE, else NaN. FILE is one JSON document
+# (summary.json) or output whose last line starting with '{' is one (torch_simhosts.sh's).
 number() {
   "$python" - "$1" "$2" <<'PY'
 import json, math, sys
+def document(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return json.loads([l for l in text.splitlines() if l.startswith("{")][-1])
 try:
-    lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
-    v = json.loads(lines[-1]).get(sys.argv[2])
+    with open(sys.argv[1]) as f:
+        v = document(f.read()).get(sys.argv[2])
     print(round(v, 1) if isinstance(v, (int, float)) and math.isfinite(v) else "NaN")
-except (OSError, IndexError, ValueError):
+except (OSError, IndexError, ValueError, AttributeError):
     print("NaN")
 PY
 }
