@@ -118,6 +118,7 @@ fi
 [ "$(id -u)" -eq 0 ] || { echo "$0: needs root (simulated hosts: network namespaces, tc, mounts)" >&2; exit 1; }
 
 [ -n "$out" ] || out="$root/runs/scaleout-$(date +%Y%m%d-%H%M%S)"
+case "$out" in *,*|*\"*) die "--out must not hold a comma or a double quote (it goes into CSV fields), got '$out'" ;; esac
 [ -e "$out/results.csv" ] && die "--out $out already holds a results.csv; choose another folder"
 mkdir -p "$out"
 csv="$out/results.csv"
