@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -62,20 +63,19 @@ public final class ScaleoutPlot {
     chart.getStyler().setPlotGridLinesVisible(true);
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setMarkerSize(7);
-    int lines = 0;
+    boolean drawn = false;
     for (int s : grid.shards()) {
-      lines += addLine(chart, "Impetus S=" + s, grid, n -> grid.impetus(s, n), false);
+      drawn |= addLine(chart, "Impetus S=" + s, grid, n -> grid.impetus(s, n), false);
     }
-    lines += addLine(chart, "PyTorch RPC PS", grid, grid::pytorch, true);
-    if (lines == 0) {
+    drawn |= addLine(chart, "PyTorch RPC PS", grid, grid::pytorch, true);
+    if (!drawn) {
       chart.addSeries("no successful run", new double[] {0}, new double[] {0});
     }
     return chart;
   }
 
-  /** Adds the line of {@code rate} over the grid's N where it has a value; returns 1 if it added one, else 0. */
-  private static int addLine(XYChart chart, String name, ScaleoutGrid grid, java.util.function.IntToDoubleFunction rate,
-      boolean dashed) {
+  /** Adds the line of {@code rate} over the grid's N where it has a value; whether there was any. */
+  private static boolean addLine(XYChart chart, String name, ScaleoutGrid grid, IntToDoubleFunction rate, boolean dashed) {
     List<double[]> points = new ArrayList<>();
     for (int n : grid.workers()) {
       double value = rate.applyAsDouble(n);
@@ -84,7 +84,7 @@ public final class ScaleoutPlot {
       }
     }
     if (points.isEmpty()) {
-      return 0;
+      return false;
     }
     XYSeries series = chart.addSeries(name, points.stream().mapToDouble(p -> p[0]).toArray(),
         points.stream().mapToDouble(p -> p[1]).toArray());
@@ -94,6 +94,6 @@ public final class ScaleoutPlot {
       series.setLineColor(Color.DARK_GRAY);
       series.setMarkerColor(Color.DARK_GRAY);
     }
-    return 1;
+    return true;
   }
 }
