@@ -154,7 +154,8 @@ public final class Harness {
     return (System.nanoTime() - start) / (double) runs;
   }
 
-  static double median(double[] values) {
+  /** The median of {@code values} (the mean of the middle two for an even count); {@code values} is left as it was. */
+  public static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);
     int n = v.length;

@@ -3,6 +3,8 @@ package io.impetus.cli;
 import io.impetus.bench.BenchCase;
 import io.impetus.bench.Harness;
 import io.impetus.bench.jmh.JmhSuite;
+import io.impetus.bench.scaleout.ScaleoutReport;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -12,9 +14,11 @@ import org.apache.commons.cli.Options;
 /**
  * {@code impetus bench}: micro-benchmarks, each against a baseline measured in the same run
  * (optimizer step vs a plain array pass, FloatCodec vs System.arraycopy, gRPC push-pull vs raw TCP
- * echo of the same bytes), printed as medians and ratios.
+ * echo of the same bytes), printed as medians and ratios; and {@code impetus bench scaleout-report CSV
+ * OUT_PREFIX}, the report of {@code deploy/bench/scaleout.sh} ({@link ScaleoutReport}).
  */
 public final class BenchCommand implements Command {
+  private static final String SCALEOUT_REPORT = "scaleout-report";
 
   @Override
   public String name() {
@@ -31,7 +35,14 @@ public final class BenchCommand implements Command {
     return "\nEvery row is the median time of one run of the operation, the median of its baseline measured\n"
         + "interleaved with it, and their ratio; compare ratios, not absolute times, on a shared machine.\n"
         + "--jmh runs the JMH benchmarks instead (a forked JVM; also: java -cp impetus.jar io.impetus.bench.jmh.JmhSuite).\n"
-        + "Examples: impetus bench --quick    impetus bench --only push-pull --sizes 235146";
+        + "Examples: impetus bench --quick    impetus bench --only push-pull --sizes 235146\n"
+        + "impetus bench scaleout-report CSV OUT_PREFIX writes OUT_PREFIX.md (a table per link rate) and OUT_PREFIX.png\n"
+        + "(samples/s against workers) from the CSV of deploy/bench/scaleout.sh; it takes no flags.";
+  }
+
+  @Override
+  public String positional() {
+    return "[scaleout-report CSV OUT_PREFIX]";
   }
 
   @Override
@@ -51,6 +62,9 @@ public final class BenchCommand implements Command {
 
   @Override
   public int run(Flags flags) throws Exception {
+    if (!flags.positional().isEmpty()) {
+      return scaleoutReport(flags);
+    }
     boolean quick = flags.has("quick");
     String only = flags.stringOr("only", "all");
     if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm", "doorbell", "relu").contains(only)) {
@@ -92,6 +106,23 @@ public final class BenchCommand implements Command {
     System.out.printf("impetus bench (%s): %d warmup + %d rounds of >= %.0f ms per side, medians per run%n",
         quick ? "quick" : "full", settings.warmupRounds(), settings.rounds(), settings.minRoundMillis());
     new Harness(settings).run(cases, System.out);
+    return 0;
+  }
+
+  /** {@code impetus bench scaleout-report CSV OUT_PREFIX}: the report of deploy/bench/scaleout.sh's runs. */
+  private static int scaleoutReport(Flags flags) throws java.io.IOException {
+    List<String> args = flags.positional();
+    if (!args.get(0).equals(SCALEOUT_REPORT)) {
+      throw new UsageException("unexpected argument '" + args.get(0) + "' (the one sub-command is " + SCALEOUT_REPORT + ")");
+    }
+    if (args.size() != 3) {
+      throw new UsageException(SCALEOUT_REPORT + " needs two arguments, CSV and OUT_PREFIX, got " + (args.size() - 1));
+    }
+    if (flags.commandLine().getOptions().length > 0) {
+      throw new UsageException(SCALEOUT_REPORT + " takes no flags, got --" + flags.commandLine().getOptions()[0].getLongOpt());
+    }
+    ScaleoutReport.Written written = ScaleoutReport.write(Path.of(args.get(1)), Path.of(args.get(2)));
+    System.out.println("wrote " + written.markdown() + " and " + written.png());
     return 0;
   }
 }

@@ -4,12 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** A smoke test of impetus bench with tiny settings (a benchmark is not a test: this only checks it runs). */
+/**
+ * A smoke test of impetus bench with tiny settings (a benchmark is not a test: this only checks it runs),
+ * and its scaleout-report sub-command.
+ */
 class BenchCommandTest {
 
   private static int run(ByteArrayOutputStream out, String... args) {
@@ -42,5 +49,31 @@ class BenchCommandTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertEquals(2, run(out, "bench", "--only", "everything"));
     assertTrue(out.toString(StandardCharsets.UTF_8).contains("--only"));
+  }
+
+  @Test
+  void scaleoutReportWritesTheTableAndThePlotOfAScaleoutCsv(@TempDir Path dir) throws IOException {
+    Path csv = dir.resolve("results.csv");
+    Files.writeString(csv, "link_rate,system,shards,workers,samples_per_second,run_dir\n"
+        + "1gbit,impetus,1,2,1234,runs/a\n1gbit,pytorch,1,2,987,runs/b\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(0, run(out, "bench", "scaleout-report", csv.toString(), dir.resolve("report").toString()),
+        out.toString(StandardCharsets.UTF_8));
+    assertTrue(Files.readString(dir.resolve("report.md")).contains("| 2 | 1,234 | 987 |"));
+    assertTrue(Files.size(dir.resolve("report.png")) > 0);
+  }
+
+  @Test
+  void scaleoutReportNamesWhatIsWrongWithItsArgumentsOrItsCsv(@TempDir Path dir) throws IOException {
+    ByteArrayOutputStream missing = new ByteArrayOutputStream();
+    assertEquals(2, run(missing, "bench", "scaleout-report", "results.csv"));
+    assertTrue(missing.toString(StandardCharsets.UTF_8).contains("scaleout-report needs two arguments, CSV and OUT_PREFIX, got 1"));
+
+    Path csv = dir.resolve("results.csv");
+    Files.writeString(csv, "link_rate,system,shards,workers,samples_per_second,run_dir\n1gbit,impetus,two,2,1234,runs/a\n");
+    ByteArrayOutputStream bad = new ByteArrayOutputStream();
+    assertEquals(1, run(bad, "bench", "scaleout-report", csv.toString(), dir.resolve("report").toString()));
+    assertTrue(bad.toString(StandardCharsets.UTF_8).contains("results.csv line 2: field 3 is not an integer: 'two'"),
+        bad.toString(StandardCharsets.UTF_8));
   }
 }
