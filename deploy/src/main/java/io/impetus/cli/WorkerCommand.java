@@ -38,9 +38,14 @@ public final class WorkerCommand implements Command {
   /** The variables {@code impetus worker} reads, all flag fallbacks (what Kubernetes sets). */
   public static final List<EnvVar> ENVIRONMENT = List.of(
       EnvVar.forFlag("IMPETUS_SERVERS", "servers"),
+      EnvVar.forFlag("IMPETUS_SHARD_SERVICE", "shard-service"),
+      EnvVar.forFlag("IMPETUS_NUM_SHARDS", "num-shards"),
+      EnvVar.forFlag("IMPETUS_PORT", "shard-port", "the shards' IMPETUS_PORT, shared in a cluster's ConfigMap"),
       EnvVar.forFlag("IMPETUS_RANK", "rank"),
-      EnvVar.forFlag("JOB_COMPLETION_INDEX", "rank", "after IMPETUS_RANK; set in an Indexed Job's pods"),
+      EnvVar.forFlag("RANK", "rank", "after IMPETUS_RANK; the name PyTorch and Kubeflow use"),
+      EnvVar.forFlag("JOB_COMPLETION_INDEX", "rank", "after IMPETUS_RANK and RANK; set in an Indexed Job's pods"),
       EnvVar.forFlag("IMPETUS_WORKERS", "workers"),
+      EnvVar.forFlag("WORLD_SIZE", "workers", "after IMPETUS_WORKERS; the number of workers"),
       EnvVar.forFlag("IMPETUS_MODEL", "model"),
       EnvVar.forFlag("IMPETUS_BATCH_SIZE", "batch-size"),
       EnvVar.forFlag("IMPETUS_EPOCHS", "epochs"),
@@ -61,6 +66,11 @@ public final class WorkerCommand implements Command {
   public Options options() {
     Options o = new Options();
     o.addOption(OptimizerFlags.valued("servers", "LIST", "shard addresses host:port,host:port,... in shard order"));
+    o.addOption(OptimizerFlags.valued("shard-service", "NAME", "instead of --servers, in a cluster: the shards'"
+        + " headless Service, which their Indexed Job shares (shard i is NAME-i.NAME), or a host pattern with {i}"
+        + " for the index (e.g. impetus-ps-0-{i}.impetus-ps for a JobSet); with --num-shards and --shard-port"));
+    o.addOption(OptimizerFlags.valued("num-shards", "S", "with --shard-service: the number of shards"));
+    o.addOption(OptimizerFlags.valued("shard-port", "P", "with --shard-service: the shards' gRPC port (default 7070)"));
     o.addOption(OptimizerFlags.valued("rank", "R", "this worker's rank in [0, workers) (default 0)"));
     o.addOption(OptimizerFlags.valued("workers", "N", "number of workers sharing the data (default 1)"));
     addTraining(o);
@@ -158,12 +168,29 @@ public final class WorkerCommand implements Command {
     return a;
   }
 
+  /** The shards' addresses: --servers, or derived from --shard-service, --num-shards and --shard-port. */
+  static List<String> servers(Flags f) {
+    String servers = f.string("servers");
+    String service = f.string("shard-service");
+    if (servers != null && service != null) {
+      throw new UsageException("give --servers (IMPETUS_SERVERS) or --shard-service (IMPETUS_SHARD_SERVICE), not both");
+    }
+    if (service != null) {
+      Long shards = f.longOrNull("num-shards");
+      if (shards == null) {
+        throw new UsageException("--shard-service needs --num-shards (or IMPETUS_NUM_SHARDS)");
+      }
+      return ShardAddresses.of(service, Math.toIntExact(Math.min(shards, Integer.MAX_VALUE)), f.integer("shard-port", 7070));
+    }
+    if (servers == null) {
+      throw new UsageException("--servers is required (or set IMPETUS_SERVERS), or --shard-service with --num-shards");
+    }
+    return Arrays.stream(servers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
   /** The config the flags describe. */
   public static WorkerConfig parse(Flags f) {
-    String servers = f.string("servers");
-    if (servers == null) {
-      throw new UsageException("--servers is required (or set IMPETUS_SERVERS)");
-    }
+    List<String> servers = servers(f);
     String model = f.stringOr("model", "mlp-x2");
     if (!ModelCatalog.names().contains(model)) {
       throw new UsageException("--model: unknown model '" + model + "' (expected " + String.join(", ", ModelCatalog.names()) + ")");
@@ -171,7 +198,7 @@ public final class WorkerCommand implements Command {
     Long epochs = f.longOrNull("epochs");
     try {
       return new WorkerConfig(
-          Arrays.stream(servers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+          servers,
           f.integer("rank", 0),
           f.integer("workers", 1),
           model,

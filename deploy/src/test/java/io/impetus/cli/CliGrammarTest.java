@@ -253,8 +253,8 @@ class CliGrammarTest extends CommandLineTest {
     LocalCommand local = new LocalCommand();
     local.parse(Flags.parse(local, List.of("--model", "quadratic", "--steps", "1"), env));
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> Flags.parse(new WorkerCommand(), List.of(), env).env("IMPETUS_NUM_SHARDS"));
-    assertEquals("IMPETUS_NUM_SHARDS is read but not in impetus worker's environment table (its help)", e.getMessage());
+        () -> Flags.parse(new WorkerCommand(), List.of(), env).env("IMPETUS_IDLE_TIMEOUT"));
+    assertEquals("IMPETUS_IDLE_TIMEOUT is read but not in impetus worker's environment table (its help)", e.getMessage());
   }
 
   @Test

@@ -43,14 +43,84 @@ class KubernetesManifestsTest {
     for (JsonNode resource : kustomization.get("resources")) {
       objects.addAll(parse(Files.readString(K8S.resolve("base").resolve(resource.asText()))));
     }
-    check(objects, 2, 4, null);
+    check(objects, 2, 4, null, null);
   }
 
   @Test
   void kustomizeRendersTheBaseAndTheExampleOverlay() throws Exception {
     Assumptions.assumeTrue(kubectlAvailable(), "kubectl is not installed");
-    check(parse(kustomize(K8S.resolve("base"))), 2, 4, null);
-    check(parse(kustomize(K8S.resolve("overlays/example"))), 3, 6, "impetus-example");
+    check(parse(kustomize(K8S.resolve("base"))), 2, 4, null, "impetus");
+    check(parse(kustomize(K8S.resolve("overlays/example"))), 3, 6, "impetus-example", "example");
+  }
+
+  @Test
+  void theJobSetOverlayRunsTheSameJobsAsOneJobSet() throws Exception {
+    Assumptions.assumeTrue(kubectlAvailable(), "kubectl is not installed");
+    List<JsonNode> objects = parse(kustomize(K8S.resolve("overlays/jobset")));
+    assertTrue(objects.stream().noneMatch(o -> o.get("kind").asText().equals("Job")), "the JobSet replaces the Jobs");
+    JsonNode jobSet = objects.stream().filter(o -> o.get("kind").asText().equals("JobSet")).findFirst().orElseThrow();
+    assertEquals("workers", jobSet.at("/spec/successPolicy/targetReplicatedJobs/0").asText());
+    check(objects, 2, 4, "impetus-jobset", "impetus");
+  }
+
+  @Test
+  void theSizesLiveInOneConfigMapAndTheComponentCopiesThemIntoTheJobs() throws Exception {
+    Assumptions.assumeTrue(kubectlAvailable(), "kubectl is not installed");
+    // The example overlay states 3 shards and 6 workers once, in its configMapGenerator; check() above
+    // finds them in the Jobs. Here: nothing else in the overlay names a size.
+    String overlay = Files.readString(K8S.resolve("overlays/example/kustomization.yaml"));
+    assertEquals(1, count(overlay, "IMPETUS_NUM_SHARDS"));
+    assertEquals(1, count(overlay, "IMPETUS_WORKERS"));
+    assertFalse(overlay.contains("completions") || overlay.contains("parallelism") || overlay.contains("IMPETUS_SERVERS"));
+  }
+
+  private static int count(String text, String word) {
+    return text.split(Pattern.quote(word), -1).length - 1;
+  }
+
+  /** A JobSet's replicated job as a Job: its template (a Job template, with spec) and a name. */
+  private static JsonNode replicatedJob(JsonNode jobSet, String name) {
+    for (JsonNode r : jobSet.at("/spec/replicatedJobs")) {
+      if (r.get("name").asText().equals(name)) {
+        assertEquals(1, r.path("replicas").asInt(1), name + ": one Job per replicated job");
+        return r.get("template");
+      }
+    }
+    throw new AssertionError("JobSet has no replicated job " + name);
+  }
+
+  /** Shard i's pod hostname: NAME-i for an Indexed Job, JOBSET-ps-0-i in a JobSet. */
+  private static String shardHostname(JsonNode shardJob, JsonNode jobSet, int i) {
+    return jobSet == null ? shardJob.at("/metadata/name").asText() + "-" + i
+        : jobSet.at("/metadata/name").asText() + "-ps-0-" + i;
+  }
+
+  /** Every object and pod template has the recommended labels, with this instance. */
+  private static void assertRecommendedLabels(List<JsonNode> objects, String instance) {
+    List<JsonNode> labelled = new ArrayList<>();
+    for (JsonNode o : objects) {
+      if (o.get("kind").asText().equals("Namespace")) {
+        continue; // the run's namespace may hold other things, or exist already
+      }
+      labelled.add(o.at("/metadata/labels"));
+      if (!o.at("/spec/template/metadata/labels").isMissingNode()) {
+        labelled.add(o.at("/spec/template/metadata/labels"));
+      }
+      for (JsonNode r : o.at("/spec/replicatedJobs")) {
+        labelled.add(r.at("/template/spec/template/metadata/labels"));
+      }
+    }
+    for (JsonNode labels : labelled) {
+      assertEquals("impetus", labels.path("app.kubernetes.io/name").asText(), labels.toString());
+      assertEquals(instance, labels.path("app.kubernetes.io/instance").asText(), labels.toString());
+      assertEquals("impetus", labels.path("app.kubernetes.io/part-of").asText(), labels.toString());
+      assertFalse(labels.path("app.kubernetes.io/version").asText().isEmpty(), labels.toString());
+    }
+    for (JsonNode o : objects) {
+      if (!o.get("kind").asText().equals("Namespace")) {
+        assertFalse(o.at("/metadata/labels/app.kubernetes.io~1component").asText().isEmpty(), o.at("/metadata").toString());
+      }
+    }
   }
 
   @Test
@@ -64,8 +134,12 @@ class KubernetesManifestsTest {
         Map.of("IMPETUS_SHARD_INDEX", "1"))));
   }
 
-  /** Checks a rendered set of objects for S shards and N workers in {@code namespace} (null: none set). */
-  private static void check(List<JsonNode> objects, int shards, int workers, String namespace) throws Exception {
+  /**
+   * Checks a rendered set of objects for S shards and N workers in {@code namespace} (null: none set),
+   * with the recommended labels naming {@code instance} (null: not checked, for files read one by one).
+   */
+  private static void check(List<JsonNode> objects, int shards, int workers, String namespace, String instance)
+      throws Exception {
     Map<String, JsonNode> byKindAndName = new HashMap<>();
     for (JsonNode o : objects) {
       assertTrue(o.hasNonNull("apiVersion") && o.hasNonNull("kind") && o.path("metadata").hasNonNull("name"),
@@ -83,9 +157,12 @@ class KubernetesManifestsTest {
         configMaps.put(o.getValue().at("/metadata/name").asText(), values);
       }
     }
-    JsonNode service = require(byKindAndName, "Service/impetus-ps");
-    JsonNode shardJob = require(byKindAndName, "Job/impetus-ps");
-    JsonNode workerJob = require(byKindAndName, "Job/impetus-worker");
+    // Either two Indexed Jobs with a headless Service (base, example), or one JobSet (overlays/jobset)
+    // whose replicated jobs carry the same Job specs and which makes the headless Service itself.
+    JsonNode jobSet = byKindAndName.get("JobSet/impetus");
+    JsonNode service = jobSet == null ? require(byKindAndName, "Service/impetus-ps") : null;
+    JsonNode shardJob = jobSet == null ? require(byKindAndName, "Job/impetus-ps") : replicatedJob(jobSet, "ps");
+    JsonNode workerJob = jobSet == null ? require(byKindAndName, "Job/impetus-worker") : replicatedJob(jobSet, "workers");
     JsonNode server = shardJob.at("/spec/template/spec/containers/0");
     JsonNode worker = workerJob.at("/spec/template/spec/containers/0");
     // What each pod's environment gets from its ConfigMaps (envFrom) and env entries.
@@ -95,15 +172,29 @@ class KubernetesManifestsTest {
     assertReadBy(new ServerCommand(), shardData);
     assertReadBy(new WorkerCommand(), workerData);
 
-    // The headless Service publishes every shard pod, ready or not, under its hostname.
-    assertEquals("None", service.at("/spec/clusterIP").asText());
-    assertTrue(service.at("/spec/publishNotReadyAddresses").asBoolean());
     JsonNode shardPod = shardJob.at("/spec/template");
-    service.at("/spec/selector").fields().forEachRemaining(e ->
-        assertEquals(e.getValue().asText(), shardPod.at("/metadata/labels").path(e.getKey()).asText(), "selector " + e.getKey()));
-    assertEquals(service.at("/metadata/name").asText(), shardPod.at("/spec/subdomain").asText());
+    if (service != null) {
+      // The headless Service publishes every shard pod, ready or not, under its hostname.
+      assertEquals("None", service.at("/spec/clusterIP").asText());
+      assertTrue(service.at("/spec/publishNotReadyAddresses").asBoolean());
+      if (instance != null) { // the pods' instance label comes from kustomize
+        service.at("/spec/selector").fields().forEachRemaining(e ->
+            assertEquals(e.getValue().asText(), shardPod.at("/metadata/labels").path(e.getKey()).asText(), "selector " + e.getKey()));
+      }
+      // By instance and component: two runs can share a namespace.
+      assertTrue(service.at("/spec/selector").has("app.kubernetes.io/instance"), service.toString());
+      assertEquals("shard", service.at("/spec/selector/app.kubernetes.io~1component").asText());
+      assertEquals(service.at("/metadata/name").asText(), shardPod.at("/spec/subdomain").asText());
+    } else {
+      assertTrue(jobSet.at("/spec/network/enableDNSHostnames").asBoolean());
+      assertTrue(jobSet.at("/spec/network/publishNotReadyAddresses").asBoolean());
+      assertEquals(jobSet.at("/spec/network/subdomain").asText(), shardPod.at("/spec/subdomain").asText());
+    }
+    if (instance != null) {
+      assertRecommendedLabels(objects, instance);
+    }
 
-    // Both Jobs: Indexed, all pods at once, restarted in place on failure, with the shared ConfigMap.
+    // Both Jobs: Indexed, all pods at once, replaced on failure, a configuration error failing the Job.
     assertIndexedJob(shardJob, shards);
     assertIndexedJob(workerJob, workers);
     assertEquals(Integer.toString(shards), shardData.get("IMPETUS_NUM_SHARDS"));
@@ -112,15 +203,18 @@ class KubernetesManifestsTest {
 
     int grpcPort = containerPort(server, "grpc");
     int metricsPort = containerPort(server, "metrics");
-    assertEquals(grpcPort, servicePort(service, "grpc"));
-    assertEquals(metricsPort, servicePort(service, "metrics"));
+    if (service != null) {
+      assertEquals(grpcPort, servicePort(service, "grpc"));
+      assertEquals(metricsPort, servicePort(service, "metrics"));
+    }
+    // Shard i's DNS name: <its pod's hostname>.<subdomain>; the workers derive these.
     List<String> expectedServers = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
-      expectedServers.add(shardJob.at("/metadata/name").asText() + "-" + i + "." + service.at("/metadata/name").asText() + ":" + grpcPort);
+      expectedServers.add(shardHostname(shardJob, jobSet, i) + "." + shardPod.at("/spec/subdomain").asText() + ":" + grpcPort);
     }
 
     for (int i = 0; i < shards; i++) {
-      Map<String, String> env = podEnv(shardData, i, shardJob.at("/metadata/name").asText() + "-" + i);
+      Map<String, String> env = podEnv(shardData, i, shardHostname(shardJob, jobSet, i));
       Flags f = flags(new ServerCommand(), args(server, env), env);
       ServerConfig c = ServerCommand.parse(f);
       // The settings the ConfigMap states are the ones the shard runs with.
@@ -144,7 +238,8 @@ class KubernetesManifestsTest {
     assertEquals(ShardHealth.READINESS, server.at("/readinessProbe/grpc/service").asText());
 
     for (int r = 0; r < workers; r++) {
-      Map<String, String> env = podEnv(workerData, r, workerJob.at("/metadata/name").asText() + "-" + r);
+      Map<String, String> env = podEnv(workerData, r, jobSet == null ? workerJob.at("/metadata/name").asText() + "-" + r
+          : "impetus-workers-0-" + r);
       Flags f = flags(new WorkerCommand(), args(worker, env), env);
       WorkerConfig c = WorkerCommand.parse(f);
       assertEquals(workerData.get("IMPETUS_MODEL"), c.model());
@@ -202,7 +297,14 @@ class KubernetesManifestsTest {
     assertEquals("Indexed", job.at("/spec/completionMode").asText());
     assertEquals(size, job.at("/spec/completions").asInt());
     assertEquals(size, job.at("/spec/parallelism").asInt());
-    assertEquals("OnFailure", job.at("/spec/template/spec/restartPolicy").asText());
+    // Never, which a podFailurePolicy requires: a failed pod is replaced, with the same index and hostname.
+    assertEquals("Never", job.at("/spec/template/spec/restartPolicy").asText());
+    JsonNode failJob = job.at("/spec/podFailurePolicy/rules/0");
+    assertEquals("FailJob", failJob.path("action").asText());
+    assertEquals("[2]", failJob.at("/onExitCodes/values").toString(), "a configuration error (exit code 2) is not retried");
+    assertEquals("impetus", failJob.at("/onExitCodes/containerName").asText());
+    assertTrue(job.at("/spec/ttlSecondsAfterFinished").asInt() > 0);
+    assertTrue(job.at("/spec/activeDeadlineSeconds").asInt() > 0);
   }
 
   /** What a pod of an Indexed Job sees: the ConfigMap, its completion index, its hostname, Kubernetes. */
