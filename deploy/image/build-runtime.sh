@@ -9,6 +9,8 @@
 #               which AWT cannot draw the text of a plot ("Fontconfig head is null")
 #   /etc        passwd/group for the non-root user 65532, nsswitch.conf (hosts: files dns)
 #   /tmp        scratch space (the manifests mount an emptyDir there)
+#   /usr/share/datasets/DATASET  optionally, a data set's IDX files where the workers look by default, when
+#               IMPETUS_IMAGE_DATASET names one (-Dimpetus.image.dataset=fashion-mnist) and this machine has them
 # Usage: build-runtime.sh OUT_DIR   (JAVA_HOME selects the JDK; the Maven profile "image" passes its own)
 set -eu
 out=$1
@@ -66,6 +68,25 @@ done | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | grep -v
     cp -L "$lib" "$out$alt"
   fi
 done
+# The data set, bundled on request: a cluster without a volume for it then trains the image models as is.
+dataset=${IMPETUS_IMAGE_DATASET:-}
+if [ -n "$dataset" ]; then
+  case "$dataset" in
+    fashion-mnist|mnist) ;;
+    *) echo "build-runtime.sh: impetus.image.dataset must be fashion-mnist or mnist, got '$dataset'" >&2; exit 2 ;;
+  esac
+  data=/usr/share/datasets/$dataset
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    if [ ! -f "$data/$f.gz" ] && [ ! -f "$data/$f" ]; then
+      echo "build-runtime.sh: impetus.image.dataset=$dataset, but $data has no $f(.gz)" \
+        "(apt-get install dataset-fashion-mnist for fashion-mnist)" >&2
+      exit 2
+    fi
+  done
+  mkdir -p "$out$data"
+  cp -L "$data"/*idx*-ubyte* "$out$data/"
+  echo "data set in the image: $data ($(du -sh "$out$data" | cut -f1))"
+fi
 printf 'root:x:0:0:root:/root:/sbin/nologin\nimpetus:x:65532:65532:impetus:/tmp:/sbin/nologin\n' > "$out/etc/passwd"
 printf 'root:x:0:\nimpetus:x:65532:\n' > "$out/etc/group"
 printf 'hosts: files dns\n' > "$out/etc/nsswitch.conf"

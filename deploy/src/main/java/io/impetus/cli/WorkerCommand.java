@@ -47,6 +47,7 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_WORKERS", "workers"),
       EnvVar.forFlag("WORLD_SIZE", "workers", "after IMPETUS_WORKERS; the number of workers"),
       EnvVar.forFlag("IMPETUS_MODEL", "model"),
+      EnvVar.forFlag("IMPETUS_DATA_DIR", "data-dir"),
       EnvVar.forFlag("IMPETUS_BATCH_SIZE", "batch-size"),
       EnvVar.forFlag("IMPETUS_EPOCHS", "epochs"),
       EnvVar.forFlag("IMPETUS_SEED", "seed"),
@@ -144,7 +145,7 @@ public final class WorkerCommand implements Command {
       if (f.has("dataset")) {
         d = d.withDataset(f.string("dataset"));
       }
-      if (f.has("data-dir")) {
+      if (f.string("data-dir") != null) { // the flag, or IMPETUS_DATA_DIR for a worker (a mounted volume)
         d = d.withDataDir(Path.of(f.string("data-dir")));
       }
       if (f.has("hidden")) {

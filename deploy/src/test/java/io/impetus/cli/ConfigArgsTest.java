@@ -71,6 +71,15 @@ class ConfigArgsTest {
   }
 
   @Test
+  void theDataFolderComesFromTheFlagOrTheEnvironmentSoAPodCanPointAtAVolume() throws Exception {
+    Command options = new WorkerCommand();
+    assertEquals(Path.of("/mnt/fmnist"), WorkerCommand.parse(flags(options, List.of("--servers", "a:1"),
+        Map.of("IMPETUS_DATA_DIR", "/mnt/fmnist"))).data().dataDir());
+    assertEquals(Path.of("/flag"), WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--data-dir", "/flag"),
+        Map.of("IMPETUS_DATA_DIR", "/mnt/fmnist"))).data().dataDir());
+  }
+
+  @Test
   void overlapComesFromTheFlagOrTheEnvironmentAndSurvivesTheRoundTrip() throws Exception {
     Command options = new WorkerCommand();
     WorkerConfig flag = WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--overlap"), Map.of()));
