@@ -228,7 +228,7 @@ public final class LocalLauncher {
         config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
         out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
         config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
-        config.transport(), config.server().sharedMemoryDir());
+        config.transport(), config.server().sharedMemoryDir(), config.wirePrecision());
   }
 
   /**

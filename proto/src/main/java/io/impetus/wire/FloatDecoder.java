@@ -1,12 +1,14 @@
 package io.impetus.wire;
 
+import io.impetus.proto.FloatEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * Decodes float32 little-endian bytes that arrive as a sequence of buffers (a float may straddle two
- * of them) into a float array, optionally finding the first non-finite value on the way.
+ * Decodes float32 or bfloat16 little-endian bytes that arrive as a sequence of buffers (a value may
+ * straddle two of them) into a float array, optionally finding the first non-finite value on the way.
+ * A bfloat16 value is decoded exactly (it is the high half of a float32) straight from the buffer.
  *
  * <p>The finiteness scan runs block by block right after each block is copied, while the values are
  * still in L1/L2: a separate pass over the whole array afterwards costs as much as the decode itself,
@@ -20,15 +22,25 @@ final class FloatDecoder {
   private float[] dst;
   private int pos;
   private boolean check;
+  private boolean bf16;
+  /** Bytes per value: 4 (float32) or 2 (bfloat16). */
+  private int width;
   private int firstNonFinite;
   private int carry;
   private int carried;
 
-  /** Prepares to decode into {@code dst} from index {@code from}; {@code check}: look for non-finite values. */
+  /** Prepares to decode float32 into {@code dst} from index {@code from}; {@code check}: look for non-finite values. */
   FloatDecoder start(float[] dst, int from, boolean check) {
+    return start(dst, from, check, FloatEncoding.FP32);
+  }
+
+  /** Prepares to decode values in {@code encoding} into {@code dst} from index {@code from}. */
+  FloatDecoder start(float[] dst, int from, boolean check, FloatEncoding encoding) {
     this.dst = dst;
     this.pos = from;
     this.check = check;
+    this.width = FloatCodec.bytesPerValue(encoding);
+    this.bf16 = encoding == FloatEncoding.BF16;
     this.firstNonFinite = -1;
     this.carry = 0;
     this.carried = 0;
@@ -44,8 +56,8 @@ final class FloatDecoder {
     ByteBuffer b = piece.order(ByteOrder.LITTLE_ENDIAN);
     while (carried > 0 && b.hasRemaining()) {
       carry |= (b.get() & 0xff) << (8 * carried++);
-      if (carried == FloatCodec.BYTES) {
-        float v = Float.intBitsToFloat(carry);
+      if (carried == width) {
+        float v = bf16 ? Bf16.toFloat((short) carry) : Float.intBitsToFloat(carry);
         if (check && firstNonFinite < 0 && !Float.isFinite(v)) {
           firstNonFinite = pos;
         }
@@ -54,19 +66,26 @@ final class FloatDecoder {
         carried = 0;
       }
     }
-    int n = b.remaining() / FloatCodec.BYTES;
+    int n = b.remaining() / width;
     if (n > 0) {
-      FloatBuffer floats = b.asFloatBuffer();
+      FloatBuffer floats = bf16 ? null : b.asFloatBuffer();
+      int at = b.position();
       for (int done = 0; done < n; ) {
         int k = Math.min(BLOCK_FLOATS, n - done);
-        floats.get(dst, pos, k);
+        if (bf16) {
+          for (int i = 0; i < k; i++, at += Bf16.BYTES) {
+            dst[pos + i] = Bf16.toFloat(b.getShort(at));
+          }
+        } else {
+          floats.get(dst, pos, k);
+        }
         if (check && firstNonFinite < 0) {
           firstNonFinite = firstNonFinite(dst, pos, pos + k);
         }
         pos += k;
         done += k;
       }
-      b.position(b.position() + n * FloatCodec.BYTES);
+      b.position(b.position() + n * width);
     }
     while (b.hasRemaining()) {
       carry |= (b.get() & 0xff) << (8 * carried++);
@@ -83,7 +102,7 @@ final class FloatDecoder {
     return firstNonFinite;
   }
 
-  /** Whether a float is still incomplete (the payload was not whole floats). */
+  /** Whether a value is still incomplete (the payload was not whole values). */
   boolean partial() {
     return carried != 0;
   }

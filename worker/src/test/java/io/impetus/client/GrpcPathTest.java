@@ -30,14 +30,14 @@ class GrpcPathTest {
       try {
         ChunkWriter writer = new ChunkWriter(false); // in-process channels may serialize again
         LinkContext context = new LinkContext(0, Transport.GRPC, WireMethods.zeroCopy(), writer,
-            new ShmPathSetup(0, null, background), background);
+            WirePrecision.FP32, new ShmPathSetup(0, null, background), background);
         // Shard 0 of a 5-float vector over 2 shards owns [0, 3); the link joins it and initializes it.
         float[] params = {1, 2, 3, -1, -1};
         try (ShardLink link = new ShardLink(0, channel, 0, 3, context)) {
           link.join(Layout.newBuilder().setNumParams(5).setNumShards(2).setModel("path").build(), params, 10, l -> {})
               .get();
         }
-        GrpcPath path = new GrpcPath(0, ShardGrpc.newStub(channel), WireMethods.zeroCopy(), writer, 0, 3);
+        GrpcPath path = new GrpcPath(0, ShardGrpc.newStub(channel), WireMethods.zeroCopy(), writer, WirePrecision.FP32, 0, 3);
         assertEquals("grpc", path.dataPlane());
         float[] gradient = {2, 4, -2, 100, 100};
         PushHeader header = PushHeader.newBuilder().setWorkerId(0).setLength(3).build();

@@ -1,0 +1,39 @@
+package io.impetus.client;
+
+import io.impetus.proto.FloatEncoding;
+
+/**
+ * How many bits each float takes on the grpc path between a worker and its shards (the shm path
+ * always moves float32). With {@link #BF16} a worker sends its gradients as bfloat16 and asks for the
+ * parameters back as bfloat16, half the bytes each way; the shards keep float32 parameters and
+ * optimizer state, so only what crosses the wire is rounded.
+ */
+public enum WirePrecision {
+  /** float32, exact. The default. */
+  FP32("fp32", FloatEncoding.FP32),
+  /** bfloat16 (float32's exponent range, 8 significant bits), rounded to nearest even. */
+  BF16("bf16", FloatEncoding.BF16);
+
+  private final String cliName;
+  private final FloatEncoding encoding;
+
+  WirePrecision(String cliName, FloatEncoding encoding) {
+    this.cliName = cliName;
+    this.encoding = encoding;
+  }
+
+  /** The name on the command line. */
+  public String cliName() {
+    return cliName;
+  }
+
+  /** The wire encoding that pushes declare for their gradients and ask for in their replies. */
+  public FloatEncoding encoding() {
+    return encoding;
+  }
+
+  /** The precision named {@code name}; the error names {@code --wire-precision} and the choices. */
+  public static WirePrecision parse(String name) {
+    return CliNames.parse(values(), WirePrecision::cliName, "--wire-precision", name);
+  }
+}
