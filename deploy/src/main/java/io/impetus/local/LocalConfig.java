@@ -91,6 +91,7 @@ public record LocalConfig(
     if (wirePrecision == null) {
       wirePrecision = WirePrecision.FP32;
     }
+    wirePrecision.checkUsedBy(transport);
     stragglers = Map.copyOf(stragglers);
     crashes = Map.copyOf(crashes);
     commandLine = List.copyOf(commandLine);

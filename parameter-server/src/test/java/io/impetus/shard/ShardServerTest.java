@@ -342,12 +342,23 @@ class ShardServerTest {
     assertFalse(java.util.Arrays.equals(rounded(pulled), pulled), "the master parameters are not bfloat16 values");
   }
 
-  @Test
-  void aBf16GradientWithNanOrInfinityIsRefusedLikeAFloat32OneAndChangesNothing() throws Exception {
-    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.9));
+  /** Worker 0 joined to a shard of slice {1, 2, 3} under SGD with lr 0.5 and {@code momentum}. */
+  private ShardTestClient startWithSlice123(double momentum) throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, momentum));
     shard.join(0, ShardTestClient.layout(3, 1, 0, ShardTestClient.FINGERPRINT));
     shard.initialize(0, new float[] {1, 2, 3});
-    PushHeader bf16 = ShardTestClient.header(0, 0, 5, 3).toBuilder().setEncoding(FloatEncoding.BF16).build();
+    return shard;
+  }
+
+  /** Worker 0's push header of step {@code step} of a 3-float bfloat16 gradient. */
+  private static PushHeader bf16Header(long step) {
+    return ShardTestClient.header(0, 0, step, 3).toBuilder().setEncoding(FloatEncoding.BF16).build();
+  }
+
+  @Test
+  void aBf16GradientWithNanOrInfinityIsRefusedLikeAFloat32OneAndChangesNothing() throws Exception {
+    ShardTestClient shard = startWithSlice123(0.9);
+    PushHeader bf16 = bf16Header(5);
     shard.push(bf16, new float[] {1, 1, 1}).join(); // a momentum buffer a bad push must not touch
     float[] before = shard.pull(0).values();
     StatusRuntimeException nan = failure(() -> shard.push(bf16, new float[] {0, Float.NaN, 0}).join());
@@ -366,10 +377,8 @@ class ShardServerTest {
 
   @Test
   void aMalformedBf16PushIsRefusedNamingTheProblemAndChangesNothing() throws Exception {
-    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.0));
-    shard.join(0, ShardTestClient.layout(3, 1, 0, ShardTestClient.FINGERPRINT));
-    shard.initialize(0, new float[] {1, 2, 3});
-    PushHeader bf16 = ShardTestClient.header(0, 0, 0, 3).toBuilder().setEncoding(FloatEncoding.BF16).build();
+    ShardTestClient shard = startWithSlice123(0.0);
+    PushHeader bf16 = bf16Header(0);
     StatusRuntimeException odd = failure(() -> shard.push(bf16, ByteString.copyFrom(new byte[5])).join());
     assertEquals(Status.Code.INVALID_ARGUMENT, odd.getStatus().getCode());
     assertEquals("gradient: bfloat16 payload has 5 bytes, which is not a multiple of 2", odd.getStatus().getDescription());

@@ -32,6 +32,17 @@ public enum WirePrecision {
     return encoding;
   }
 
+  /**
+   * Refuses a precision that {@code transport} would never use: {@code --transport shm} moves every
+   * float through shared memory, as float32.
+   */
+  public void checkUsedBy(Transport transport) {
+    if (this != FP32 && transport == Transport.SHM) {
+      throw new IllegalArgumentException("--wire-precision " + cliName + " applies to the grpc path only, and"
+          + " --transport shm moves every float through shared memory as fp32");
+    }
+  }
+
   /** The precision named {@code name}; the error names {@code --wire-precision} and the choices. */
   public static WirePrecision parse(String name) {
     return CliNames.parse(values(), WirePrecision::cliName, "--wire-precision", name);

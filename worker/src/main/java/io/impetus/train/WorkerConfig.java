@@ -120,6 +120,7 @@ public record WorkerConfig(
     if (wirePrecision == null) {
       wirePrecision = WirePrecision.FP32;
     }
+    wirePrecision.checkUsedBy(transport);
   }
 
   /** As the canonical constructor, with float32 on the wire. */
