@@ -176,7 +176,8 @@ public final class RoundTripCase implements BenchCase {
 
   @Override
   public void subject() throws Exception {
-    (subjectWorker != null ? subjectWorker : client).pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+    ShardedClient worker = subjectWorker != null ? subjectWorker : client;
+    worker.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
   }
 
   @Override

@@ -54,7 +54,8 @@ public final class BenchCommand implements Command {
   public int run(Flags flags) throws Exception {
     boolean quick = flags.has("quick");
     String only = flags.stringOr("only", "all");
-    if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm", "doorbell", "bf16", "relu").contains(only)) {
+    List<String> kinds = List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm", "doorbell", "bf16", "relu");
+    if (!kinds.contains(only)) {
       throw new UsageException(
           "--only must be optimizer, codec, push-pull, aliasing, shm, doorbell, bf16 or relu, got '" + only + "'");
     }

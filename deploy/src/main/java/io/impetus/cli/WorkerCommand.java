@@ -114,7 +114,7 @@ public final class WorkerCommand implements Command {
     return named(f, "wire-precision", WirePrecision.FP32, WirePrecision::parse);
   }
 
-  /** The choice {@code flag} names, or {@code fallback}; {@code parse}'s error, which names the flag, as a usage error. */
+  /** The choice {@code flag} names, or {@code fallback}; {@code parse}'s error (naming the flag) as a usage error. */
   private static <T> T named(Flags f, String flag, T fallback, Function<String, T> parse) {
     String name = f.string(flag);
     try {

@@ -142,8 +142,8 @@ final class ShardTestClient {
   CompletableFuture<Slice> push(PushHeader header, float[] gradient) {
     ByteString[] chunks = new ByteString[FloatCodec.chunkCount(gradient.length)];
     for (int c = 0; c < chunks.length; c++) {
-      chunks[c] = FloatCodec.encode(gradient, c * FloatCodec.MAX_CHUNK_FLOATS, FloatCodec.chunkLength(gradient.length, c),
-          header.getEncoding());
+      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
+      chunks[c] = FloatCodec.encode(gradient, from, FloatCodec.chunkLength(gradient.length, c), header.getEncoding());
     }
     return push(header, chunks);
   }

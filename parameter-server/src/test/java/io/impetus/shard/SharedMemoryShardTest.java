@@ -183,7 +183,8 @@ class SharedMemoryShardTest extends SharedMemoryShards {
         "the shared-memory path carries float32 only, but the push header declares encoding 0, reply_encoding 1", e);
     assertEquals(Map.of("malformed", 1L), shard.status().getRejectedMap());
     assertEquals(0, shard.pull(0).version());
-    assertEquals(1, shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, segment).join().version(), "nothing stays claimed");
+    assertEquals(1, shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, segment).join().version(),
+        "nothing stays claimed");
   }
 
   @Test

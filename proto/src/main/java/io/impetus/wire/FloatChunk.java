@@ -182,7 +182,10 @@ public final class FloatChunk<M extends Message> {
     return decodeChecked(dst, dstOffset, FloatEncoding.FP32);
   }
 
-  /** Decodes a payload in {@code encoding} like {@link #decode(float[], int, FloatEncoding)} and checks it like {@link #decodeChecked(float[], int)}. */
+  /**
+   * Decodes a payload in {@code encoding} like {@link #decode(float[], int, FloatEncoding)} and, in
+   * the same pass, finds the first NaN or infinity like {@link #decodeChecked(float[], int)}.
+   */
   public int decodeChecked(float[] dst, int dstOffset, FloatEncoding encoding) {
     if (bytes != null) {
       return FloatCodec.decodeChecked(bytes, dst, dstOffset, encoding);

@@ -80,7 +80,8 @@ public final class FloatCodec {
       Objects.checkFromIndexSize(dstOffset, bytes, dst.length);
       Bf16.encode(src, from, length, dst, dstOffset);
     } else {
-      ByteBuffer.wrap(dst, dstOffset, bytes).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(src, from, length);
+      ByteBuffer.wrap(dst, dstOffset, bytes).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+          .put(src, from, length);
     }
     return UnsafeByteOperations.unsafeWrap(dst, dstOffset, bytes);
   }

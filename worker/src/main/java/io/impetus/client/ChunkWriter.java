@@ -33,7 +33,7 @@ final class ChunkWriter {
     this.serializesOnce = serializesOnce;
   }
 
-  /** A buffer for {@code floats} floats (in any encoding) that {@link #write} encodes into, or null if it needs none. */
+  /** A buffer for {@code floats} floats in any encoding that {@link #write} encodes into, or null if it needs none. */
   byte[] newBuffer(int floats) {
     return serializesOnce ? null : new byte[floats * FloatCodec.BYTES];
   }

@@ -8,7 +8,8 @@ import io.impetus.wire.FloatChunk;
 /**
  * One float array received as in-order chunks: each chunk is decoded straight from the transport's
  * buffers into it (from float32 or bfloat16, as the stream's header declares) and checked for NaN and
- * infinity in the same pass, while its values are still in cache. Its length is fixed before the first chunk, so a sender cannot make it allocate.
+ * infinity in the same pass, while its values are still in cache. Its length is fixed before the
+ * first chunk, so a sender cannot make it allocate.
  */
 final class ChunkTarget {
   final float[] values;

@@ -92,7 +92,8 @@ public final class SegmentPushes {
   private void push(PushHeader header, SegmentCarrier carrier, boolean here) {
     WorkerSlot slot = null;
     try {
-      if (header.getEncodingValue() != FloatEncoding.FP32_VALUE || header.getReplyEncodingValue() != FloatEncoding.FP32_VALUE) {
+      if (header.getEncodingValue() != FloatEncoding.FP32_VALUE
+          || header.getReplyEncodingValue() != FloatEncoding.FP32_VALUE) {
         throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "the shared-memory path carries float32 only, but the"
             + " push header declares encoding " + header.getEncodingValue() + ", reply_encoding "
             + header.getReplyEncodingValue());

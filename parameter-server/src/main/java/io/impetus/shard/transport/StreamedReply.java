@@ -53,7 +53,8 @@ final class StreamedReply implements SliceReply {
       if (c == 0) {
         fields.setHeader(header);
       }
-      FloatChunk<SliceChunk> chunk = FloatChunk.of(fields.build(), params, from, FloatCodec.chunkLength(params.length, c), encoding);
+      FloatChunk<SliceChunk> chunk =
+          FloatChunk.of(fields.build(), params, from, FloatCodec.chunkLength(params.length, c), encoding);
       try {
         Calls.send(call, chunk);
       } finally {
