@@ -4,11 +4,12 @@ import io.impetus.proto.FloatEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 
 /**
  * Decodes float32 or bfloat16 little-endian bytes that arrive as a sequence of buffers (a value may
  * straddle two of them) into a float array, optionally finding the first non-finite value on the way.
- * A bfloat16 value is decoded exactly (it is the high half of a float32) straight from the buffer.
+ * A bfloat16 value is decoded exactly (it is the high half of a float32).
  *
  * <p>The finiteness scan runs block by block right after each block is copied, while the values are
  * still in L1/L2: a separate pass over the whole array afterwards costs as much as the decode itself,
@@ -18,6 +19,15 @@ import java.nio.FloatBuffer;
 final class FloatDecoder {
   /** Floats copied and scanned at a time: 16 KiB, well inside L1/L2. */
   static final int BLOCK_FLOATS = 4096;
+
+  /**
+   * A per-thread block that bfloat16 values are bulk-copied into (8 KiB, in L1) before they are
+   * widened into the destination. Reading each value from the buffer on its own costs no less CPU
+   * under C2 but about 5 times more under C1 alone, which is how {@code impetus local} runs the
+   * workers of native-BLAS models (measured on 235,146 values out of a direct buffer: 1.4-2.0 ms
+   * against 0.3 ms of thread CPU time).
+   */
+  private static final ThreadLocal<short[]> BF16_BLOCK = ThreadLocal.withInitial(() -> new short[BLOCK_FLOATS]);
 
   private float[] dst;
   private int pos;
@@ -69,12 +79,14 @@ final class FloatDecoder {
     int n = b.remaining() / width;
     if (n > 0) {
       FloatBuffer floats = bf16 ? null : b.asFloatBuffer();
-      int at = b.position();
+      ShortBuffer shorts = bf16 ? b.asShortBuffer() : null;
+      short[] block = bf16 ? BF16_BLOCK.get() : null;
       for (int done = 0; done < n; ) {
         int k = Math.min(BLOCK_FLOATS, n - done);
         if (bf16) {
-          for (int i = 0; i < k; i++, at += Bf16.BYTES) {
-            dst[pos + i] = Bf16.toFloat(b.getShort(at));
+          shorts.get(block, 0, k);
+          for (int i = 0; i < k; i++) {
+            dst[pos + i] = Bf16.toFloat(block[i]);
           }
         } else {
           floats.get(dst, pos, k);
