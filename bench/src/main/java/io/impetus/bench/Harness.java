@@ -67,7 +67,8 @@ public final class Harness {
    * Only the cases of one kind: {@code optimizer}, {@code codec}, {@code push-pull}, {@code aliasing}
    * (push-pull with vs without the aliasing marshallers), {@code shm} (push-pull through shared
    * memory vs in gRPC messages), {@code doorbell} (shared-memory push-pulls with their headers on
-   * the shard's doorbell vs on a header stream) or {@code relu} (the rectifier's passes, one layer's size).
+   * the shard's doorbell vs on a header stream), {@code bf16} (push-pull with bfloat16 floats in gRPC
+   * messages vs float32) or {@code relu} (the rectifier's passes, one layer's size).
    */
   public static List<Supplier<BenchCase>> select(int[] sizes, String kind) {
     List<Supplier<BenchCase>> cases = new ArrayList<>();
@@ -90,6 +91,7 @@ public final class Harness {
         case "aliasing" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.ALIASING));
         case "shm" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.SHARED_MEMORY));
         case "doorbell" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.DOORBELL));
+        case "bf16" -> cases.add(() -> roundTrip(p, RoundTripCase.Mode.BF16));
         default -> throw new IllegalArgumentException("unknown benchmark kind " + kind);
       }
     }

@@ -6,6 +6,7 @@ import io.grpc.ServerServiceDefinition;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.client.Transport;
+import io.impetus.client.WirePrecision;
 import io.impetus.model.ParameterLayout;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.proto.ShardGrpc;
@@ -38,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * WireMethods#copying()}), and through shared memory ({@link Mode#SHARED_MEMORY}: a second worker of
  * the same shard whose floats go through a segment in /dev/shm, its headers on the shard's doorbell).
  * {@link Mode#DOORBELL} compares two shared-memory pushes: headers on the doorbell socket vs on a
- * header stream (a second shard, started without a doorbell).
+ * header stream (a second shard, started without a doorbell). {@link Mode#BF16} compares two pushes
+ * with floats in gRPC messages to the same shard: bfloat16 each way (a second worker, {@code
+ * --wire-precision bf16}) vs float32.
  */
 public final class RoundTripCase implements BenchCase {
   private final int p;
@@ -52,8 +55,11 @@ public final class RoundTripCase implements BenchCase {
   private final ByteBuffer out;
   private final ByteBuffer in;
   private final Mode mode;
-  /** Shared-memory and doorbell modes: a second worker whose floats go through a segment; else null. */
-  private final ShardedClient shared;
+  /**
+   * The subject's own worker of the same shard, else null: in shared-memory and doorbell modes one
+   * whose floats go through a segment, in bf16 mode one whose floats travel as bfloat16.
+   */
+  private final ShardedClient subjectWorker;
   /**
    * The baseline's own shard and worker, else null. Doorbell mode: a shard without a doorbell and a
    * shared-memory worker of it. Aliasing mode: a shard and a worker that both copy chunks.
@@ -77,7 +83,12 @@ public final class RoundTripCase implements BenchCase {
      * Subject: the push-pull through shared memory with its header on the shard's doorbell; baseline:
      * the same with the header on a header stream (PushPullSharedStream).
      */
-    DOORBELL
+    DOORBELL,
+    /**
+     * Subject: the push-pull with floats in gRPC messages as bfloat16 each way (half the bytes, rounded
+     * on the way); baseline: the same push-pull in float32.
+     */
+    BF16
   }
 
   public RoundTripCase(int p) throws Exception {
@@ -92,10 +103,13 @@ public final class RoundTripCase implements BenchCase {
     ParameterLayout layout = new ParameterLayout(List.of(new ParameterLayout.TensorSpec("w", p)));
     client = new ShardedClient(ShardChannels.open(List.of(address(server))), 0, layout, "bench");
     if (mode == Mode.SHARED_MEMORY || mode == Mode.DOORBELL) {
-      shared = new ShardedClient(ShardChannels.open(List.of(address(server))), 1, layout, "bench", Transport.SHM,
-          SharedSegment.DEFAULT_DIR);
+      subjectWorker = new ShardedClient(ShardChannels.open(List.of(address(server))), 1, layout, "bench",
+          Transport.SHM, SharedSegment.DEFAULT_DIR);
+    } else if (mode == Mode.BF16) {
+      subjectWorker = new ShardedClient(ShardChannels.open(List.of(address(server))), 1, layout, "bench",
+          Transport.GRPC, SharedSegment.DEFAULT_DIR, WirePrecision.BF16);
     } else {
-      shared = null;
+      subjectWorker = null;
     }
     if (mode == Mode.DOORBELL) {
       ServerConfig noBell = config.withDoorbell(false);
@@ -118,14 +132,14 @@ public final class RoundTripCase implements BenchCase {
       gradient[i] = (float) random.nextGaussian() * 1e-3f;
     }
     client.join(params, 30).get(30, TimeUnit.SECONDS);
-    if (shared != null) {
-      shared.join(params, 30).get(30, TimeUnit.SECONDS);
+    if (subjectWorker != null) {
+      subjectWorker.join(params, 30).get(30, TimeUnit.SECONDS);
     }
     if (otherClient != null) {
       otherClient.join(params, 30).get(30, TimeUnit.SECONDS);
     }
     if (mode == Mode.DOORBELL) {
-      if (!shared.doorbells()[0] || otherClient.doorbells()[0]) {
+      if (!subjectWorker.doorbells()[0] || otherClient.doorbells()[0]) {
         throw new IllegalStateException("the doorbell comparison needs a doorbell on one shard only (is "
             + SharedSegment.DEFAULT_DIR + " writable?)");
       }
@@ -145,6 +159,7 @@ public final class RoundTripCase implements BenchCase {
       case ALIASING -> "push-pull aliasing P=" + p;
       case SHARED_MEMORY -> "push-pull shared memory P=" + p;
       case DOORBELL -> "shm push-pull, doorbell P=" + p;
+      case BF16 -> "gRPC push-pull bf16 P=" + p;
     };
   }
 
@@ -155,12 +170,14 @@ public final class RoundTripCase implements BenchCase {
       case ALIASING -> "push-pull copying";
       case SHARED_MEMORY -> "gRPC push-pull (floats in gRPC messages)";
       case DOORBELL -> "shm push-pull, headers on a header stream";
+      case BF16 -> "gRPC push-pull fp32";
     };
   }
 
   @Override
   public void subject() throws Exception {
-    (shared != null ? shared : client).pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
+    ShardedClient worker = subjectWorker != null ? subjectWorker : client;
+    worker.pushPull(gradient, 0.5f, 64, step++, params).get(30, TimeUnit.SECONDS);
   }
 
   @Override
@@ -190,9 +207,9 @@ public final class RoundTripCase implements BenchCase {
   public void close() throws Exception {
     client.leave().get(10, TimeUnit.SECONDS);
     client.close();
-    if (shared != null) {
-      shared.leave().get(10, TimeUnit.SECONDS);
-      shared.close();
+    if (subjectWorker != null) {
+      subjectWorker.leave().get(10, TimeUnit.SECONDS);
+      subjectWorker.close();
     }
     if (otherClient != null) {
       otherClient.leave().get(10, TimeUnit.SECONDS);

@@ -52,7 +52,8 @@ public final class BenchCommand implements Command {
     o.addOption(OptimizerFlags.valued("sizes", "P,...", "slice lengths in floats (default 10000,235146,1000000)"));
     o.addOption(OptimizerFlags.valued("only", "WHAT", "optimizer, codec, push-pull, aliasing (push-pull with zero-copy vs"
         + " copying chunks), shm (push-pull with the floats in shared memory vs in gRPC messages), doorbell (shared-memory"
-        + " push-pull with its headers on the shard's doorbell socket vs on a header stream) or relu (the rectifier's"
+        + " push-pull with its headers on the shard's doorbell socket vs on a header stream), bf16 (push-pull with"
+        + " bfloat16 floats in gRPC messages vs fp32) or relu (the rectifier's"
         + " branch-free passes vs plain loops); default: all"));
     o.addOption(OptimizerFlags.valued("rounds", "N", "measured rounds (default: 9 quick, 31 full)"));
     o.addOption(OptimizerFlags.valued("round-millis", "MS", "time per round and side (default: 50 quick, 100 full)"));
@@ -67,8 +68,10 @@ public final class BenchCommand implements Command {
     }
     boolean quick = flags.has("quick");
     String only = flags.stringOr("only", "all");
-    if (!List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm", "doorbell", "relu").contains(only)) {
-      throw new UsageException("--only must be optimizer, codec, push-pull, aliasing, shm, doorbell or relu, got '" + only + "'");
+    List<String> kinds = List.of("all", "optimizer", "codec", "push-pull", "aliasing", "shm", "doorbell", "bf16", "relu");
+    if (!kinds.contains(only)) {
+      throw new UsageException(
+          "--only must be optimizer, codec, push-pull, aliasing, shm, doorbell, bf16 or relu, got '" + only + "'");
     }
     int[] sizes;
     try {

@@ -135,6 +135,9 @@ public final class CompareCommand implements Command {
     if (o.has("momentum")) {
       sb.append(" momentum ").append(o.path("momentum").asDouble());
     }
+    if (s.path("data_plane").has("grpc-bf16")) {
+      sb.append(", bf16 wire"); // rounded floats are another setting, not another seed
+    }
     return sb.toString();
   }
 

@@ -1,6 +1,7 @@
 package io.impetus.cli;
 
 import io.impetus.client.Transport;
+import io.impetus.client.WirePrecision;
 import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -56,7 +58,8 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
       EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
-      EnvVar.forFlag("IMPETUS_STALENESS_FILE", "staleness-file"));
+      EnvVar.forFlag("IMPETUS_STALENESS_FILE", "staleness-file"),
+      EnvVar.forFlag("IMPETUS_WIRE_PRECISION", "wire-precision"));
 
   @Override
   public List<EnvVar> environment() {
@@ -115,16 +118,29 @@ public final class WorkerCommand implements Command {
             + " others), grpc (always gRPC messages) or shm (shared memory, else fail) (default auto)"));
     o.addOption(OptimizerFlags.valued("shm-dir", "DIR",
         "folder for shared-memory segments, the shards' --shm-dir (default " + SharedSegment.DEFAULT_DIR + ")"));
+    o.addOption(OptimizerFlags.valued("wire-precision", "BITS",
+        "floats on the grpc path (not shared memory): fp32, or bf16 (bfloat16 gradients up and parameters back, half"
+            + " the bytes; the shards keep fp32 parameters and optimizer state) (default fp32)"));
+  }
+
+  /** {@code --wire-precision}, or IMPETUS_WIRE_PRECISION; fp32 by default. */
+  public static WirePrecision wirePrecision(Flags f) {
+    return named(f, "wire-precision", WirePrecision.FP32, WirePrecision::parse);
+  }
+
+  /** The choice {@code flag} names, or {@code fallback}; {@code parse}'s error (naming the flag) as a usage error. */
+  private static <T> T named(Flags f, String flag, T fallback, Function<String, T> parse) {
+    String name = f.string(flag);
+    try {
+      return name == null ? fallback : parse.apply(name);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /** {@code --transport}, or IMPETUS_TRANSPORT; auto by default. */
   public static Transport transport(Flags f) {
-    String name = f.string("transport");
-    try {
-      return name == null ? Transport.AUTO : Transport.parse(name);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    return named(f, "transport", Transport.AUTO, Transport::parse);
   }
 
   /** {@code --shm-dir}, or IMPETUS_SHM_DIR; /dev/shm by default. */
@@ -220,7 +236,8 @@ public final class WorkerCommand implements Command {
           overlap(f),
           transport(f),
           shmDir(f),
-          f.string("staleness-file") == null ? null : Path.of(f.string("staleness-file")));
+          f.string("staleness-file") == null ? null : Path.of(f.string("staleness-file")),
+          wirePrecision(f));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -269,6 +286,7 @@ public final class WorkerCommand implements Command {
     if (c.stalenessFile() != null) {
       OptimizerFlags.add(a, "staleness-file", c.stalenessFile().toString());
     }
+    OptimizerFlags.add(a, "wire-precision", c.wirePrecision().cliName());
     return a;
   }
 

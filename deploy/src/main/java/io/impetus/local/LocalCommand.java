@@ -47,6 +47,7 @@ public final class LocalCommand implements Command {
       EnvVar.of("IMPETUS_SHARD_EXTRA_JAVA_OPTS", "JVM options added to the shards' (defaults kept)"),
       EnvVar.of("OPENBLAS_NUM_THREADS", "native BLAS threads per worker (default (cores - 1) / workers)"),
       EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
+      EnvVar.forFlag("IMPETUS_WIRE_PRECISION", "wire-precision"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
       EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"));
@@ -191,6 +192,7 @@ public final class LocalCommand implements Command {
           data,
           WorkerCommand.overlap(f),
           transport(f, simulatedHosts),
+          WorkerCommand.wirePrecision(f),
           f.integer("worker-processes", workers),
           simulatedHosts,
           rawArgs.isEmpty() ? List.of("local") : rawArgs);

@@ -4,6 +4,7 @@ import io.impetus.model.DataOptions;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.client.Transport;
+import io.impetus.client.WirePrecision;
 import io.impetus.local.hosts.LinkRate;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerDelay;
@@ -31,6 +32,7 @@ import java.util.Map;
  * @param overlap every worker computes its next gradient while its previous push is in flight
  * @param transport how the workers move floats to and from the shards (segments go in the
  *     server's shared-memory folder)
+ * @param wirePrecision how many bits a float takes on the workers' grpc paths
  * @param workerProcesses P, the JVMs the workers run in (N: a process per worker; fewer: workers
  *     share JVMs as threads, see {@link WorkerHost}); a worker set to crash always gets its own
  * @param simulatedHosts the rate of every host's link when each shard and worker runs on a simulated
@@ -55,6 +57,7 @@ public record LocalConfig(
     DataOptions data,
     boolean overlap,
     Transport transport,
+    WirePrecision wirePrecision,
     int workerProcesses,
     LinkRate simulatedHosts,
     List<String> commandLine) {
@@ -85,6 +88,10 @@ public record LocalConfig(
       throw new IllegalArgumentException("--transport shm cannot be combined with --simulate-hosts:"
           + " simulated hosts share no memory");
     }
+    if (wirePrecision == null) {
+      wirePrecision = WirePrecision.FP32;
+    }
+    wirePrecision.checkUsedBy(transport);
     stragglers = Map.copyOf(stragglers);
     crashes = Map.copyOf(crashes);
     commandLine = List.copyOf(commandLine);

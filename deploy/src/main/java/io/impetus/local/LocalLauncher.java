@@ -101,7 +101,7 @@ public final class LocalLauncher {
       StalenessCsv.merge(out, config.workers());
       summary.json().put("topology", hosts == null ? SimulatedHosts.noTopology() : hosts.topology());
       summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status, workerReports,
-          new TimeBreakdown.Traffic(finalParams.length, Float.BYTES, linkBitsPerSecond())));
+          new TimeBreakdown.Traffic(finalParams.length, config.wirePrecision().bytesPerValue(), linkBitsPerSecond())));
       if (evaluation.hasTest()) {
         summary.json().put("test_loss", evaluation.testLoss());
         summary.json().put("test_accuracy", evaluation.testAccuracy());
@@ -235,7 +235,7 @@ public final class LocalLauncher {
         config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
         out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
         config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
-        config.transport(), config.server().sharedMemoryDir(), StalenessCsv.workerFile(out, r));
+        config.transport(), config.server().sharedMemoryDir(), StalenessCsv.workerFile(out, r), config.wirePrecision());
   }
 
   /**

@@ -119,7 +119,7 @@ final class RunSummary {
     j.put("worker_processes",
         LocalLauncher.placement(config.workers(), config.workerProcesses(), config.crashes().keySet()).size());
     j.put("shards", config.shards());
-    // Worker-shard pairs by how the pushes travelled: shm-doorbell, shm-stream or grpc.
+    // Worker-shard pairs by how the pushes travelled: shm-doorbell, shm-stream, grpc or grpc-bf16.
     j.put("data_plane", dataPlanes);
     j.put("optimizer", config.optimizer().describe());
     j.put("batch_size", config.batchSize());

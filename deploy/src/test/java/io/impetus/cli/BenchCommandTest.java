@@ -45,6 +45,15 @@ class BenchCommandTest {
   }
 
   @Test
+  void theBf16CaseComparesTheBf16PushPullWithTheFloat32One() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertEquals(0, run(out, "bench", "--only", "bf16", "--sizes", "1000", "--rounds", "1", "--round-millis", "1"));
+    String table = out.toString(StandardCharsets.UTF_8);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("gRPC push-pull bf16 P=1000") && l.contains("gRPC push-pull fp32")
+        && l.matches(".*\\d+\\.\\d\\dx$")), table);
+  }
+
+  @Test
   void aWrongKindIsAUsageError() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertEquals(2, run(out, "bench", "--only", "everything"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.impetus.client.Transport;
+import io.impetus.client.WirePrecision;
 import io.impetus.local.LocalCommand;
 import io.impetus.local.LocalConfig;
 import io.impetus.optim.LrSchedule;
@@ -196,5 +197,34 @@ class ConfigArgsTest {
         Map.of("IMPETUS_TRANSPORT", "grpc")));
     assertEquals(Transport.GRPC, defaults.transport());
     assertEquals(SharedSegment.DEFAULT_DIR, defaults.server().sharedMemoryDir());
+  }
+
+  @Test
+  void theWirePrecisionComesFromTheFlagOrTheEnvironmentSurvivesTheRoundTripAndReachesLocalsWorkers() throws Exception {
+    assertEquals(WirePrecision.FP32, worker(List.of("--servers", "a:1"), Map.of()).wirePrecision());
+    WorkerConfig bf16 = worker(List.of("--servers", "a:1", "--wire-precision", "bf16"), Map.of());
+    assertEquals(WirePrecision.BF16, bf16.wirePrecision());
+    assertEquals(bf16, worker(WorkerCommand.toArgs(bf16), Map.of()));
+    Map<String, String> env = Map.of("IMPETUS_WIRE_PRECISION", "BF16");
+    assertEquals(WirePrecision.BF16, worker(List.of("--servers", "a:1"), env).wirePrecision());
+    assertEquals(WirePrecision.FP32, worker(List.of("--servers", "a:1", "--wire-precision", "fp32"), env).wirePrecision());
+
+    LocalCommand command = new LocalCommand();
+    assertEquals(WirePrecision.BF16, command.parse(flags(command,
+        List.of("--model", "quadratic", "--steps", "3", "--wire-precision", "bf16"), Map.of())).wirePrecision());
+    assertEquals(WirePrecision.BF16,
+        command.parse(flags(command, List.of("--model", "quadratic", "--steps", "3"), env)).wirePrecision());
+    assertEquals(WirePrecision.FP32,
+        command.parse(flags(command, List.of("--model", "quadratic", "--steps", "3"), Map.of())).wirePrecision());
+
+    UsageException bad = assertThrows(UsageException.class,
+        () -> worker(List.of("--servers", "a:1", "--wire-precision", "fp16"), Map.of()));
+    assertEquals("--wire-precision must be one of fp32, bf16, got 'fp16'", bad.getMessage());
+    UsageException unused = assertThrows(UsageException.class,
+        () -> worker(List.of("--servers", "a:1", "--wire-precision", "bf16", "--transport", "shm"), Map.of()));
+    assertEquals("--wire-precision bf16 applies to the grpc path only, and --transport shm moves every float"
+        + " through shared memory as fp32", unused.getMessage());
+    assertThrows(UsageException.class, () -> command.parse(flags(command,
+        List.of("--model", "quadratic", "--steps", "3", "--wire-precision", "bf16", "--transport", "shm"), Map.of())));
   }
 }

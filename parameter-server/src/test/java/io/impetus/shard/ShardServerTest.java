@@ -12,9 +12,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.impetus.optim.OptimizerConfig;
+import com.google.protobuf.ByteString;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.JoinReply;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.StatusReply;
+import io.impetus.wire.Bf16;
 import io.impetus.wire.FloatCodec;
 import java.util.ArrayList;
 import java.util.List;
@@ -280,5 +283,117 @@ class ShardServerTest {
     ShardTestClient.Slice after = shard.pull(0);
     assertEquals(0, after.version());
     assertEquals(1f, after.values()[n - 1], 0f);
+  }
+
+  /** Gradients that bfloat16 must round (none is a bfloat16 value), of a 6-float slice. */
+  private static float[] unroundedGradient(int step) {
+    float[] g = new float[6];
+    for (int i = 0; i < g.length; i++) {
+      g[i] = (float) Math.sin(1.3 + 5 * step + i) * 0.37f;
+    }
+    return g;
+  }
+
+  private static float[] rounded(float[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Bf16.round(values[i]);
+    }
+    return out;
+  }
+
+  private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), what + ", value " + i);
+    }
+  }
+
+  @Test
+  void aBf16GradientIsAppliedExactlyAsTheFloat32OfItsRoundedValuesAndTheMasterStaysFloat32() throws Exception {
+    // Adam keeps state (m, v, step count) that the wire must not touch: shard A hears bfloat16,
+    // shard B float32 of the same rounded values; after every step both hold the same bits.
+    OptimizerConfig adam = OptimizerConfig.defaults(io.impetus.optim.OptimizerKind.ADAM, 0.01);
+    ShardTestClient bf16 = start(ConsistencyMode.ASYNC, 1, adam);
+    ShardTestClient fp32 = start(ConsistencyMode.ASYNC, 1, adam);
+    float[] init = {0.1f, -0.2f, 0.3f, 1.7f, -2.9f, 0.004f};
+    for (ShardTestClient shard : List.of(bf16, fp32)) {
+      shard.join(0, ShardTestClient.layout(6, 1, 0, ShardTestClient.FINGERPRINT));
+      shard.initialize(0, init);
+    }
+    for (int step = 0; step < 4; step++) {
+      float[] g = unroundedGradient(step);
+      PushHeader header = ShardTestClient.header(0, step, step, g.length);
+      ShardTestClient.Slice viaBf16 = bf16.push(header.toBuilder().setEncoding(FloatEncoding.BF16).build(), g).join();
+      ShardTestClient.Slice viaFp32 = fp32.push(header, rounded(g)).join();
+      assertEquals(FloatEncoding.FP32, viaBf16.encoding(), "float32 values back unless asked otherwise");
+      assertBitsEqual(viaFp32.values(), viaBf16.values(), "step " + step);
+      assertEquals(viaFp32.version(), viaBf16.version());
+    }
+    // Asking for bfloat16 values back rounds only the reply: the shard's parameters stay float32.
+    float[] g = unroundedGradient(9);
+    PushHeader both = ShardTestClient.header(0, 4, 4, g.length).toBuilder()
+        .setEncoding(FloatEncoding.BF16).setReplyEncoding(FloatEncoding.BF16).build();
+    ShardTestClient.Slice reply = bf16.push(both, g).join();
+    float[] master = fp32.push(ShardTestClient.header(0, 4, 4, g.length), rounded(g)).join().values();
+    assertEquals(FloatEncoding.BF16, reply.encoding(), "the reply's header declares its encoding");
+    assertBitsEqual(rounded(master), reply.values(), "the reply");
+    float[] pulled = bf16.pull(0).values();
+    assertBitsEqual(master, pulled, "the shard's own parameters");
+    assertFalse(java.util.Arrays.equals(rounded(pulled), pulled), "the master parameters are not bfloat16 values");
+  }
+
+  /** Worker 0 joined to a shard of slice {1, 2, 3} under SGD with lr 0.5 and {@code momentum}. */
+  private ShardTestClient startWithSlice123(double momentum) throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, momentum));
+    shard.join(0, ShardTestClient.layout(3, 1, 0, ShardTestClient.FINGERPRINT));
+    shard.initialize(0, new float[] {1, 2, 3});
+    return shard;
+  }
+
+  /** Worker 0's push header of step {@code step} of a 3-float bfloat16 gradient. */
+  private static PushHeader bf16Header(long step) {
+    return ShardTestClient.header(0, 0, step, 3).toBuilder().setEncoding(FloatEncoding.BF16).build();
+  }
+
+  @Test
+  void aBf16GradientWithNanOrInfinityIsRefusedLikeAFloat32OneAndChangesNothing() throws Exception {
+    ShardTestClient shard = startWithSlice123(0.9);
+    PushHeader bf16 = bf16Header(5);
+    shard.push(bf16, new float[] {1, 1, 1}).join(); // a momentum buffer a bad push must not touch
+    float[] before = shard.pull(0).values();
+    StatusRuntimeException nan = failure(() -> shard.push(bf16, new float[] {0, Float.NaN, 0}).join());
+    assertEquals(Status.Code.INVALID_ARGUMENT, nan.getStatus().getCode());
+    assertEquals("gradient value 1 of shard 0 is NaN (worker 0, step 5)", nan.getStatus().getDescription());
+    StatusRuntimeException inf = failure(() -> shard.push(bf16, new float[] {Float.NEGATIVE_INFINITY, 0, 0}).join());
+    assertEquals("gradient value 0 of shard 0 is -Infinity (worker 0, step 5)", inf.getStatus().getDescription());
+    // Finite in float32, but beyond bfloat16's range: it arrives as infinity and is refused as such.
+    StatusRuntimeException overflow = failure(() -> shard.push(bf16, new float[] {0, 0, Float.MAX_VALUE}).join());
+    assertEquals("gradient value 2 of shard 0 is Infinity (worker 0, step 5)", overflow.getStatus().getDescription());
+    assertEquals(3L, shard.status().getRejectedMap().get("non_finite"));
+    ShardTestClient.Slice after = shard.pull(0);
+    assertArrayEquals(before, after.values());
+    assertEquals(1, after.version());
+  }
+
+  @Test
+  void aMalformedBf16PushIsRefusedNamingTheProblemAndChangesNothing() throws Exception {
+    ShardTestClient shard = startWithSlice123(0.0);
+    PushHeader bf16 = bf16Header(0);
+    StatusRuntimeException odd = failure(() -> shard.push(bf16, ByteString.copyFrom(new byte[5])).join());
+    assertEquals(Status.Code.INVALID_ARGUMENT, odd.getStatus().getCode());
+    assertEquals("gradient: bfloat16 payload has 5 bytes, which is not a multiple of 2", odd.getStatus().getDescription());
+    // 12 bytes: three values in float32, six in bfloat16, which is more than the slice holds.
+    StatusRuntimeException long12 = failure(() -> shard.push(bf16, FloatCodec.encode(new float[3])).join());
+    assertEquals("gradient has more than the 3 values this shard holds", long12.getStatus().getDescription());
+    StatusRuntimeException short4 = failure(() -> shard.push(bf16, ByteString.copyFrom(new byte[4])).join());
+    assertEquals("gradient has 2 values, shard 0 expects 3", short4.getStatus().getDescription());
+    StatusRuntimeException unknown = failure(() -> shard.push(bf16.toBuilder().setEncodingValue(7).build(),
+        ByteString.copyFrom(new byte[6])).join());
+    assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+    assertEquals("unknown float encoding in the push header: encoding 7, reply_encoding 0 (known: 0 FP32, 1 BF16)",
+        unknown.getStatus().getDescription());
+    ShardTestClient.Slice after = shard.pull(0);
+    assertArrayEquals(new float[] {1, 2, 3}, after.values());
+    assertEquals(0, after.version());
   }
 }

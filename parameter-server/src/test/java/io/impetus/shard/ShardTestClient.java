@@ -3,8 +3,10 @@ package io.impetus.shard;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import com.google.protobuf.ByteString;
 import io.impetus.proto.AttachSegmentReply;
 import io.impetus.proto.AttachSegmentRequest;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.InitializeChunk;
 import io.impetus.proto.InitializeReply;
 import io.impetus.proto.JoinReply;
@@ -27,8 +29,8 @@ import java.util.concurrent.CompletableFuture;
 
 /** A minimal client of one shard for tests: every call returns a future of its whole reply. */
 final class ShardTestClient {
-  /** A slice reply put back together. */
-  record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values) {}
+  /** A slice reply put back together; {@code encoding}: how its values travelled. */
+  record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values, FloatEncoding encoding) {}
 
   static final long FINGERPRINT = 0x1234_5678_9abc_def0L;
 
@@ -100,6 +102,11 @@ final class ShardTestClient {
    * segment once the answer has arrived. An in-band refusal fails the future with its gRPC status.
    */
   CompletableFuture<Slice> pushShared(int worker, long readVersion, long step, float[] gradient, SharedSegment segment) {
+    return pushShared(header(worker, readVersion, step, gradient.length), gradient, segment);
+  }
+
+  /** As {@link #pushShared(int, long, long, float[], SharedSegment)}, with {@code header} as it is. */
+  CompletableFuture<Slice> pushShared(PushHeader header, float[] gradient, SharedSegment segment) {
     segment.writeGradient(gradient, 0);
     CompletableFuture<Slice> result = new CompletableFuture<>();
     StreamObserver<PushHeader> stream = pushStream(new StreamObserver<>() {
@@ -113,7 +120,8 @@ final class ShardTestClient {
         SliceHeader h = reply.getHeader();
         float[] values = new float[(int) h.getLength()];
         segment.readSlice(values, 0);
-        result.complete(new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values));
+        result.complete(new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values,
+            h.getEncoding()));
       }
 
       @Override
@@ -126,21 +134,34 @@ final class ShardTestClient {
         result.completeExceptionally(new IllegalStateException("the push stream ended without an answer"));
       }
     });
-    stream.onNext(header(worker, readVersion, step, gradient.length));
+    stream.onNext(header);
     return result.whenComplete((slice, failure) -> stream.onCompleted());
   }
 
+  /** A push-pull with the gradient encoded as {@code header} declares, through the generated stubs. */
   CompletableFuture<Slice> push(PushHeader header, float[] gradient) {
+    ByteString[] chunks = new ByteString[FloatCodec.chunkCount(gradient.length)];
+    for (int c = 0; c < chunks.length; c++) {
+      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
+      chunks[c] = FloatCodec.encode(gradient, from, FloatCodec.chunkLength(gradient.length, c), header.getEncoding());
+    }
+    return push(header, chunks);
+  }
+
+  /** A push-pull whose chunks carry exactly {@code payloads} (offsets counted as {@code header} declares). */
+  CompletableFuture<Slice> push(PushHeader header, ByteString... payloads) {
     Collector collector = new Collector();
     StreamObserver<PushChunk> out = stub.pushPull(collector);
-    for (int c = 0; c < FloatCodec.chunkCount(gradient.length); c++) {
-      int from = c * FloatCodec.MAX_CHUNK_FLOATS;
-      PushChunk.Builder chunk = PushChunk.newBuilder().setOffset(from)
-          .setGradient(FloatCodec.encode(gradient, from, FloatCodec.chunkLength(gradient.length, c)));
+    long offset = 0;
+    for (int c = 0; c < payloads.length; c++) {
+      PushChunk.Builder chunk = PushChunk.newBuilder().setOffset(offset).setGradient(payloads[c]);
       if (c == 0) {
         chunk.setHeader(header);
       }
       out.onNext(chunk.build());
+      if (c + 1 < payloads.length) {
+        offset += payloads[c].size() / FloatCodec.bytesPerValue(header.getEncoding());
+      }
     }
     out.onCompleted();
     return collector.future;
@@ -185,6 +206,7 @@ final class ShardTestClient {
     private long staleness;
     private long stepLag;
     private boolean dropped;
+    private FloatEncoding encoding = FloatEncoding.FP32;
 
     @Override
     public void onNext(SliceChunk chunk) {
@@ -194,8 +216,9 @@ final class ShardTestClient {
         staleness = chunk.getHeader().getStaleness();
         stepLag = chunk.getHeader().getStepLag();
         dropped = chunk.getHeader().getDropped();
+        encoding = chunk.getHeader().getEncoding();
       }
-      FloatCodec.decode(chunk.getValues(), values, (int) chunk.getOffset());
+      FloatCodec.decode(chunk.getValues(), values, (int) chunk.getOffset(), encoding);
     }
 
     @Override
@@ -205,7 +228,7 @@ final class ShardTestClient {
 
     @Override
     public void onCompleted() {
-      future.complete(new Slice(version, staleness, stepLag, dropped, values));
+      future.complete(new Slice(version, staleness, stepLag, dropped, values, encoding));
     }
   }
 }

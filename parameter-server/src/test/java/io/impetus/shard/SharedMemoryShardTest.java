@@ -13,6 +13,7 @@ import io.grpc.stub.StreamObserver;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.proto.AttachSegmentRequest;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.StatusReply;
@@ -170,6 +171,20 @@ class SharedMemoryShardTest extends SharedMemoryShards {
     ShardTestClient.Slice next = shard.pushShared(0, 1, 3, new float[] {1, 1, 1, 1}, segment).join();
     assertEquals(2, next.version());
     assertEquals(before[0] - 0.5f * (0.9f * 1f + 1f), next.values()[0], 0f);
+  }
+
+  @Test
+  void theSharedMemoryPathRefusesAPushThatDeclaresAnEncodingOtherThanFloat32() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    SharedSegment segment = attached(shard, 0);
+    PushHeader bf16 = ShardTestClient.header(0, 0, 0, SLICE).toBuilder().setReplyEncoding(FloatEncoding.BF16).build();
+    StatusRuntimeException e = failure(() -> shard.pushShared(bf16, new float[] {1, 1, 1, 1}, segment).join());
+    assertStatus(Status.Code.INVALID_ARGUMENT,
+        "the shared-memory path carries float32 only, but the push header declares encoding 0, reply_encoding 1", e);
+    assertEquals(Map.of("malformed", 1L), shard.status().getRejectedMap());
+    assertEquals(0, shard.pull(0).version());
+    assertEquals(1, shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, segment).join().version(),
+        "nothing stays claimed");
   }
 
   @Test

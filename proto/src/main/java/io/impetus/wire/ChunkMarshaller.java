@@ -69,7 +69,9 @@ final class ChunkMarshaller<M extends Message> implements MethodDescriptor.Marsh
     if (zeroCopy) {
       return new ChunkStream(chunk, floatField);
     }
-    ByteString bytes = chunk.fromFloats() ? FloatCodec.encode(chunk.source(), chunk.from(), chunk.length()) : chunk.bytes();
+    ByteString bytes = chunk.fromFloats()
+        ? FloatCodec.encode(chunk.source(), chunk.from(), chunk.length(), chunk.encoding())
+        : chunk.bytes();
     return plain.stream(withPayload.apply(chunk.fields(), bytes));
   }
 

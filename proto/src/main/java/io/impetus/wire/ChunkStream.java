@@ -2,6 +2,7 @@ package io.impetus.wire;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.impetus.proto.FloatEncoding;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.nio.FloatBuffer;
  * The serialized form of one {@link FloatChunk}: the protobuf encoding of its fields, then the float
  * field's tag and length, then the payload. gRPC drains it ({@link Drainable}) straight into the
  * transport's buffers: a float payload goes through a small per-thread scratch buffer that stays in
- * L1, instead of through a full-size byte array that protobuf would then copy once more.
+ * L1, instead of through a full-size byte array that protobuf would then copy once more (bfloat16
+ * values are rounded into that buffer as they go, see {@link Bf16}).
  *
  * <p>Read byte by byte (an in-process transport does that, later and on another thread), or cut off
  * from its float array by {@link FloatChunk#release} before it was consumed, it first takes a copy
@@ -78,11 +80,17 @@ final class ChunkStream extends InputStream implements Drainable, KnownLength {
     target.write(prefix, 0, prefixSize);
     if (chunk.fromFloats()) {
       float[] source = chunk.source();
+      boolean bf16 = chunk.encoding() == FloatEncoding.BF16;
       for (int at = chunk.from(), end = at + chunk.length(); at < end; ) {
         int k = Math.min(Scratch.FLOATS, end - at);
-        scratch.floats.clear();
-        scratch.floats.put(source, at, k);
-        target.write(scratch.bytes, 0, k * FloatCodec.BYTES);
+        if (bf16) {
+          Bf16.encode(source, at, k, scratch.bytes, 0);
+          target.write(scratch.bytes, 0, k * Bf16.BYTES);
+        } else {
+          scratch.floats.clear();
+          scratch.floats.put(source, at, k);
+          target.write(scratch.bytes, 0, k * FloatCodec.BYTES);
+        }
         at += k;
       }
     } else {
@@ -129,7 +137,7 @@ final class ChunkStream extends InputStream implements Drainable, KnownLength {
       throw new IllegalStateException("protobuf encoding into an array cannot fail", e);
     }
     if (chunk.fromFloats()) {
-      FloatCodec.wrap(chunk.source(), chunk.from(), chunk.length(), all, prefixSize);
+      FloatCodec.wrap(chunk.source(), chunk.from(), chunk.length(), all, prefixSize, chunk.encoding());
     } else {
       chunk.bytes().copyTo(all, prefixSize);
     }

@@ -3,6 +3,7 @@ package io.impetus.wire;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.HasByteBuffer;
+import io.impetus.proto.FloatEncoding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,10 +12,14 @@ import java.util.List;
 
 /**
  * One chunk of a float slice as the Shard methods of {@link WireMethods} send and receive it: the
- * chunk message's other fields ({@link #fields}: header, offset, worker id) plus its float32
+ * chunk message's other fields ({@link #fields}: header, offset, worker id) plus its float
  * payload, which is kept out of the protobuf message. On the wire a chunk is byte for byte the
  * protobuf encoding of the message with its {@code bytes} field set to the payload, so peers that use
  * the generated code see an ordinary PushChunk, SliceChunk or InitializeChunk.
+ *
+ * <p>The payload is float32 unless its stream's header declares another {@link FloatEncoding}: a
+ * chunk does not carry its encoding, so a sender makes every chunk of a stream in the encoding its
+ * header declares, and a receiver decodes each chunk in the encoding the header it received declared.
  *
  * <p>Keeping the payload out of the message lets it travel without intermediate copies: a chunk
  * made by {@link #of(Message, float[], int, int)} is encoded from the float array straight into the
@@ -41,6 +46,8 @@ public final class FloatChunk<M extends Message> {
   private final float[] source;
   private final int from;
   private final int length;
+  /** How a float-array payload is encoded when sent (received payloads are decoded as the receiver says). */
+  private final FloatEncoding encoding;
   private final ByteString bytes;
   /**
    * The transport's detached stream (also a {@link HasByteBuffer}) whose remaining {@code
@@ -53,12 +60,13 @@ public final class FloatChunk<M extends Message> {
   private List<ChunkStream> streams;
   private boolean released;
 
-  private FloatChunk(M fields, float[] source, int from, int length, ByteString bytes, InputStream transport,
-      int transportBytes) {
+  private FloatChunk(M fields, float[] source, int from, int length, FloatEncoding encoding, ByteString bytes,
+      InputStream transport, int transportBytes) {
     this.fields = fields;
     this.source = source;
     this.from = from;
     this.length = length;
+    this.encoding = encoding;
     this.bytes = bytes;
     this.transport = transport;
     this.transportBytes = transportBytes;
@@ -70,11 +78,21 @@ public final class FloatChunk<M extends Message> {
    * how long {@code source} must stay untouched.
    */
   public static <M extends Message> FloatChunk<M> of(M fields, float[] source, int from, int length) {
+    return of(fields, source, from, length, FloatEncoding.FP32);
+  }
+
+  /**
+   * As {@link #of(Message, float[], int, int)}, the payload encoded in {@code encoding} (the stream's
+   * header must declare it, so the receiver decodes it so).
+   */
+  public static <M extends Message> FloatChunk<M> of(
+      M fields, float[] source, int from, int length, FloatEncoding encoding) {
     if (from < 0 || length < 0 || from > source.length - length) {
       throw new IndexOutOfBoundsException(
           "floats [" + from + ", " + from + " + " + length + ") of an array of " + source.length);
     }
-    return new FloatChunk<>(fields, source, from, length, null, null, 0);
+    FloatCodec.bytesPerValue(encoding); // refuses UNRECOGNIZED
+    return new FloatChunk<>(fields, source, from, length, encoding, null, null, 0);
   }
 
   /**
@@ -82,12 +100,12 @@ public final class FloatChunk<M extends Message> {
    * serialize a message more than once. {@code fields} must leave the float field empty.
    */
   public static <M extends Message> FloatChunk<M> of(M fields, ByteString floatBytes) {
-    return new FloatChunk<>(fields, null, 0, 0, floatBytes, null, 0);
+    return new FloatChunk<>(fields, null, 0, 0, null, floatBytes, null, 0);
   }
 
   /** A received chunk whose payload was copied out of the transport. */
   static <M extends Message> FloatChunk<M> received(M fields, ByteString bytes) {
-    return new FloatChunk<>(fields, null, 0, 0, bytes, null, 0);
+    return new FloatChunk<>(fields, null, 0, 0, null, bytes, null, 0);
   }
 
   /**
@@ -96,7 +114,7 @@ public final class FloatChunk<M extends Message> {
    * {@link #release}.
    */
   static <M extends Message> FloatChunk<M> inTransport(M fields, InputStream buffers, int byteCount) {
-    return new FloatChunk<>(fields, null, 0, 0, null, buffers, byteCount);
+    return new FloatChunk<>(fields, null, 0, 0, null, null, buffers, byteCount);
   }
 
   /** The chunk message without its floats. */
@@ -105,44 +123,75 @@ public final class FloatChunk<M extends Message> {
   }
 
   /**
-   * Number of floats in the payload.
+   * Number of floats in the payload, float32 if received.
    *
    * @throws IllegalArgumentException if a received payload is not whole floats
    */
   public int floatCount() {
-    return source != null ? length : bytes != null ? FloatCodec.floatCount(bytes) : FloatCodec.floatCount(transportBytes);
+    return floatCount(FloatEncoding.FP32);
   }
 
   /**
-   * Decodes the payload into {@code dst} starting at {@code dstOffset}.
+   * Number of values in the payload, a received one read as {@code encoding} (a float-array chunk
+   * knows its own encoding).
+   *
+   * @throws IllegalArgumentException if a received payload is not whole values
+   */
+  public int floatCount(FloatEncoding encoding) {
+    return source != null ? length
+        : FloatCodec.floatCount(bytes != null ? bytes.size() : transportBytes, encoding);
+  }
+
+  /**
+   * Decodes a float32 payload into {@code dst} starting at {@code dstOffset}.
    *
    * @return the number of floats decoded
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public int decode(float[] dst, int dstOffset) {
+    return decode(dst, dstOffset, FloatEncoding.FP32);
+  }
+
+  /**
+   * Decodes a payload in {@code encoding} (the stream's header declares it) into {@code dst} starting
+   * at {@code dstOffset}. A float-array chunk is copied, rounded as its own encoding would deliver it.
+   *
+   * @return the number of values decoded
+   * @throws IllegalArgumentException if the payload is not whole values or does not fit in dst
+   */
+  public int decode(float[] dst, int dstOffset, FloatEncoding encoding) {
     if (bytes != null) {
-      return FloatCodec.decode(bytes, dst, dstOffset);
+      return FloatCodec.decode(bytes, dst, dstOffset, encoding);
     }
     if (source == null) {
-      decodeTransport(dst, dstOffset, false);
-      return FloatCodec.floatCount(transportBytes);
+      decodeTransport(dst, dstOffset, false, encoding);
+      return FloatCodec.floatCount(transportBytes, encoding);
     }
     copySource(dst, dstOffset);
     return length;
   }
 
   /**
-   * Decodes like {@link #decode} and, in the same pass, finds the first NaN or infinity.
+   * Decodes a float32 payload like {@link #decode} and, in the same pass, finds the first NaN or
+   * infinity.
    *
    * @return the index in {@code dst} of the first non-finite value decoded, or -1 if all are finite
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public int decodeChecked(float[] dst, int dstOffset) {
+    return decodeChecked(dst, dstOffset, FloatEncoding.FP32);
+  }
+
+  /**
+   * Decodes a payload in {@code encoding} like {@link #decode(float[], int, FloatEncoding)} and, in
+   * the same pass, finds the first NaN or infinity like {@link #decodeChecked(float[], int)}.
+   */
+  public int decodeChecked(float[] dst, int dstOffset, FloatEncoding encoding) {
     if (bytes != null) {
-      return FloatCodec.decodeChecked(bytes, dst, dstOffset);
+      return FloatCodec.decodeChecked(bytes, dst, dstOffset, encoding);
     }
     if (source == null) {
-      return decodeTransport(dst, dstOffset, true);
+      return decodeTransport(dst, dstOffset, true, encoding);
     }
     copySource(dst, dstOffset);
     return FloatDecoder.firstNonFinite(dst, dstOffset, dstOffset + length);
@@ -150,7 +199,13 @@ public final class FloatChunk<M extends Message> {
 
   private void copySource(float[] dst, int dstOffset) {
     FloatCodec.checkFits(length, dst, dstOffset);
-    System.arraycopy(source, from, dst, dstOffset, length);
+    if (encoding == FloatEncoding.BF16) {
+      for (int i = 0; i < length; i++) {
+        dst[dstOffset + i] = Bf16.round(source[from + i]);
+      }
+    } else {
+      System.arraycopy(source, from, dst, dstOffset, length);
+    }
   }
 
   /**
@@ -158,8 +213,8 @@ public final class FloatChunk<M extends Message> {
    * typically), with no byte string or copy in between; the buffers go back to the transport when
    * the chunk is released.
    */
-  private int decodeTransport(float[] dst, int dstOffset, boolean check) {
-    FloatCodec.checkFits(FloatCodec.floatCount(transportBytes), dst, dstOffset);
+  private int decodeTransport(float[] dst, int dstOffset, boolean check, FloatEncoding encoding) {
+    FloatCodec.checkFits(FloatCodec.floatCount(transportBytes, encoding), dst, dstOffset);
     InputStream in;
     synchronized (this) {
       if (decoded || transport == null) {
@@ -170,7 +225,7 @@ public final class FloatChunk<M extends Message> {
       decoded = true;
       in = transport;
     }
-    FloatDecoder decoder = new FloatDecoder().start(dst, dstOffset, check);
+    FloatDecoder decoder = new FloatDecoder().start(dst, dstOffset, check, encoding);
     try {
       for (int left = transportBytes; left > 0; ) {
         ByteBuffer piece = ((HasByteBuffer) in).getByteBuffer();
@@ -234,7 +289,12 @@ public final class FloatChunk<M extends Message> {
 
   /** Payload size in bytes. */
   int payloadBytes() {
-    return source != null ? length * FloatCodec.BYTES : bytes != null ? bytes.size() : transportBytes;
+    return source != null ? length * FloatCodec.bytesPerValue(encoding) : bytes != null ? bytes.size() : transportBytes;
+  }
+
+  /** How a float-array payload is encoded (null for the other kinds). */
+  FloatEncoding encoding() {
+    return encoding;
   }
 
   /** The encoded payload (only for chunks that are neither from floats nor in the transport). */

@@ -2,11 +2,14 @@ package io.impetus.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.impetus.proto.FloatEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
- * Float arrays on the wire: float32, little-endian, in a protobuf {@code bytes} field.
+ * Float arrays on the wire: float32 (or, where a header declares {@link FloatEncoding#BF16},
+ * bfloat16, see {@link Bf16}), little-endian, in a protobuf {@code bytes} field.
  *
  * <p>Ownership: {@link #wrap} does not copy. The returned {@link ByteString} aliases the given
  * {@code byte[]}, which the caller must leave untouched until gRPC has serialized the message that
@@ -40,6 +43,15 @@ public final class FloatCodec {
     return (int) Math.max(0, Math.min(MAX_CHUNK_FLOATS, length - start));
   }
 
+  /** Bytes per value in {@code encoding}: 4 for FP32, 2 for BF16. */
+  public static int bytesPerValue(FloatEncoding encoding) {
+    return switch (encoding) {
+      case FP32 -> BYTES;
+      case BF16 -> Bf16.BYTES;
+      case UNRECOGNIZED -> throw new IllegalArgumentException("unknown float encoding");
+    };
+  }
+
   /**
    * Writes {@code src[from, from+length)} into {@code dst} starting at byte 0 and wraps those bytes
    * without copying. {@code dst} must hold at least {@code length * 4} bytes.
@@ -53,14 +65,35 @@ public final class FloatCodec {
    * wraps those bytes without copying, so that one buffer can hold every chunk of a slice.
    */
   public static ByteString wrap(float[] src, int from, int length, byte[] dst, int dstOffset) {
-    ByteBuffer.wrap(dst, dstOffset, length * BYTES).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
-        .put(src, from, length);
-    return UnsafeByteOperations.unsafeWrap(dst, dstOffset, length * BYTES);
+    return wrap(src, from, length, dst, dstOffset, FloatEncoding.FP32);
+  }
+
+  /**
+   * Writes {@code src[from, from+length)} in {@code encoding} into {@code dst} starting at byte
+   * {@code dstOffset} (which must hold {@code length * bytesPerValue(encoding)} bytes from there) and
+   * wraps those bytes without copying.
+   */
+  public static ByteString wrap(float[] src, int from, int length, byte[] dst, int dstOffset, FloatEncoding encoding) {
+    int bytes = length * bytesPerValue(encoding);
+    if (encoding == FloatEncoding.BF16) {
+      Objects.checkFromIndexSize(from, length, src.length);
+      Objects.checkFromIndexSize(dstOffset, bytes, dst.length);
+      Bf16.encode(src, from, length, dst, dstOffset);
+    } else {
+      ByteBuffer.wrap(dst, dstOffset, bytes).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+          .put(src, from, length);
+    }
+    return UnsafeByteOperations.unsafeWrap(dst, dstOffset, bytes);
   }
 
   /** Encodes {@code src[from, from+length)} into a new byte string. */
   public static ByteString encode(float[] src, int from, int length) {
-    return wrap(src, from, length, new byte[length * BYTES]);
+    return encode(src, from, length, FloatEncoding.FP32);
+  }
+
+  /** Encodes {@code src[from, from+length)} in {@code encoding} into a new byte string. */
+  public static ByteString encode(float[] src, int from, int length, FloatEncoding encoding) {
+    return wrap(src, from, length, new byte[length * bytesPerValue(encoding)], 0, encoding);
   }
 
   /** Encodes a whole array. */
@@ -70,16 +103,26 @@ public final class FloatCodec {
 
   /** Number of floats in {@code bytes}; throws if its size is not a multiple of 4. */
   public static int floatCount(ByteString bytes) {
-    return floatCount(bytes.size());
+    return floatCount(bytes, FloatEncoding.FP32);
   }
 
-  /** Number of floats in a payload of {@code byteCount} bytes; throws if that is not a multiple of 4. */
-  static int floatCount(int byteCount) {
-    if (byteCount % BYTES != 0) {
-      throw new IllegalArgumentException(
-          "float32 payload has " + byteCount + " bytes, which is not a multiple of 4");
+  /** Number of values in {@code bytes} in {@code encoding}; throws if its size is not whole values. */
+  public static int floatCount(ByteString bytes, FloatEncoding encoding) {
+    return floatCount(bytes.size(), encoding);
+  }
+
+  /** Number of values in a payload of {@code byteCount} bytes; throws if that is not whole values. */
+  static int floatCount(int byteCount, FloatEncoding encoding) {
+    int width = bytesPerValue(encoding);
+    if (byteCount % width != 0) {
+      throw new IllegalArgumentException(encodingName(encoding) + " payload has " + byteCount
+          + " bytes, which is not a multiple of " + width);
     }
-    return byteCount / BYTES;
+    return byteCount / width;
+  }
+
+  private static String encodingName(FloatEncoding encoding) {
+    return encoding == FloatEncoding.BF16 ? "bfloat16" : "float32";
   }
 
   /**
@@ -92,8 +135,13 @@ public final class FloatCodec {
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public static int decode(ByteString bytes, float[] dst, int dstOffset) {
-    int count = checkFits(bytes, dst, dstOffset);
-    decode(bytes, dst, dstOffset, false);
+    return decode(bytes, dst, dstOffset, FloatEncoding.FP32);
+  }
+
+  /** Decodes like {@link #decode(ByteString, float[], int)} a payload in {@code encoding}. */
+  public static int decode(ByteString bytes, float[] dst, int dstOffset, FloatEncoding encoding) {
+    int count = checkFits(bytes, dst, dstOffset, encoding);
+    decode(bytes, dst, dstOffset, false, encoding);
     return count;
   }
 
@@ -106,12 +154,17 @@ public final class FloatCodec {
    * @throws IllegalArgumentException if the payload is not whole floats or does not fit in dst
    */
   public static int decodeChecked(ByteString bytes, float[] dst, int dstOffset) {
-    checkFits(bytes, dst, dstOffset);
-    return decode(bytes, dst, dstOffset, true);
+    return decodeChecked(bytes, dst, dstOffset, FloatEncoding.FP32);
   }
 
-  private static int checkFits(ByteString bytes, float[] dst, int dstOffset) {
-    int count = floatCount(bytes);
+  /** Decodes and checks like {@link #decodeChecked(ByteString, float[], int)} a payload in {@code encoding}. */
+  public static int decodeChecked(ByteString bytes, float[] dst, int dstOffset, FloatEncoding encoding) {
+    checkFits(bytes, dst, dstOffset, encoding);
+    return decode(bytes, dst, dstOffset, true, encoding);
+  }
+
+  private static int checkFits(ByteString bytes, float[] dst, int dstOffset, FloatEncoding encoding) {
+    int count = floatCount(bytes, encoding);
     checkFits(count, dst, dstOffset);
     return count;
   }
@@ -124,8 +177,8 @@ public final class FloatCodec {
     }
   }
 
-  private static int decode(ByteString bytes, float[] dst, int dstOffset, boolean check) {
-    FloatDecoder decoder = new FloatDecoder().start(dst, dstOffset, check);
+  private static int decode(ByteString bytes, float[] dst, int dstOffset, boolean check, FloatEncoding encoding) {
+    FloatDecoder decoder = new FloatDecoder().start(dst, dstOffset, check, encoding);
     for (ByteBuffer piece : bytes.asReadOnlyByteBufferList()) {
       decoder.accept(piece);
     }

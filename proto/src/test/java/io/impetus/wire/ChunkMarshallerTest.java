@@ -11,6 +11,7 @@ import io.grpc.Drainable;
 import io.grpc.HasByteBuffer;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.InitializeChunk;
 import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
@@ -331,5 +332,58 @@ class ChunkMarshallerTest {
     released.release();
     assertThrows(IllegalStateException.class, () -> released.decode(out, 0));
     assertThrows(IllegalArgumentException.class, () -> PUSH.stream(released));
+  }
+
+  @Test
+  void bf16ChunksAreSentAsProtobufWouldCarryTheRoundedValuesAndParsedBackFromTransportBuffers() throws IOException {
+    for (int n : LENGTHS) {
+      float[] values = floats(n + 5, n);
+      ByteString expected = FloatCodec.encode(values, 5, n, FloatEncoding.BF16);
+      SliceChunk fields = SliceChunk.newBuilder()
+          .setHeader(SliceHeader.newBuilder().setVersion(2).setLength(n).setEncoding(FloatEncoding.BF16)).build();
+      byte[] want = fields.toBuilder().setValues(expected).build().toByteArray();
+      for (WireMethods wire : new WireMethods[] {WireMethods.zeroCopy(), WireMethods.copying()}) {
+        MethodDescriptor.Marshaller<FloatChunk<SliceChunk>> slices = wire.pushPull().getResponseMarshaller();
+        String what = n + " floats, " + wire;
+        InputStream drained = slices.stream(FloatChunk.of(fields, values, 5, n, FloatEncoding.BF16));
+        assertEquals(want.length, drained.available(), what);
+        assertArrayEquals(want, drain(drained), what);
+        assertArrayEquals(want, readAll(slices.stream(FloatChunk.of(fields, values, 5, n, FloatEncoding.BF16))), what);
+      }
+      for (int piece : new int[] {1, 3, 4096}) {
+        FloatChunk<SliceChunk> parsed = SLICE.parse(new TransportStream(want, piece));
+        assertEquals(FloatEncoding.BF16, parsed.fields().getHeader().getEncoding());
+        assertEquals(n, parsed.floatCount(FloatEncoding.BF16));
+        float[] out = new float[n];
+        assertEquals(n, parsed.decode(out, 0, FloatEncoding.BF16));
+        for (int i = 0; i < n; i++) {
+          assertEquals(Float.floatToRawIntBits(Bf16.round(values[5 + i])), Float.floatToRawIntBits(out[i]),
+              n + " floats, piece " + piece + ", value " + i);
+        }
+        parsed.release();
+      }
+    }
+  }
+
+  @Test
+  void aBf16ChunkNotConsumedBeforeReleaseKeepsTheRoundedValuesAsTheyWere() throws IOException {
+    float[] values = floats(3000, 13);
+    byte[] want = PushChunk.newBuilder().setGradient(FloatCodec.encode(values, 0, 3000, FloatEncoding.BF16)).build()
+        .toByteArray();
+    FloatChunk<PushChunk> chunk = FloatChunk.of(PushChunk.getDefaultInstance(), values, 0, 3000, FloatEncoding.BF16);
+    InputStream later = PUSH.stream(chunk);
+    chunk.release();
+    java.util.Arrays.fill(values, 1f);
+    assertArrayEquals(want, drain(later));
+  }
+
+  @Test
+  void receivedBf16PayloadsThatAreNotWholeValuesAreRefused() {
+    byte[] bytes = PushChunk.newBuilder().setGradient(ByteString.copyFrom(new byte[7])).build().toByteArray();
+    FloatChunk<PushChunk> parsed = PUSH.parse(new TransportStream(bytes, 3));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> parsed.decodeChecked(new float[8], 0, FloatEncoding.BF16));
+    assertEquals("bfloat16 payload has 7 bytes, which is not a multiple of 2", e.getMessage());
+    parsed.release();
   }
 }

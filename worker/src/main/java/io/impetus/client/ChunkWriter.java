@@ -2,6 +2,7 @@ package io.impetus.client;
 
 import com.google.protobuf.Message;
 import io.grpc.stub.StreamObserver;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.wire.FloatChunk;
 import io.impetus.wire.FloatCodec;
 
@@ -32,7 +33,7 @@ final class ChunkWriter {
     this.serializesOnce = serializesOnce;
   }
 
-  /** A buffer for {@code floats} floats that {@link #write} encodes into, or null if it needs none. */
+  /** A buffer for {@code floats} floats in any encoding that {@link #write} encodes into, or null if it needs none. */
   byte[] newBuffer(int floats) {
     return serializesOnce ? null : new byte[floats * FloatCodec.BYTES];
   }
@@ -45,10 +46,20 @@ final class ChunkWriter {
    */
   <M extends Message> void write(
       StreamObserver<FloatChunk<M>> out, Fields<M> fields, float[] values, int start, int length, byte[] buffer) {
+    write(out, fields, values, start, length, buffer, FloatEncoding.FP32);
+  }
+
+  /**
+   * As {@link #write(StreamObserver, Fields, float[], int, int, byte[])}, the values encoded in {@code
+   * encoding}, which the fields' header must declare.
+   */
+  <M extends Message> void write(StreamObserver<FloatChunk<M>> out, Fields<M> fields, float[] values, int start,
+      int length, byte[] buffer, FloatEncoding encoding) {
+    int width = FloatCodec.bytesPerValue(encoding);
     for (int c = 0; c < FloatCodec.chunkCount(length); c++) {
       int from = c * FloatCodec.MAX_CHUNK_FLOATS;
       FloatChunk<M> chunk = chunk(fields.of(c, from), values, start + from, FloatCodec.chunkLength(length, c),
-          buffer, from * FloatCodec.BYTES);
+          buffer, from * width, encoding);
       try {
         out.onNext(chunk);
       } finally {
@@ -59,12 +70,12 @@ final class ChunkWriter {
   }
 
   private <M extends Message> FloatChunk<M> chunk(
-      M fields, float[] values, int from, int length, byte[] buffer, int bufferOffset) {
+      M fields, float[] values, int from, int length, byte[] buffer, int bufferOffset, FloatEncoding encoding) {
     if (serializesOnce) {
-      return FloatChunk.of(fields, values, from, length);
+      return FloatChunk.of(fields, values, from, length, encoding);
     }
     return FloatChunk.of(fields, buffer == null
-        ? FloatCodec.encode(values, from, length)
-        : FloatCodec.wrap(values, from, length, buffer, bufferOffset));
+        ? FloatCodec.encode(values, from, length, encoding)
+        : FloatCodec.wrap(values, from, length, buffer, bufferOffset, encoding));
   }
 }

@@ -5,9 +5,9 @@ import java.util.concurrent.Executor;
 
 /**
  * What every {@link ShardLink} of one client shares: the worker's id, the transport it asked for,
- * how chunks are marshalled ({@code wire}) and encoded ({@code writer}) on its channels, how shm
- * paths are set up, and the client's background thread (file and socket work, off the transport's
- * threads).
+ * how chunks are marshalled ({@code wire}) and encoded ({@code writer}) on its channels and how many
+ * bits a float takes on the grpc path ({@code precision}), how shm paths are set up, and the client's
+ * background thread (file and socket work, off the transport's threads).
  */
-record LinkContext(
-    int workerId, Transport transport, WireMethods wire, ChunkWriter writer, ShmPathSetup shm, Executor background) {}
+record LinkContext(int workerId, Transport transport, WireMethods wire, ChunkWriter writer, WirePrecision precision,
+    ShmPathSetup shm, Executor background) {}

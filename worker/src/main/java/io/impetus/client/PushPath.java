@@ -18,7 +18,10 @@ interface PushPath {
    */
   CompletableFuture<SliceReceiver.Received> push(PushHeader header, float[] gradient, float[] params);
 
-  /** The path's name in reports: {@code grpc}, {@code shm-stream} or {@code shm-doorbell}. */
+  /**
+   * The path's name in reports: {@code grpc} ({@code grpc-bf16} with bfloat16 floats), {@code
+   * shm-stream} or {@code shm-doorbell}.
+   */
   String dataPlane();
 
   /** Ends the path from this side (a new join replaces it, or the client closes); a push in flight fails. */

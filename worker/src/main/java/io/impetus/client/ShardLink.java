@@ -56,7 +56,7 @@ final class ShardLink implements AutoCloseable {
     this.start = start;
     this.length = length;
     this.context = context;
-    this.grpc = new GrpcPath(shard, stub, context.wire(), context.writer(), start, length);
+    this.grpc = new GrpcPath(shard, stub, context.wire(), context.writer(), context.precision(), start, length);
     this.path = grpc;
   }
 

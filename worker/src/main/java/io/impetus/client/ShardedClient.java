@@ -59,6 +59,15 @@ public final class ShardedClient implements AutoCloseable {
    */
   public ShardedClient(ShardChannels channels, int workerId, ParameterLayout layout, String model,
       Transport transport, Path shmDir) {
+    this(channels, workerId, layout, model, transport, shmDir, WirePrecision.FP32);
+  }
+
+  /**
+   * As {@link #ShardedClient(ShardChannels, int, ParameterLayout, String, Transport, Path)}, with
+   * floats on the grpc path in {@code precision} (the shm path always moves float32).
+   */
+  public ShardedClient(ShardChannels channels, int workerId, ParameterLayout layout, String model,
+      Transport transport, Path shmDir, WirePrecision precision) {
     this.workerId = workerId;
     this.layout = layout;
     this.model = model;
@@ -70,7 +79,8 @@ public final class ShardedClient implements AutoCloseable {
       return t;
     });
     LinkContext context = new LinkContext(workerId, transport, channels.wire(),
-        new ChunkWriter(channels.serializesOnce()), new ShmPathSetup(workerId, shmDir, background), background);
+        new ChunkWriter(channels.serializesOnce()), precision, new ShmPathSetup(workerId, shmDir, background),
+        background);
     for (int s = 0; s < channels.size(); s++) {
       links.add(new ShardLink(s, channels.channels().get(s), (int) plan.start(s), plan.length(s), context));
     }
@@ -124,7 +134,7 @@ public final class ShardedClient implements AutoCloseable {
   /**
    * How this worker's pushes reach each shard (after a join): {@code shm-doorbell} (floats in shared
    * memory, headers on the shard's doorbell), {@code shm-stream} (floats in shared memory, headers on a
-   * header stream) or {@code grpc} (floats in gRPC messages).
+   * header stream) or {@code grpc} (floats in gRPC messages; {@code grpc-bf16} with bfloat16 floats).
    */
   public List<String> dataPlanes() {
     return links.stream().map(link -> link.path().dataPlane()).toList();

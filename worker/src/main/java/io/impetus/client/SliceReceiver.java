@@ -2,13 +2,15 @@ package io.impetus.client;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.SliceChunk;
 import io.impetus.wire.FloatChunk;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Receives one shard's slice, chunk by chunk, straight into the worker's flat parameter array at the
- * shard's range, and completes with the header (version, staleness) once the whole slice is in.
+ * shard's range (from float32 or bfloat16, as the header declares), and completes with the header
+ * (version, staleness) once the whole slice is in.
  * Shards own disjoint ranges, so receivers of different shards may write the same array at once.
  */
 final class SliceReceiver implements StreamObserver<FloatChunk<SliceChunk>> {
@@ -24,6 +26,7 @@ final class SliceReceiver implements StreamObserver<FloatChunk<SliceChunk>> {
   private long staleness;
   private long stepLag;
   private boolean dropped;
+  private FloatEncoding encoding = FloatEncoding.FP32;
   private long received;
 
   SliceReceiver(float[] params, int rangeStart, int length, int shard) {
@@ -53,15 +56,20 @@ final class SliceReceiver implements StreamObserver<FloatChunk<SliceChunk>> {
         staleness = chunk.getHeader().getStaleness();
         stepLag = chunk.getHeader().getStepLag();
         dropped = chunk.getHeader().getDropped();
+        encoding = chunk.getHeader().getEncoding();
+        if (encoding == FloatEncoding.UNRECOGNIZED) {
+          throw new IllegalStateException(
+              "shard " + shard + " sent values in unknown float encoding " + chunk.getHeader().getEncodingValue());
+        }
       }
       if (chunk.getOffset() != received) {
         throw new IllegalStateException("shard " + shard + " sent chunk at offset " + chunk.getOffset() + ", expected " + received);
       }
-      int count = message.floatCount();
+      int count = message.floatCount(encoding);
       if (received + count > length) {
         throw new IllegalStateException("shard " + shard + " sent more than " + length + " values");
       }
-      message.decode(params, rangeStart + (int) received);
+      message.decode(params, rangeStart + (int) received, encoding);
       received += count;
     } catch (RuntimeException e) {
       done.completeExceptionally(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());

@@ -1,8 +1,5 @@
 package io.impetus.client;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /**
  * How a worker moves the floats of its pushes and of the shards' replies. Control (joins, heartbeats,
  * versions, errors) travels as gRPC calls; with shared memory, each push's header and answer take the
@@ -32,12 +29,6 @@ public enum Transport {
 
   /** The transport named {@code name}; the error names {@code --transport} and the choices. */
   public static Transport parse(String name) {
-    for (Transport t : values()) {
-      if (t.cliName.equalsIgnoreCase(name.trim())) {
-        return t;
-      }
-    }
-    throw new IllegalArgumentException("--transport must be one of "
-        + Arrays.stream(values()).map(Transport::cliName).collect(Collectors.joining(", ")) + ", got '" + name + "'");
+    return CliNames.parse(values(), Transport::cliName, "--transport", name);
   }
 }

@@ -1,6 +1,7 @@
 package io.impetus.train;
 
 import io.impetus.client.Transport;
+import io.impetus.client.WirePrecision;
 import io.impetus.model.DataOptions;
 import io.impetus.wire.SharedSegment;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import java.util.List;
  * @param shmDir where shared-memory segments are created (must be the shards' {@code --shm-dir})
  * @param stalenessFile CSV file to write one row per update a shard applied for this worker to
  *     (see {@link StalenessTrace}), or null to record none
+ * @param wirePrecision how many bits a float takes on the grpc path (gradients up, parameters back)
  */
 public record WorkerConfig(
     List<String> servers,
@@ -56,7 +58,8 @@ public record WorkerConfig(
     boolean overlap,
     Transport transport,
     Path shmDir,
-    Path stalenessFile) {
+    Path stalenessFile,
+    WirePrecision wirePrecision) {
 
   /** Validates with messages that name the command-line flag. */
   public WorkerConfig {
@@ -117,16 +120,20 @@ public record WorkerConfig(
     if (shmDir == null) {
       shmDir = SharedSegment.DEFAULT_DIR;
     }
+    if (wirePrecision == null) {
+      wirePrecision = WirePrecision.FP32;
+    }
+    wirePrecision.checkUsedBy(transport);
   }
 
-  /** As the canonical constructor, recording no staleness trace. */
+  /** As the canonical constructor, recording no staleness trace, with float32 on the wire. */
   public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
       Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
       long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep, DataOptions data,
       boolean evaluate, boolean overlap, Transport transport, Path shmDir) {
     this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
         reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, data, evaluate, overlap, transport, shmDir,
-        null);
+        null, WirePrecision.FP32);
   }
 
   /** As the canonical constructor, with floats in gRPC messages (no shared memory). */

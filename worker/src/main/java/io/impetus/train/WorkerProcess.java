@@ -66,7 +66,7 @@ public final class WorkerProcess {
     try (ConnectionWatch watch = ConnectionWatch.start(channels.owned(), config.servers(), CONNECTION_LOG_MILLIS);
         ShardedClient client =
         new ShardedClient(channels, config.rank(), workload.model().layout(), config.model(),
-            config.transport(), config.shmDir())) {
+            config.transport(), config.shmDir(), config.wirePrecision())) {
       log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
           config.model(), workload.model().layout().numParams(), channels.size());
       ProgressLines progress = config.reportProgress()

@@ -73,11 +73,18 @@ public final class InProcessShards implements AutoCloseable {
    * the shards.
    */
   public ShardedClient client(int rank, ParameterLayout layout, Transport transport, Path shmDir) {
+    return client(rank, layout, transport, shmDir, WirePrecision.FP32);
+  }
+
+  /** As {@link #client(int, ParameterLayout, Transport, Path)}, with floats on the grpc path in {@code precision}. */
+  public ShardedClient client(int rank, ParameterLayout layout, Transport transport, Path shmDir,
+      WirePrecision precision) {
     List<ManagedChannel> channels = new ArrayList<>();
     for (String name : names) {
       channels.add(InProcessChannelBuilder.forName(name).build());
     }
-    ShardedClient client = new ShardedClient(ShardChannels.of(channels, channels), rank, layout, "test", transport, shmDir);
+    ShardedClient client =
+        new ShardedClient(ShardChannels.of(channels, channels), rank, layout, "test", transport, shmDir, precision);
     clients.add(client);
     return client;
   }

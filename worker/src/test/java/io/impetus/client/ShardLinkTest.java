@@ -59,7 +59,7 @@ class ShardLinkTest {
 
   private ShardLink link(Transport transport) {
     LinkContext context = new LinkContext(0, transport, WireMethods.zeroCopy(), new ChunkWriter(false),
-        new ShmPathSetup(0, shm, background), background);
+        WirePrecision.FP32, new ShmPathSetup(0, shm, background), background);
     return new ShardLink(1, channel, START, LENGTH, context);
   }
 

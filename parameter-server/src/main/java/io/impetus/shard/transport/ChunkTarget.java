@@ -1,13 +1,15 @@
 package io.impetus.shard.transport;
 
+import io.impetus.proto.FloatEncoding;
 import io.impetus.shard.ShardException;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.wire.FloatChunk;
 
 /**
  * One float array received as in-order chunks: each chunk is decoded straight from the transport's
- * buffers into it and checked for NaN and infinity in the same pass, while its values are still in
- * cache. Its length is fixed before the first chunk, so a sender cannot make it allocate.
+ * buffers into it (from float32 or bfloat16, as the stream's header declares) and checked for NaN and
+ * infinity in the same pass, while its values are still in cache. Its length is fixed before the
+ * first chunk, so a sender cannot make it allocate.
  */
 final class ChunkTarget {
   final float[] values;
@@ -19,18 +21,23 @@ final class ChunkTarget {
     this.values = values;
   }
 
-  /** Decodes the chunk at {@code offset} of {@code what}, which must follow the chunks received so far. */
+  /** Decodes the float32 chunk at {@code offset} of {@code what}, which must follow the chunks received so far. */
   void decode(long offset, FloatChunk<?> data, String what) throws ShardException {
+    decode(offset, data, what, FloatEncoding.FP32);
+  }
+
+  /** Decodes the chunk at {@code offset} of {@code what}, its values in {@code encoding}. */
+  void decode(long offset, FloatChunk<?> data, String what, FloatEncoding encoding) throws ShardException {
     if (offset != received) {
       throw new ShardException(Code.INVALID_ARGUMENT, what + " chunk at offset " + offset + ", expected " + received);
     }
     try {
-      int count = data.floatCount();
+      int count = data.floatCount(encoding);
       if (offset + count > values.length) {
         throw new ShardException(Code.INVALID_ARGUMENT,
             what + " has more than the " + values.length + " values this shard holds");
       }
-      int bad = data.decodeChecked(values, (int) offset);
+      int bad = data.decodeChecked(values, (int) offset, encoding);
       if (firstNonFinite < 0) {
         firstNonFinite = bad;
       }

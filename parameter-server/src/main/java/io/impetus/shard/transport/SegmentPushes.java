@@ -1,6 +1,7 @@
 package io.impetus.shard.transport;
 
 import io.impetus.proto.AttachSegmentRequest;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceHeader;
@@ -91,6 +92,12 @@ public final class SegmentPushes {
   private void push(PushHeader header, SegmentCarrier carrier, boolean here) {
     WorkerSlot slot = null;
     try {
+      if (header.getEncodingValue() != FloatEncoding.FP32_VALUE
+          || header.getReplyEncodingValue() != FloatEncoding.FP32_VALUE) {
+        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "the shared-memory path carries float32 only, but the"
+            + " push header declares encoding " + header.getEncodingValue() + ", reply_encoding "
+            + header.getReplyEncodingValue());
+      }
       slot = shard.claim(header);
       SharedSegment segment = segments.get(header.getWorkerId());
       if (segment == null || segment.length() != slot.gradient().length) {

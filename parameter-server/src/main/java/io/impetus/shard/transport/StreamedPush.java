@@ -2,6 +2,7 @@ package io.impetus.shard.transport;
 
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.PushChunk;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SliceChunk;
@@ -14,7 +15,9 @@ import io.impetus.wire.FloatChunk;
 
 /**
  * One PushPull call, the data plane between hosts: the gradient arrives in chunks (header in the
- * first) and the fresh slice leaves in chunks ({@link StreamedReply}).
+ * first) and the fresh slice leaves in chunks ({@link StreamedReply}), each in the encoding the header
+ * declares for it (float32, or bfloat16 for a worker that saves wire bytes; the shard decodes into
+ * its float32 buffers, so its parameters and optimizer state stay float32).
  *
  * <p>Each chunk is decoded on the gRPC thread straight into the worker's gradient buffer (claimed
  * with {@link Shard#claim} at the first chunk) and the push is validated completely (length, order,
@@ -28,6 +31,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
   private final StreamedReply reply;
   private WorkerSlot slot;
   private PushHeader header;
+  private FloatEncoding encoding;
   private ChunkTarget gradient;
   private boolean failed;
   private boolean submitted;
@@ -50,7 +54,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
       } else if (fields.hasHeader()) {
         throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "only the first chunk of a push may carry a header");
       }
-      gradient.decode(fields.getOffset(), chunk, "gradient");
+      gradient.decode(fields.getOffset(), chunk, "gradient", encoding);
     } catch (ShardException e) {
       fail(e);
     }
@@ -61,6 +65,13 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
       throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "the first chunk of a push must carry its header");
     }
     header = chunk.getHeader();
+    if (header.getEncoding() == FloatEncoding.UNRECOGNIZED || header.getReplyEncoding() == FloatEncoding.UNRECOGNIZED) {
+      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "unknown float encoding in the push header: encoding "
+          + header.getEncodingValue() + ", reply_encoding " + header.getReplyEncodingValue() + " (known: "
+          + FloatEncoding.FP32.getNumber() + " FP32, " + FloatEncoding.BF16.getNumber() + " BF16)");
+    }
+    encoding = header.getEncoding();
+    reply.encodeValuesAs(header.getReplyEncoding());
     slot = shard.claim(header);
     gradient = new ChunkTarget(slot.gradient());
   }

@@ -1,6 +1,7 @@
 package io.impetus.shard.transport;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.SliceChunk;
 import io.impetus.proto.SliceHeader;
 import io.impetus.shard.ShardException;
@@ -17,12 +18,22 @@ import io.impetus.wire.FloatCodec;
  * buffers as gRPC frames it inside {@code onNext}, and released right after, so the array is free for
  * the next update once {@link #slice} returns (a call that has not consumed its chunk by then, such as
  * an in-process call, gets a copy; see {@link FloatChunk}).
+ *
+ * <p>The values go as float32 unless the push asked for another encoding ({@link #encodeValuesAs}),
+ * which the header then declares; the shard's parameters stay float32 either way.
  */
 final class StreamedReply implements SliceReply {
   private final ServerCallStreamObserver<FloatChunk<SliceChunk>> call;
+  /** Set by the gRPC thread before the reply is handed to the update loop, read by the loop. */
+  private FloatEncoding encoding = FloatEncoding.FP32;
 
   StreamedReply(ServerCallStreamObserver<FloatChunk<SliceChunk>> call) {
     this.call = call;
+  }
+
+  /** Sends the slice's values in {@code encoding} (a known one); call before handing the reply on. */
+  void encodeValuesAs(FloatEncoding encoding) {
+    this.encoding = encoding;
   }
 
   @Override
@@ -32,6 +43,9 @@ final class StreamedReply implements SliceReply {
 
   @Override
   public void slice(SliceHeader header, float[] params) {
+    if (encoding != FloatEncoding.FP32) {
+      header = header.toBuilder().setEncoding(encoding).build();
+    }
     int chunks = FloatCodec.chunkCount(params.length);
     for (int c = 0; c < chunks; c++) {
       int from = c * FloatCodec.MAX_CHUNK_FLOATS;
@@ -39,7 +53,8 @@ final class StreamedReply implements SliceReply {
       if (c == 0) {
         fields.setHeader(header);
       }
-      FloatChunk<SliceChunk> chunk = FloatChunk.of(fields.build(), params, from, FloatCodec.chunkLength(params.length, c));
+      FloatChunk<SliceChunk> chunk =
+          FloatChunk.of(fields.build(), params, from, FloatCodec.chunkLength(params.length, c), encoding);
       try {
         Calls.send(call, chunk);
       } finally {
