@@ -268,7 +268,7 @@ class KubernetesManifestsTest {
   }
 
   /** The variables a container gets: every key of its envFrom ConfigMaps and its env entries. */
-  private static Map<String, String> containerEnv(JsonNode container, Map<String, Map<String, String>> configMaps) {
+  static Map<String, String> containerEnv(JsonNode container, Map<String, Map<String, String>> configMaps) {
     Map<String, String> env = new HashMap<>();
     for (JsonNode from : container.path("envFrom")) {
       String name = from.at("/configMapRef/name").asText();
@@ -365,7 +365,7 @@ class KubernetesManifestsTest {
     return o;
   }
 
-  private static List<JsonNode> parse(String yaml) throws IOException {
+  static List<JsonNode> parse(String yaml) throws IOException {
     List<JsonNode> docs = new ArrayList<>();
     try (var it = YAML.readerFor(JsonNode.class).readValues(yaml)) {
       while (it.hasNext()) {
@@ -378,7 +378,7 @@ class KubernetesManifestsTest {
     return docs;
   }
 
-  private static boolean kubectlAvailable() {
+  static boolean kubectlAvailable() {
     try {
       return new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start().waitFor() == 0;
     } catch (IOException | InterruptedException e) {
@@ -386,7 +386,7 @@ class KubernetesManifestsTest {
     }
   }
 
-  private static String kustomize(Path dir) throws Exception {
+  static String kustomize(Path dir) throws Exception {
     Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(false).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

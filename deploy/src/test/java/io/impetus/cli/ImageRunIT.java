@@ -1,0 +1,233 @@
+package io.impetus.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The container image runs the job the manifests describe: one shard and two workers as containers,
+ * each with exactly the arguments and environment the rendered base gives its pod (the sizes set to
+ * one shard and two workers, as an overlay would, and the completion index an Indexed Job sets), as
+ * user 65532 with a read-only root and /tmp a volume, each with a network of its own, the shard's DNS
+ * name mapped to its container's address; and a study command draws its plot in the image.
+ *
+ * <p>Needs podman or docker (engine answering) and the image ({@code mvn -B -Pimage package}, or
+ * {@code deploy/image/test-image.sh}, which builds it and runs this test); skipped with the reason
+ * otherwise, as in a plain {@code mvn -B verify}.
+ */
+class ImageRunIT {
+  private static final Path IMAGE_TAR = Path.of(System.getProperty("impetus.image.tar", "target/impetus-image.tar"));
+  private static final String IMAGE = "impetus:local";
+  private static final long MINUTES = 5;
+  private static String engine;
+
+  private final String run = "impetus-it-" + UUID.randomUUID().toString().substring(0, 8);
+  private final List<String> containers = new ArrayList<>();
+  private Thread shardLogCopier;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void loadTheImage() throws Exception {
+    engine = List.of("podman", "docker").stream().filter(ImageRunIT::answers).findFirst().orElse(null);
+    Assumptions.assumeTrue(engine != null, "no container engine answers (apt-get install podman runc; see docs/kubernetes.md)");
+    Assumptions.assumeTrue(Files.exists(IMAGE_TAR), "no image at " + IMAGE_TAR + " (mvn -B -Pimage package -DskipTests)");
+    Result load = exec(List.of(engine, "load", "-i", IMAGE_TAR.toString()));
+    assertEquals(0, load.exit(), "loading the image: " + load.output());
+  }
+
+  @AfterEach
+  void removeContainers() throws Exception {
+    for (String c : containers) {
+      exec(List.of(engine, "rm", "-f", c));
+    }
+  }
+
+  @Test
+  void oneShardAndTwoWorkersTrainAsTheManifestsSayAndExitZero() throws Exception {
+    List<JsonNode> objects = KubernetesManifestsTest.kubectlAvailable()
+        ? KubernetesManifestsTest.parse(KubernetesManifestsTest.kustomize(Path.of("k8s/base")))
+        : baseFiles();
+    Map<String, Map<String, String>> configMaps = new HashMap<>();
+    Map<String, JsonNode> jobs = new HashMap<>();
+    for (JsonNode o : objects) {
+      String name = o.at("/metadata/name").asText();
+      if (o.get("kind").asText().equals("ConfigMap")) {
+        Map<String, String> data = new HashMap<>();
+        o.path("data").fields().forEachRemaining(e -> data.put(e.getKey(), e.getValue().asText()));
+        configMaps.put(name, data);
+      } else if (o.get("kind").asText().equals("Job")) {
+        jobs.put(name, o);
+      }
+    }
+    // The sizes, where an overlay sets them.
+    configMaps.get("impetus-config").put("IMPETUS_NUM_SHARDS", "1");
+    configMaps.get("impetus-config").put("IMPETUS_WORKERS", "2");
+    Path volume = Files.createDirectories(tmp.resolve("volume"));
+    Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    JsonNode shardPod = jobs.get("impetus-ps").at("/spec/template");
+    Map<String, String> shardEnv = KubernetesManifestsTest.containerEnv(shardPod.at("/spec/containers/0"), configMaps);
+    shardEnv.put("JOB_COMPLETION_INDEX", "0");
+    Path shardLog = tmp.resolve("shard.log");
+    Process shard = new ProcessBuilder(container("ps-0", shardPod, shardEnv, volume, List.of())).redirectErrorStream(true).start();
+    String shardAddress = waitForAddress(shard, shardLog, "ps-0");
+
+    JsonNode workerPod = jobs.get("impetus-worker").at("/spec/template");
+    // Shard 0's DNS name, as the headless Service would resolve it.
+    String dnsName = "impetus-ps-0." + shardPod.at("/spec/subdomain").asText();
+    List<Process> workers = new ArrayList<>();
+    for (int rank = 0; rank < 2; rank++) {
+      Map<String, String> env = KubernetesManifestsTest.containerEnv(workerPod.at("/spec/containers/0"), configMaps);
+      env.put("JOB_COMPLETION_INDEX", Integer.toString(rank));
+      workers.add(start(container("worker-" + rank, workerPod, env, volume, List.of("--add-host", dnsName + ":" + shardAddress)),
+          tmp.resolve("worker-" + rank + ".log")));
+    }
+    for (int rank = 0; rank < 2; rank++) {
+      Process w = workers.get(rank);
+      assertTrue(w.waitFor(MINUTES, TimeUnit.MINUTES), "worker " + rank + " did not finish; " + log(tmp.resolve("worker-" + rank + ".log")));
+      assertEquals(0, w.exitValue(), "worker " + rank + ": " + log(tmp.resolve("worker-" + rank + ".log")));
+      assertTrue(Files.readString(tmp.resolve("worker-" + rank + ".log")).contains("worker " + rank + " done:"),
+          log(tmp.resolve("worker-" + rank + ".log")));
+    }
+    // Both workers left: the shard prints its final status and exits 0 on its own, as its Job needs.
+    assertTrue(shard.waitFor(MINUTES, TimeUnit.MINUTES), "the shard did not exit after the workers left; " + log(shardLog));
+    shardLogCopier.join(TimeUnit.MINUTES.toMillis(1)); // the shard's last lines are in its log
+    assertEquals(0, shard.exitValue(), log(shardLog));
+    assertTrue(Files.readString(shardLog).contains("IMPETUS_FINISHED"), log(shardLog));
+  }
+
+  @Test
+  void aStudyCommandDrawsItsPlotInTheImage() throws Exception {
+    Path volume = Files.createDirectories(tmp.resolve("volume"));
+    Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rwxrwxrwx"));
+    String name = run + "-study";
+    containers.add(name);
+    Result study = exec(List.of(engine, "run", "--name", name, "--user", "65532:65532", "--read-only",
+        "-v", volume + ":/tmp", IMAGE, "study", "stability", "--delays", "0,1,2", "--out", "/tmp/stability"));
+    assertEquals(0, study.exit(), study.output());
+    Path png = volume.resolve("stability/stability.png");
+    assertTrue(Files.size(png) > 1000, "stability.png: " + Files.size(png) + " bytes");
+  }
+
+  /** {@code ENGINE run} for one pod: its args, its environment, its user and root as the manifests say. */
+  private List<String> container(String role, JsonNode pod, Map<String, String> env, Path volume, List<String> extra) {
+    String name = run + "-" + role;
+    containers.add(name);
+    JsonNode c = pod.at("/spec/containers/0");
+    List<String> cmd = new ArrayList<>(List.of(engine, "run", "--name", name));
+    JsonNode security = pod.at("/spec/securityContext");
+    cmd.addAll(List.of("--user", security.path("runAsUser").asText() + ":" + security.path("runAsGroup").asText()));
+    if (c.at("/securityContext/readOnlyRootFilesystem").asBoolean()) {
+      cmd.add("--read-only");
+    }
+    if (!c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)) {
+      cmd.addAll(List.of("--security-opt", "no-new-privileges"));
+    }
+    for (JsonNode mount : c.path("volumeMounts")) {
+      cmd.addAll(List.of("-v", volume + ":" + mount.get("mountPath").asText()));
+    }
+    env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
+    cmd.addAll(extra);
+    cmd.add(IMAGE);
+    for (JsonNode a : c.get("args")) {
+      cmd.add(a.asText());
+    }
+    return cmd;
+  }
+
+  /**
+   * The shard container's address once it listens: its output is copied to {@code log} line by line,
+   * and the line IMPETUS_LISTENING releases the wait (blocking reads, no polling).
+   */
+  private String waitForAddress(Process shard, Path log, String role) throws Exception {
+    CompletableFuture<Void> listening = new CompletableFuture<>();
+    Thread tee = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(shard.getInputStream(), StandardCharsets.UTF_8));
+          var w = Files.newBufferedWriter(log)) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          w.write(line);
+          w.newLine();
+          w.flush();
+          if (line.startsWith(ServerCommand.LISTENING)) {
+            listening.complete(null);
+          }
+        }
+        listening.completeExceptionally(new AssertionError("the shard exited before listening: " + log(log)));
+      } catch (IOException e) {
+        listening.completeExceptionally(e);
+      }
+    }, "shard-log");
+    tee.setDaemon(true);
+    tee.start();
+    shardLogCopier = tee;
+    listening.get(MINUTES, TimeUnit.MINUTES);
+    Result inspect = exec(List.of(engine, "inspect", "-f", "{{.NetworkSettings.IPAddress}}", run + "-" + role));
+    assertEquals(0, inspect.exit(), inspect.output());
+    String address = inspect.output().trim();
+    assertTrue(address.matches("[0-9.]+"), "the shard container's address: '" + address + "'");
+    return address;
+  }
+
+  private static List<JsonNode> baseFiles() throws Exception {
+    List<JsonNode> objects = new ArrayList<>();
+    for (String f : List.of("configmap.yaml", "shards.yaml", "workers.yaml")) {
+      objects.addAll(KubernetesManifestsTest.parse(Files.readString(Path.of("k8s/base").resolve(f))));
+    }
+    return objects;
+  }
+
+  private static Process start(List<String> command, Path log) throws IOException {
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static String log(Path file) {
+    try {
+      String text = Files.readString(file);
+      return file.getFileName() + ":\n" + (text.length() > 4000 ? text.substring(text.length() - 4000) : text);
+    } catch (IOException e) {
+      return file + " unreadable: " + e.getMessage();
+    }
+  }
+
+  private static boolean answers(String engine) {
+    try {
+      return exec(List.of(engine, "info")).exit() == 0;
+    } catch (Exception notThere) {
+      return false;
+    }
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static Result exec(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(MINUTES, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish");
+    }
+    return new Result(p.exitValue(), out);
+  }
+}
