@@ -3,6 +3,7 @@ package io.impetus.shard;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.ShardException.Code;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Of the N workers a shard expects, the barriers count those that are live: all N, less those
  * that left (finished), those silent for longer than the lease (expired) and those that had not
- * joined one lease after the first join (never joined). A worker not yet joined counts as clock 0,
- * so the first workers wait for the rest. A worker that joins again resumes at the slowest live
- * worker's clock.
+ * joined one lease after the first join (never joined). A worker not yet joined counts as clock 0
+ * (or, in a shard restored from a checkpoint, the clock the checkpoint recorded for it), so the
+ * first workers wait for the rest. A worker that joins again resumes at the slowest live worker's
+ * clock.
  *
  * <p>Threading: {@link #worker} is safe from any thread (transport threads validate pushes with it);
  * everything else runs on the shard's update loop. Leases are measured on the given clock
@@ -36,6 +38,11 @@ final class Membership {
   private final ConcurrentMap<Integer, WorkerSlot> workers = new ConcurrentHashMap<>();
   /** Worker ids that never joined within one lease of the first join: they no longer count. */
   private final TreeSet<Integer> neverJoined = new TreeSet<>();
+  /**
+   * By worker id, the clock a restored checkpoint recorded (-1: none): a worker that first joins this
+   * process resumes from it, and until it joins it counts with that clock, not 0.
+   */
+  private final long[] restoredClocks;
   private boolean anyoneJoined;
   private long firstJoinNanos;
 
@@ -45,6 +52,32 @@ final class Membership {
     this.expected = expectedWorkers;
     this.leaseMillis = leaseMillis;
     this.clock = clock;
+    this.restoredClocks = new long[expectedWorkers];
+    Arrays.fill(restoredClocks, -1);
+  }
+
+  /**
+   * Takes the workers' clocks from a checkpoint (by worker id, -1 for none); ids beyond N are
+   * ignored. Before any join.
+   */
+  void restoreClocks(long[] clocks) {
+    for (int id = 0; id < Math.min(clocks.length, expected); id++) {
+      restoredClocks[id] = clocks[id];
+    }
+  }
+
+  /** By worker id, each worker's clock (the restored one for a worker not joined since), -1 for none. */
+  long[] clocks() {
+    long[] out = restoredClocks.clone();
+    for (WorkerSlot slot : workers.values()) {
+      out[slot.workerId] = slot.clock;
+    }
+    return out;
+  }
+
+  /** The clock a worker that never joined this process starts from: its restored one, else 0. */
+  private long initialClock(int id) {
+    return Math.max(0, restoredClocks[id]);
   }
 
   /** The worker with this id, or null if it never joined. Safe from any thread. */
@@ -93,7 +126,7 @@ final class Membership {
       return;
     }
     WorkerSlot slot = new WorkerSlot(id, sliceLength, now);
-    slot.clock = previous == null ? 0 : Math.max(previous.clock, minLiveClock());
+    slot.clock = previous == null ? initialClock(id) : Math.max(previous.clock, minLiveClock());
     workers.put(id, slot);
     neverJoined.remove(id);
     log.info("shard {}: worker {} {} ({} of {} live)", shardIndex, id, previous == null ? "joined" : "rejoined",
@@ -227,8 +260,9 @@ final class Membership {
   }
 
   /**
-   * The slowest live worker's clock. A worker expected but not yet joined counts as clock 0 (so the
-   * first workers wait for the rest, as sync does); with no live worker at all, nothing holds back.
+   * The slowest live worker's clock. A worker expected but not yet joined counts as clock 0, or its
+   * restored clock (so the first workers wait for the rest, as sync does); with no live worker at
+   * all, nothing holds back.
    */
   long minLiveClock() {
     long min = Long.MAX_VALUE;
@@ -236,7 +270,7 @@ final class Membership {
       WorkerSlot slot = workers.get(id);
       if (slot == null) {
         if (!neverJoined.contains(id)) {
-          min = 0;
+          min = Math.min(min, initialClock(id));
         }
       } else if (slot.isLive()) {
         min = Math.min(min, slot.clock);

@@ -7,8 +7,12 @@ import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.runtime.ProcessCpu;
 import io.impetus.shard.ShardException.Code;
+import io.impetus.shard.checkpoint.CheckpointLayout;
+import io.impetus.shard.checkpoint.Checkpointer;
+import io.impetus.shard.checkpoint.ShardSnapshot;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +46,8 @@ public final class Shard {
   private final Membership members;
   private final ConsistencyGate gate;
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
-  private final StalenessRecorder stepLag = new StalenessRecorder();
+  private final Checkpointer checkpoints;
+  private StalenessRecorder stepLag = new StalenessRecorder();
   private final ApplyTimer applyTimer = new ApplyTimer();
   /** {@link #answer}, allocated once: the gate calls it for every released reply. */
   private final Consumer<PendingPush> answer = this::answer;
@@ -54,12 +59,80 @@ public final class Shard {
   private SliceUpdater updater;
   private boolean initialized;
 
-  /** A shard whose leases run on {@code clock} (System::nanoTime, or a fake one in tests). */
+  /** A shard whose leases run on {@code clock} (System::nanoTime, or a fake one in tests), without checkpoints. */
   Shard(ServerConfig config, LongSupplier clock) {
+    this(config, clock, Checkpointer.disabled());
+  }
+
+  /**
+   * A shard that checkpoints through {@code checkpoints} and, if that found a checkpoint, starts from
+   * it: layout, parameters, optimizer state, version (and so the schedule's position), the staleness
+   * policy's state, the workers' clocks and the staleness records. Such a shard is initialized: a
+   * worker's join finds it so and pulls instead of overwriting it.
+   *
+   * @throws io.impetus.shard.checkpoint.CheckpointMismatchException when the checkpoint's optimizer
+   *     state does not fit this shard's optimizer
+   */
+  Shard(ServerConfig config, LongSupplier clock, Checkpointer checkpoints) {
     this.config = config;
     this.policy = config.policy();
     this.members = new Membership(config.shardIndex(), config.workers(), config.workerTimeoutMillis(), clock);
     this.gate = new ConsistencyGate(config.mode(), config.stalenessBound(), config.backupWorkers(), members);
+    this.checkpoints = checkpoints;
+    checkpoints.restored().ifPresent(this::restore);
+  }
+
+  private void restore(ShardSnapshot s) {
+    CheckpointLayout l = s.layout();
+    if (!s.stalenessPolicy().equals(policy.spec())) {
+      log.warn("shard {}: the checkpoint was written with staleness policy {}, this shard applies {}", index(),
+          s.stalenessPolicy(), policy.spec());
+    }
+    layout = new SliceLayout(l.numParams(), l.fingerprint(), l.model(), l.rangeStart(), l.rangeEnd(), l.length());
+    params = s.params();
+    average = new float[params.length];
+    updater = new SliceUpdater(config.optimizer(), policy, checkpoints.restoredOptimizerState(config.optimizer()),
+        s.version(), StalenessRecorder.of(s.staleness()), s.lastMomentum());
+    stepLag = StalenessRecorder.of(s.stepLag());
+    members.restoreClocks(s.workerClocks());
+    sliceLength = params.length;
+    initialized = true;
+    log.info("shard {}: restored version {} of model '{}': {} parameters, this shard owns [{}, {})", index(),
+        s.version(), l.model(), l.numParams(), l.rangeStart(), l.rangeEnd());
+  }
+
+  /**
+   * A copy of the state a checkpoint holds. The copy of the slice and of the optimizer buffers is the
+   * only time a checkpoint costs the update loop; the writer thread does the rest.
+   */
+  private ShardSnapshot snapshot() {
+    Map<String, float[]> buffers = new LinkedHashMap<>();
+    for (Map.Entry<String, float[]> b : updater.state().buffers().entrySet()) {
+      buffers.put(b.getKey(), b.getValue().clone());
+    }
+    return new ShardSnapshot(
+        new CheckpointLayout(index(), config.numShards(), layout.numParams(), layout.fingerprint(), layout.model(),
+            layout.rangeStart(), layout.rangeEnd()),
+        config.optimizer(), version(), updater.schedulePosition(), policy.spec(), updater.lastMomentum(),
+        members.clocks(), updater.staleness().counts(), stepLag.counts(), params.clone(), updater.state().steps(),
+        buffers);
+  }
+
+  /** After an update: hands a snapshot to the checkpoint writer if one is due at this version. */
+  private void checkpointIfDue() {
+    if (checkpoints.due(version())) {
+      checkpoints.submit(snapshot());
+    }
+  }
+
+  /**
+   * The shard stops (a signal, the end of the run): hands a last snapshot to the checkpoint writer
+   * unless the newest checkpoint already holds this version or there is nothing to save.
+   */
+  public void checkpointOnStop() {
+    if (initialized && checkpoints.wantsFinal(version())) {
+      checkpoints.submit(snapshot());
+    }
   }
 
   /** This shard's index in the plan. Safe from any thread. */
@@ -224,6 +297,9 @@ public final class Shard {
       drop(push, "too_stale");
     }
     recordProcessed(push, lag);
+    if (applied) {
+      checkpointIfDue();
+    }
     slot.release();
     gate.park(push);
     gate.releaseWithinBound(answer);
@@ -279,6 +355,8 @@ public final class Shard {
       p.slot.release();
       rememberRead(p.slot);
     }
+    // A round boundary: every shard's checkpoint at this version holds the same step, a consistent cut.
+    checkpointIfDue();
     SliceHeader header = SliceHeader.newBuilder().setVersion(version()).setLength(params.length).build();
     for (PendingPush p : round) {
       p.reply.slice(header, params);
@@ -360,7 +438,11 @@ public final class Shard {
             .setStalenessPolicy(policy.spec())
             .setApplyMicros(applyTimer.toProto())
             .setProcessCpuSeconds(ProcessCpu.seconds())
-            .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum());
+            .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum())
+            .setCheckpointsWritten(checkpoints.written())
+            .setCheckpointsFailed(checkpoints.failed())
+            .setLastCheckpointVersion(checkpoints.lastVersion())
+            .setRestoredVersion(checkpoints.restoredVersion());
     members.report(b);
     gate.report(b);
     for (Map.Entry<String, AtomicLong> e : rejected.entrySet()) {

@@ -23,6 +23,7 @@ import java.util.function.Function;
  *   <li>{@code impetus_shard_gradients_applied_total}: worker gradients that went into an update
  *   <li>{@code impetus_shard_gradients_rejected_total{reason}}: refused or dropped gradients
  *   <li>{@code impetus_shard_staleness}: histogram of applied gradients' staleness, in versions
+ *   <li>{@code impetus_shard_checkpoints_total{outcome}}: checkpoints written or failed
  *   <li>{@code impetus_shard_live_workers}, {@code impetus_shard_expected_workers}
  *   <li>{@code impetus_shard_initialized} (0/1), {@code impetus_shard_learning_rate},
  *       {@code impetus_shard_idle_seconds}
@@ -61,6 +62,16 @@ public final class ShardMetrics {
             for (Map.Entry<String, Long> e : s.getRejectedMap().entrySet()) {
               cb.call(e.getValue(), shard, e.getKey());
             }
+          }
+        })
+        .register(registry);
+    CounterWithCallback.builder().name("impetus_shard_checkpoints")
+        .help("checkpoints of the shard's state, by outcome (written, failed)").labelNames("shard", "outcome")
+        .callback(cb -> {
+          StatusReply s = server.snapshot();
+          if (s != null) {
+            cb.call(s.getCheckpointsWritten(), shard, "written");
+            cb.call(s.getCheckpointsFailed(), shard, "failed");
           }
         })
         .register(registry);
