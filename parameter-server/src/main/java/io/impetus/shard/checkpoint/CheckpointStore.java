@@ -98,7 +98,8 @@ public final class CheckpointStore implements CheckpointWriter.Sink {
         return Optional.of(read(version));
       } catch (CorruptCheckpointException | NoSuchFileException e) {
         Path file = e instanceof NoSuchFileException missing ? Path.of(missing.getFile()) : dataFile(version);
-        String reason = e instanceof NoSuchFileException ? "missing" : e.getMessage();
+        String reason = e instanceof NoSuchFileException missing
+            ? (missing.getReason() == null ? "missing" : missing.getReason()) : e.getMessage();
         log.warn("shard {}: checkpoint {} is unusable ({}): {}", shardIndex, file, reason,
             all.last() == version ? "no older checkpoint, the shard starts empty" : "using the previous one");
       }
