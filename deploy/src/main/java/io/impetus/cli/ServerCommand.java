@@ -42,8 +42,8 @@ public final class ServerCommand implements Command {
   @Override
   public String footer() {
     return "\nExample: impetus server --shard-index 0 --num-shards 2 --port 7070 --workers 4 --optimizer adam --lr 0.001\n"
-        + "         impetus server --workers 4 --checkpoint-dir /data/ckpt --checkpoint-interval 500   (restarted with the\n"
-        + "           same flags, the shard resumes from its newest checkpoint; see docs/checkpoints.md)\n"
+        + "         impetus server --workers 4 --checkpoint-dir /data/ckpt --checkpoint-interval 500\n"
+        + "           (restarted with the same flags, the shard resumes from its newest checkpoint; docs/checkpoints.md)\n"
         + "Health (grpc.health.v1): service \"\" is SERVING while the server runs (liveness), \"" + io.impetus.shard.ShardHealth.READINESS
         + "\"\nonce a worker has initialized the parameters (readiness).";
   }
@@ -53,7 +53,7 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_PORT", "port"),
       EnvVar.forFlag("IMPETUS_SHARD_INDEX", "shard-index"),
       EnvVar.forFlag("JOB_COMPLETION_INDEX", "shard-index", "after IMPETUS_SHARD_INDEX; set in an Indexed Job's pods"),
-      EnvVar.of("HOSTNAME", "in Kubernetes, without the above: the shard index is its suffix (impetus-ps-3: 3)"),
+      EnvVar.of("HOSTNAME", "in Kubernetes, else: the shard index is its suffix (impetus-ps-3: 3)"),
       EnvVar.of("KUBERNETES_SERVICE_HOST", "set by Kubernetes; lets HOSTNAME give the shard index"),
       EnvVar.forFlag("IMPETUS_NUM_SHARDS", "num-shards"),
       EnvVar.forFlag("IMPETUS_WORKERS", "workers"),
