@@ -74,9 +74,11 @@ public final class ShardServer {
   ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
     this.config = config;
     Checkpointer checkpoints = Checkpointer.open(config.checkpoints(), config.shardIndex(), config.numShards());
-    // Opened before the loop, so closed after it: the loop's last task hands over the final snapshot,
-    // and closing the writer waits until it is on disk.
-    open.push(new Part("checkpoint writer", checkpoints::close));
+    if (config.checkpoints().enabled()) {
+      // Opened before the loop, so closed after it: the loop's last task hands over the final snapshot,
+      // and closing the writer waits until it is on disk.
+      open.push(new Part("checkpoint writer", checkpoints::close));
+    }
     this.loop = new UpdateLoop(config.shardIndex());
     open.push(new Part("update loop", this::closeLoop));
     try {
