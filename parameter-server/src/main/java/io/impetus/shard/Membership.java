@@ -112,9 +112,10 @@ final class Membership {
    * Registers worker {@code id} with a gradient buffer of {@code sliceLength} floats: a first join, or
    * a return after leaving or expiring (a fresh slot at the slowest live worker's clock, so that it
    * neither holds the others back for the steps it missed nor counts as far ahead of them). A join of a
-   * live worker only renews its lease.
+   * live worker only renews its lease. A return with the same non-zero {@code session} (the same
+   * process) keeps the last step processed for it, so its retries stay recognisable.
    */
-  void join(int id, int sliceLength) {
+  void join(int id, int sliceLength, long session) {
     long now = clock.getAsLong();
     if (!anyoneJoined) {
       anyoneJoined = true;
@@ -123,10 +124,24 @@ final class Membership {
     WorkerSlot previous = workers.get(id);
     if (previous != null && previous.isLive()) {
       previous.touch(now);
+      if (session != previous.session) {
+        // Another process under the same id (a restarted worker, its old lease not yet expired): its
+        // steps count afresh, so none of them is taken for a repeat of the old process's.
+        previous.session = session;
+        previous.lastStep = -1;
+      }
       return;
     }
     WorkerSlot slot = new WorkerSlot(id, sliceLength, now);
     slot.clock = previous == null ? initialClock(id) : Math.max(previous.clock, minLiveClock());
+    slot.session = session;
+    if (previous != null && session != 0 && previous.session == session) {
+      // The same process reconnecting: a push it retries must still be recognised as a repeat.
+      slot.lastStep = previous.lastStep;
+      slot.lastStaleness = previous.lastStaleness;
+      slot.lastStepLag = previous.lastStepLag;
+      slot.lastDropped = previous.lastDropped;
+    }
     workers.put(id, slot);
     neverJoined.remove(id);
     log.info("shard {}: worker {} {} ({} of {} live)", shardIndex, id, previous == null ? "joined" : "rejoined",

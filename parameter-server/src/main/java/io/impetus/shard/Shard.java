@@ -46,6 +46,10 @@ public final class Shard {
   private final Membership members;
   private final ConsistencyGate gate;
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
+  /** Pushes answered with an error; transport threads refuse too. */
+  private final AtomicLong refusedPushes = new AtomicLong();
+  private long appliedPushes;
+  private long deduplicatedPushes;
   private final Checkpointer checkpoints;
   private StalenessRecorder stepLag = new StalenessRecorder();
   private final ApplyTimer applyTimer = new ApplyTimer();
@@ -171,6 +175,7 @@ public final class Shard {
   /** A refusal of a gradient, counted in the status under {@code reason}. Safe from any thread. */
   public ShardException refuse(String reason, Code code, String message) {
     count(reason);
+    refusedPushes.incrementAndGet();
     return new ShardException(code, message);
   }
 
@@ -192,7 +197,7 @@ public final class Shard {
     int id = request.getWorkerId();
     members.requireValidId(id);
     fixOrCheckLayout(request);
-    members.join(id, sliceLength);
+    members.join(id, sliceLength, request.getSession());
     return JoinReply.newBuilder()
         .setInitialized(initialized)
         .setVersion(version())
@@ -274,16 +279,36 @@ public final class Shard {
             "gradient computed from version " + readVersion + " but shard " + index() + " is at version " + version());
       }
       members.touch(slot);
-      if (gate.collectsRounds()) {
+      if (header.getWorkerStep() <= slot.lastStep) {
+        answerRepeat(push);
+      } else if (gate.collectsRounds()) {
         pushSync(push);
       } else {
         pushOnArrival(push);
       }
     } catch (ShardException e) {
       count(e.code().reason());
+      refusedPushes.incrementAndGet();
       slot.release();
       reply.fail(e);
     }
+  }
+
+  /**
+   * A push of a step this worker's push was already processed for (a retry after a lost reply, or
+   * a reconnect that sent it again): it is not applied again. It is answered at once, as the first
+   * one was (staleness, step lag, dropped) with the current slice: parameters only move forward, so
+   * the worker loses nothing by reading the newest.
+   */
+  private void answerRepeat(PendingPush push) {
+    WorkerSlot slot = push.slot;
+    deduplicatedPushes++;
+    slot.release();
+    rememberRead(slot);
+    boolean repeatOfLast = push.header.getWorkerStep() == slot.lastStep;
+    push.reply.slice(SliceHeader.newBuilder().setVersion(version()).setLength(params.length)
+        .setStaleness(repeatOfLast ? slot.lastStaleness : 0).setStepLag(repeatOfLast ? slot.lastStepLag : 0)
+        .setDropped(repeatOfLast && slot.lastDropped).setDuplicate(true).build(), params);
   }
 
   /** async and ssp: apply now (unless the policy drops it); answer now or when the gate opens. */
@@ -368,7 +393,11 @@ public final class Shard {
     WorkerSlot slot = push.slot;
     push.staleness = lag;
     push.stepLag = members.finishStep(slot, push.header.getWorkerStep());
+    slot.lastStaleness = lag;
+    slot.lastStepLag = push.stepLag;
+    slot.lastDropped = push.dropped;
     if (!push.dropped) {
+      appliedPushes++;
       slot.pushes++;
       slot.staleness.record(lag);
       stepLag.record(push.stepLag);
@@ -442,7 +471,10 @@ public final class Shard {
             .setCheckpointsWritten(checkpoints.written())
             .setCheckpointsFailed(checkpoints.failed())
             .setLastCheckpointVersion(checkpoints.lastVersion())
-            .setRestoredVersion(checkpoints.restoredVersion());
+            .setRestoredVersion(checkpoints.restoredVersion())
+            .setPushesApplied(appliedPushes)
+            .setPushesDeduplicated(deduplicatedPushes)
+            .setPushesRefused(refusedPushes.get());
     members.report(b);
     gate.report(b);
     for (Map.Entry<String, AtomicLong> e : rejected.entrySet()) {

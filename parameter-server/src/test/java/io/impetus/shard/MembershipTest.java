@@ -32,7 +32,7 @@ class MembershipTest {
   }
 
   private WorkerSlot join(int id) {
-    members.join(id, SLICE);
+    members.join(id, SLICE, 0);
     return members.worker(id);
   }
 
@@ -195,7 +195,7 @@ class MembershipTest {
     WorkerSlot slot = join(0);
     finish(slot, 2);
     advanceMillis(LEASE_MS);
-    members.join(0, SLICE);
+    members.join(0, SLICE, 0);
     assertEquals(slot, members.worker(0));
     assertEquals(nanos.get(), slot.lastSeenNanos);
     assertEquals(2, slot.clock);

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.impetus.optim.LrSchedule;
 import io.impetus.optim.OptimizerConfig;
@@ -23,7 +21,6 @@ import io.impetus.shard.checkpoint.CheckpointStore;
 import io.impetus.shard.checkpoint.ShardSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -47,13 +44,11 @@ class ShardCheckpointTest {
   private static final float[] INITIAL = {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f};
 
   @TempDir Path dir;
-  private final List<ShardServer> servers = new ArrayList<>();
-  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final InProcessShardServers servers = new InProcessShardServers();
 
   @AfterEach
   void tearDown() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    servers.forEach(ShardServer::stop);
+    servers.close();
   }
 
   private ServerConfig config(OptimizerConfig optimizer, int shards, CheckpointSettings checkpoints) {
@@ -61,11 +56,7 @@ class ShardCheckpointTest {
   }
 
   private ShardTestClient start(String name, ServerConfig config) throws Exception {
-    ShardServer server = new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start();
-    servers.add(server);
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    channels.add(channel);
-    return new ShardTestClient(channel);
+    return servers.start(name, config);
   }
 
   /** Worker step {@code step}'s gradient: the same in every run. */
@@ -99,7 +90,7 @@ class ShardCheckpointTest {
     first.join(0, LAYOUT);
     first.initialize(0, INITIAL);
     train(first, 0, 6);
-    servers.get(1).stop(); // a graceful stop writes a final checkpoint at version 6
+    servers.server(1).stop(); // a graceful stop writes a final checkpoint at version 6
     CheckpointStore store = new CheckpointStore(dir.resolve("shard-0"), 0, 3);
     assertEquals(List.of(6L, 4L), store.completeVersions());
     if (crash) {
@@ -123,7 +114,7 @@ class ShardCheckpointTest {
         "parameters equal bit for bit: the moments, the step count and the schedule's position were restored");
     assertEquals(12, second.status().getVersion());
 
-    servers.get(2).stop();
+    servers.server(2).stop();
     ShardSnapshot last = store.read(12);
     assertEquals(12, last.optimizerSteps());
     assertEquals(12, last.schedulePosition());
@@ -138,7 +129,7 @@ class ShardCheckpointTest {
     shard.join(0, LAYOUT);
     shard.initialize(0, INITIAL);
     train(shard, 0, 2);
-    servers.get(0).stop();
+    servers.server(0).stop();
 
     CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
         () -> new ShardServer(InProcessServerBuilder.forName("two-shards"), config(ADAM, 2, checkpoints)));
@@ -153,7 +144,7 @@ class ShardCheckpointTest {
     ShardTestClient shard = start("adam", config(ADAM, 1, checkpoints));
     shard.join(0, LAYOUT);
     shard.initialize(0, INITIAL);
-    servers.get(0).stop();
+    servers.server(0).stop();
 
     CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
         () -> new ShardServer(InProcessServerBuilder.forName("sgd"), config(OptimizerConfig.sgd(0.1, 0.9), 1, checkpoints)));
@@ -170,7 +161,7 @@ class ShardCheckpointTest {
     ShardTestClient first = start("restored", config(ADAM, 1, checkpoints));
     first.join(0, LAYOUT);
     first.initialize(0, INITIAL);
-    servers.get(0).stop();
+    servers.server(0).stop();
 
     ShardTestClient second = start("restored", config(ADAM, 1, checkpoints));
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,

@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 /** A minimal client of one shard for tests: every call returns a future of its whole reply. */
 final class ShardTestClient {
   /** A slice reply put back together. */
-  record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values) {}
+  record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values, boolean duplicate) {}
 
   static final long FINGERPRINT = 0x1234_5678_9abc_def0L;
 
@@ -46,7 +46,12 @@ final class ShardTestClient {
   }
 
   JoinReply join(int worker, Layout layout) {
-    return blocking.join(JoinRequest.newBuilder().setWorkerId(worker).setLayout(layout).build());
+    return join(worker, layout, 0);
+  }
+
+  /** A join of worker {@code worker} from the process whose session is {@code session} (0: none). */
+  JoinReply join(int worker, Layout layout, long session) {
+    return blocking.join(JoinRequest.newBuilder().setWorkerId(worker).setLayout(layout).setSession(session).build());
   }
 
   InitializeReply initialize(int worker, float[] values) {
@@ -113,7 +118,8 @@ final class ShardTestClient {
         SliceHeader h = reply.getHeader();
         float[] values = new float[(int) h.getLength()];
         segment.readSlice(values, 0);
-        result.complete(new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values));
+        result.complete(new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values,
+            h.getDuplicate()));
       }
 
       @Override
@@ -185,6 +191,7 @@ final class ShardTestClient {
     private long staleness;
     private long stepLag;
     private boolean dropped;
+    private boolean duplicate;
 
     @Override
     public void onNext(SliceChunk chunk) {
@@ -194,6 +201,7 @@ final class ShardTestClient {
         staleness = chunk.getHeader().getStaleness();
         stepLag = chunk.getHeader().getStepLag();
         dropped = chunk.getHeader().getDropped();
+        duplicate = chunk.getHeader().getDuplicate();
       }
       FloatCodec.decode(chunk.getValues(), values, (int) chunk.getOffset());
     }
@@ -205,7 +213,7 @@ final class ShardTestClient {
 
     @Override
     public void onCompleted() {
-      future.complete(new Slice(version, staleness, stepLag, dropped, values));
+      future.complete(new Slice(version, staleness, stepLag, dropped, values, duplicate));
     }
   }
 }

@@ -29,7 +29,7 @@ class GrpcPathTest {
       ManagedChannel channel = shards.channel(0);
       try {
         ChunkWriter writer = new ChunkWriter(false); // in-process channels may serialize again
-        LinkContext context = new LinkContext(0, Transport.GRPC, WireMethods.zeroCopy(), writer,
+        LinkContext context = new LinkContext(0, 1L, Transport.GRPC, WireMethods.zeroCopy(), writer,
             new ShmPathSetup(0, null, background), background);
         // Shard 0 of a 5-float vector over 2 shards owns [0, 3); the link joins it and initializes it.
         float[] params = {1, 2, 3, -1, -1};
