@@ -208,7 +208,9 @@ class ShardLifecycleIT {
     for (String name : List.of("impetus_shard_updates_applied_total{shard=\"0\"}", "impetus_shard_version{shard=\"0\"}",
         "impetus_shard_staleness_bucket{shard=\"0\",le=\"+Inf\"}", "impetus_shard_live_workers{shard=\"0\"}",
         "impetus_shard_expected_workers{shard=\"0\"} 1.0", "impetus_shard_checkpoints_total{outcome=\"written\",shard=\"0\"}",
-        "impetus_shard_checkpoints_total{outcome=\"failed\",shard=\"0\"} 0.0", "jvm_memory_used_bytes")) {
+        "impetus_shard_checkpoints_total{outcome=\"failed\",shard=\"0\"} 0.0",
+        "impetus_shard_pushes_total{outcome=\"applied\",shard=\"0\"}",
+        "impetus_shard_pushes_total{outcome=\"deduplicated\",shard=\"0\"} 0.0", "jvm_memory_used_bytes")) {
       assertTrue(metrics.contains(name), name + " missing from\n" + metrics);
     }
 
