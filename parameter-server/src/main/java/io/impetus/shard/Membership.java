@@ -3,8 +3,10 @@ package io.impetus.shard;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.ShardException.Code;
+import io.impetus.shard.checkpoint.WorkerProgress;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -39,10 +41,11 @@ final class Membership {
   /** Worker ids that never joined within one lease of the first join: they no longer count. */
   private final TreeSet<Integer> neverJoined = new TreeSet<>();
   /**
-   * By worker id, the clock a restored checkpoint recorded (-1: none): a worker that first joins this
-   * process resumes from it, and until it joins it counts with that clock, not 0.
+   * By worker id, what a restored checkpoint recorded ({@link WorkerProgress#NONE}: nothing): a worker
+   * that first joins this process resumes from its clock, and until it joins it counts with that
+   * clock, not 0; if it joins with the same session, its repeats stay recognisable.
    */
-  private final long[] restoredClocks;
+  private final WorkerProgress[] restored;
   private boolean anyoneJoined;
   private long firstJoinNanos;
 
@@ -52,32 +55,29 @@ final class Membership {
     this.expected = expectedWorkers;
     this.leaseMillis = leaseMillis;
     this.clock = clock;
-    this.restoredClocks = new long[expectedWorkers];
-    Arrays.fill(restoredClocks, -1);
+    this.restored = new WorkerProgress[expectedWorkers];
+    Arrays.fill(restored, WorkerProgress.NONE);
   }
 
-  /**
-   * Takes the workers' clocks from a checkpoint (by worker id, -1 for none); ids beyond N are
-   * ignored. Before any join.
-   */
-  void restoreClocks(long[] clocks) {
-    for (int id = 0; id < Math.min(clocks.length, expected); id++) {
-      restoredClocks[id] = clocks[id];
+  /** Takes the workers' progress from a checkpoint, by worker id; ids beyond N are ignored. Before any join. */
+  void restore(List<WorkerProgress> progress) {
+    for (int id = 0; id < Math.min(progress.size(), expected); id++) {
+      restored[id] = progress.get(id);
     }
   }
 
-  /** By worker id, each worker's clock (the restored one for a worker not joined since), -1 for none. */
-  long[] clocks() {
-    long[] out = restoredClocks.clone();
+  /** By worker id, each worker's progress (the restored one for a worker not joined since), for a checkpoint. */
+  List<WorkerProgress> progress() {
+    WorkerProgress[] out = restored.clone();
     for (WorkerSlot slot : workers.values()) {
-      out[slot.workerId] = slot.clock;
+      out[slot.workerId] = new WorkerProgress(slot.clock, slot.lastStep, slot.session);
     }
-    return out;
+    return List.of(out);
   }
 
   /** The clock a worker that never joined this process starts from: its restored one, else 0. */
   private long initialClock(int id) {
-    return Math.max(0, restoredClocks[id]);
+    return Math.max(0, restored[id].clock());
   }
 
   /** The worker with this id, or null if it never joined. Safe from any thread. */
@@ -135,6 +135,10 @@ final class Membership {
     WorkerSlot slot = new WorkerSlot(id, sliceLength, now);
     slot.clock = previous == null ? initialClock(id) : Math.max(previous.clock, minLiveClock());
     slot.session = session;
+    if (previous == null && session != 0 && restored[id].session() == session) {
+      // The process whose pushes the checkpoint holds: its retries of them must not be applied again.
+      slot.lastStep = restored[id].lastStep();
+    }
     if (previous != null && session != 0 && previous.session == session) {
       // The same process reconnecting: a push it retries must still be recognised as a repeat.
       slot.lastStep = previous.lastStep;

@@ -71,7 +71,7 @@ public final class Shard {
   /**
    * A shard that checkpoints through {@code checkpoints} and, if that found a checkpoint, starts from
    * it: layout, parameters, optimizer state, version (and so the schedule's position), the staleness
-   * policy's state, the workers' clocks and the staleness records. Such a shard is initialized: a
+   * policy's state, the workers' clocks, sessions and last steps, and the staleness records. Such a shard is initialized: a
    * worker's join finds it so and pulls instead of overwriting it.
    *
    * @throws io.impetus.shard.checkpoint.CheckpointMismatchException when the checkpoint's optimizer
@@ -98,7 +98,7 @@ public final class Shard {
     updater = new SliceUpdater(config.optimizer(), policy, checkpoints.restoredOptimizerState(config.optimizer()),
         s.version(), StalenessRecorder.of(s.staleness()), s.lastMomentum());
     stepLag = StalenessRecorder.of(s.stepLag());
-    members.restoreClocks(s.workerClocks());
+    members.restore(s.workers());
     sliceLength = params.length;
     initialized = true;
     log.info("shard {}: restored version {} of model '{}': {} parameters, this shard owns [{}, {})", index(),
@@ -118,7 +118,7 @@ public final class Shard {
         new CheckpointLayout(index(), config.numShards(), layout.numParams(), layout.fingerprint(), layout.model(),
             layout.rangeStart(), layout.rangeEnd()),
         config.optimizer(), version(), updater.schedulePosition(), policy.spec(), updater.lastMomentum(),
-        members.clocks(), updater.staleness().counts(), stepLag.counts(), params.clone(), updater.state().steps(),
+        members.progress(), updater.staleness().counts(), stepLag.counts(), params.clone(), updater.state().steps(),
         buffers);
   }
 

@@ -19,6 +19,7 @@ import io.impetus.shard.checkpoint.CheckpointMismatchException;
 import io.impetus.shard.checkpoint.CheckpointSettings;
 import io.impetus.shard.checkpoint.CheckpointStore;
 import io.impetus.shard.checkpoint.ShardSnapshot;
+import io.impetus.shard.checkpoint.WorkerProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,7 +119,7 @@ class ShardCheckpointTest {
     ShardSnapshot last = store.read(12);
     assertEquals(12, last.optimizerSteps());
     assertEquals(12, last.schedulePosition());
-    assertArrayEquals(new long[] {12}, last.workerClocks(), "worker 0 pushes step 12 next");
+    assertEquals(List.of(new WorkerProgress(12, 11, 0)), last.workers(), "worker 0 pushes step 12 next");
     assertEquals(12, last.staleness().count(), "the checkpoint's staleness record plus the gradients applied since");
   }
 
@@ -170,5 +171,29 @@ class ShardCheckpointTest {
     assertTrue(e.getStatus().getDescription().startsWith("layout mismatch: shard 0 holds model 'test' with 6 parameters"),
         e.getStatus().getDescription());
     assertArrayEquals(INITIAL, second.pull(0).values(), "the restored values are untouched");
+  }
+
+  @Test
+  void aRetryOfAPushTheCheckpointHoldsIsNotAppliedAgainAfterARestart() throws Exception {
+    ServerConfig config = config(ADAM, 1, new CheckpointSettings(dir, 0, 3));
+    ShardTestClient first = start("retried", config);
+    first.join(0, LAYOUT, 7);
+    first.initialize(0, INITIAL);
+    train(first, 0, 4);
+    servers.server(0).stop(); // its final checkpoint holds steps 0..3 and worker 0's session
+
+    ShardTestClient second = start("retried", config);
+    second.join(0, LAYOUT, 7); // the same worker process reconnects
+    ShardTestClient.Slice retry = second.push(0, 3, 3, gradient(3)).join();
+    assertTrue(retry.duplicate(), "step 3 is in the checkpoint: its retry is answered, not applied");
+    assertEquals(4, retry.version());
+    train(second, 4, 6);
+    assertEquals(1, second.status().getPushesDeduplicated());
+
+    servers.server(1).stop();
+    ShardTestClient third = start("retried", config);
+    third.join(0, LAYOUT, 8); // a restarted worker process: its step 3 is new
+    assertFalse(third.push(0, 6, 3, gradient(3)).join().duplicate());
+    assertEquals(7, third.status().getVersion());
   }
 }

@@ -14,8 +14,10 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -32,7 +34,8 @@ import java.util.zip.CRC32C;
  *                      schedule kind (str), step every (i64), gamma (f64), warmup (i64), total (i64), min lr (f64)
  *          progress    version (i64), schedule position (i64)
  *          policy      staleness policy (str), last momentum (f64)
- *          clocks      workers (i32), then each worker's clock (i64; -1: never joined)
+ *          workers     workers (i32), then each worker's clock (i64; -1: never joined), last step
+ *                      processed (i64; -1: none) and session (i64; 0: none)
  *          staleness   applied staleness, then step lag, each: count, sum, max (i64), buckets (i32), counts (i64 each)
  *          parameters  length (i32), floats (f32 each)
  *          optimizer   step count (i64), buffers (i32), each: name (str), length (i32), floats (f32 each)
@@ -111,9 +114,11 @@ public final class CheckpointFormat {
     o.i64(s.schedulePosition());
     o.str(s.stalenessPolicy());
     o.f64(s.lastMomentum());
-    o.i32(s.workerClocks().length);
-    for (long clock : s.workerClocks()) {
-      o.i64(clock);
+    o.i32(s.workers().size());
+    for (WorkerProgress w : s.workers()) {
+      o.i64(w.clock());
+      o.i64(w.lastStep());
+      o.i64(w.session());
     }
     counts(s.staleness(), o);
     counts(s.stepLag(), o);
@@ -223,9 +228,10 @@ public final class CheckpointFormat {
     long schedulePosition = in.i64();
     String policy = in.str();
     double lastMomentum = in.f64();
-    long[] clocks = new long[in.count(1 << 20)];
-    for (int i = 0; i < clocks.length; i++) {
-      clocks[i] = in.i64();
+    int workers = in.count(1 << 20);
+    List<WorkerProgress> progress = new ArrayList<>(workers);
+    for (int i = 0; i < workers; i++) {
+      progress.add(new WorkerProgress(in.i64(), in.i64(), in.i64()));
     }
     StalenessRecorder.Counts staleness = counts(in);
     StalenessRecorder.Counts stepLag = counts(in);
@@ -236,7 +242,7 @@ public final class CheckpointFormat {
     for (int b = 0; b < buffers; b++) {
       named.put(in.str(), in.floats(layout.length()));
     }
-    return new ShardSnapshot(layout, optimizer, version, schedulePosition, policy, lastMomentum, clocks, staleness,
+    return new ShardSnapshot(layout, optimizer, version, schedulePosition, policy, lastMomentum, progress, staleness,
         stepLag, params, optimizerSteps, named);
   }
 

@@ -4,6 +4,7 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.staleness.StalenessRecorder;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,8 +18,8 @@ import java.util.Map;
  * @param schedulePosition the learning-rate schedule's position (updates it has counted)
  * @param stalenessPolicy the staleness policy, in its command-line form
  * @param lastMomentum the staleness policy's state: the momentum the last update used
- * @param workerClocks by worker id: the next step the worker will push (bounded staleness compares
- *     these), or -1 for a worker that never joined
+ * @param workers by worker id: its clock (which bounded staleness compares), the last step processed
+ *     for it and its session (which let a repeated push be recognised after a restart)
  * @param staleness staleness of every applied gradient
  * @param stepLag step lag of every applied gradient
  * @param params the slice's parameters
@@ -32,7 +33,7 @@ public record ShardSnapshot(
     long schedulePosition,
     String stalenessPolicy,
     double lastMomentum,
-    long[] workerClocks,
+    List<WorkerProgress> workers,
     StalenessRecorder.Counts staleness,
     StalenessRecorder.Counts stepLag,
     float[] params,
@@ -55,6 +56,7 @@ public record ShardSnapshot(
             + " values, the slice " + params.length);
       }
     }
+    workers = List.copyOf(workers);
     buffers = Collections.unmodifiableMap(new LinkedHashMap<>(buffers));
   }
 }

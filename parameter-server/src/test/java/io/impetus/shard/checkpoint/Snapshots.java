@@ -10,6 +10,7 @@ import io.impetus.optim.Optimizers;
 import io.impetus.staleness.StalenessRecorder;
 import io.impetus.wire.ShardPlan;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -42,7 +43,8 @@ final class Snapshots {
     StalenessRecorder stepLag = new StalenessRecorder();
     stepLag.record(2);
     Map<String, float[]> buffers = new LinkedHashMap<>(state.buffers());
-    return new ShardSnapshot(layout, config, version, version, "dc-asgd:0.04", 0.85, new long[] {version, -1, 3},
+    return new ShardSnapshot(layout, config, version, version, "dc-asgd:0.04", 0.85,
+        List.of(new WorkerProgress(version, version - 1, 0x5eed_5eedL), WorkerProgress.NONE, new WorkerProgress(3, 2, 0)),
         staleness.counts(), stepLag.counts(), params, state.steps(), buffers);
   }
 
@@ -54,7 +56,7 @@ final class Snapshots {
     assertEquals(expected.schedulePosition(), actual.schedulePosition());
     assertEquals(expected.stalenessPolicy(), actual.stalenessPolicy());
     assertEquals(Double.doubleToRawLongBits(expected.lastMomentum()), Double.doubleToRawLongBits(actual.lastMomentum()));
-    assertArrayEquals(expected.workerClocks(), actual.workerClocks());
+    assertEquals(expected.workers(), actual.workers());
     assertCounts(expected.staleness(), actual.staleness());
     assertCounts(expected.stepLag(), actual.stepLag());
     assertArrayEquals(bits(expected.params()), bits(actual.params()), "parameters");
