@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * gRPC streams, shared-memory segments and the doorbell are adapters in {@code
  * io.impetus.shard.transport}.
  *
+ * <p>Durability: through its {@link Checkpointer} it hands a snapshot of its state to the checkpoint
+ * writer every K updates and when it stops, and it can start from a checkpoint. A push is identified
+ * by (worker, step): one that repeats a step already processed for its worker is answered, never
+ * applied twice.
+ *
  * <p>Threading: {@link #index}, {@link #sliceLength}, {@link #claim}, {@link #refuse} and {@link
  * #nonFinite} are safe from any thread; they let transport threads validate a push before handing it
  * over. Every other method must run on the shard's {@link UpdateLoop}, which is what lets the state go
@@ -45,14 +50,15 @@ public final class Shard {
   private final StalenessPolicy policy;
   private final Membership members;
   private final ConsistencyGate gate;
+  private final Checkpointer checkpoints;
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   /** Pushes answered with an error; transport threads refuse too. */
   private final AtomicLong refusedPushes = new AtomicLong();
+  private final ApplyTimer applyTimer = new ApplyTimer();
   private long appliedPushes;
   private long deduplicatedPushes;
-  private final Checkpointer checkpoints;
+  /** Step lag of applied gradients; replaced by the checkpoint's record on a restore. */
   private StalenessRecorder stepLag = new StalenessRecorder();
-  private final ApplyTimer applyTimer = new ApplyTimer();
   /** {@link #answer}, allocated once: the gate calls it for every released reply. */
   private final Consumer<PendingPush> answer = this::answer;
 
@@ -71,8 +77,8 @@ public final class Shard {
   /**
    * A shard that checkpoints through {@code checkpoints} and, if that found a checkpoint, starts from
    * it: layout, parameters, optimizer state, version (and so the schedule's position), the staleness
-   * policy's state, the workers' clocks, sessions and last steps, and the staleness records. Such a shard is initialized: a
-   * worker's join finds it so and pulls instead of overwriting it.
+   * policy's state, the workers' clocks, sessions and last steps, and the staleness records. Such a
+   * shard is initialized: a worker's join finds it so and pulls instead of overwriting it.
    *
    * @throws io.impetus.shard.checkpoint.CheckpointMismatchException when the checkpoint's optimizer
    *     state does not fit this shard's optimizer
@@ -273,15 +279,18 @@ public final class Shard {
         throw notInitialized();
       }
       members.requireCurrent(slot);
+      members.touch(slot);
+      if (header.getWorkerStep() <= slot.lastStep) {
+        // Before the version check: a repeat is answered whatever version it was computed from.
+        answerRepeat(push);
+        return;
+      }
       long readVersion = header.getReadVersion();
       if (readVersion > version() || readVersion < 0) {
         throw new ShardException(Code.INVALID_ARGUMENT,
             "gradient computed from version " + readVersion + " but shard " + index() + " is at version " + version());
       }
-      members.touch(slot);
-      if (header.getWorkerStep() <= slot.lastStep) {
-        answerRepeat(push);
-      } else if (gate.collectsRounds()) {
+      if (gate.collectsRounds()) {
         pushSync(push);
       } else {
         pushOnArrival(push);
