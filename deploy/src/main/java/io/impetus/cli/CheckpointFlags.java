@@ -22,8 +22,8 @@ public final class CheckpointFlags {
         "write checkpoints of each shard's state (parameters, optimizer state, version) to DIR/shard-I, and restore"
             + " a shard from its newest complete one there when it starts (" + dirDefault + ")"));
     o.addOption(OptimizerFlags.valued("checkpoint-interval", "K",
-        "checkpoint every K updates a shard applies; 0: only when it stops (a signal, the end of the run)"
-            + " (default 0)"));
+        "checkpoint whenever a shard's version (updates applied) is a multiple of K; 0: only when it stops"
+            + " (a signal, the end of the run) (default 0)"));
     o.addOption(OptimizerFlags.valued("keep-checkpoints", "N",
         "complete checkpoints each shard keeps, the newest; older ones are deleted (default "
             + CheckpointSettings.DEFAULT_KEEP + ")"));
