@@ -42,16 +42,18 @@ public final class ServerCommand implements Command {
   @Override
   public String footer() {
     return "\nExample: impetus server --shard-index 0 --num-shards 2 --port 7070 --workers 4 --optimizer adam --lr 0.001\n"
+        + "         impetus server --workers 4 --checkpoint-dir /data/ckpt --checkpoint-interval 500\n"
+        + "           (restarted with the same flags, the shard resumes from its newest checkpoint; docs/checkpoints.md)\n"
         + "Health (grpc.health.v1): service \"\" is SERVING while the server runs (liveness), \"" + io.impetus.shard.ShardHealth.READINESS
         + "\"\nonce a worker has initialized the parameters (readiness).";
   }
 
   /** The variables {@code impetus server} reads: flag fallbacks (what Kubernetes sets) and the shard-index fallbacks. */
-  public static final List<EnvVar> ENVIRONMENT = List.of(
+  public static final List<EnvVar> ENVIRONMENT = withCheckpoints(List.of(
       EnvVar.forFlag("IMPETUS_PORT", "port"),
       EnvVar.forFlag("IMPETUS_SHARD_INDEX", "shard-index"),
       EnvVar.forFlag("JOB_COMPLETION_INDEX", "shard-index", "after IMPETUS_SHARD_INDEX; set in an Indexed Job's pods"),
-      EnvVar.of("HOSTNAME", "in Kubernetes, without the above: the shard index is its suffix (impetus-ps-3: 3)"),
+      EnvVar.of("HOSTNAME", "in Kubernetes, else: the shard index is its suffix (impetus-ps-3: 3)"),
       EnvVar.of("KUBERNETES_SERVICE_HOST", "set by Kubernetes; lets HOSTNAME give the shard index"),
       EnvVar.forFlag("IMPETUS_NUM_SHARDS", "num-shards"),
       EnvVar.forFlag("IMPETUS_WORKERS", "workers"),
@@ -64,7 +66,13 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_IDLE_TIMEOUT", "idle-timeout"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
-      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"));
+      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true")));
+
+  private static List<EnvVar> withCheckpoints(List<EnvVar> vars) {
+    List<EnvVar> all = new ArrayList<>(vars);
+    all.addAll(CheckpointFlags.ENVIRONMENT);
+    return List.copyOf(all);
+  }
 
   @Override
   public List<EnvVar> environment() {
@@ -94,6 +102,7 @@ public final class ServerCommand implements Command {
         .desc("do not offer workers that attach segments the shard's doorbell (a socket in --shm-dir that carries"
             + " their push headers without HTTP/2): their headers go on a header stream (PushPullSharedStream)").get());
     ConsistencyFlags.addTo(o);
+    CheckpointFlags.addTo(o, "default: none");
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
     return o;
@@ -167,7 +176,8 @@ public final class ServerCommand implements Command {
           f.integer("workers", 1),
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
-      return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f));
+      return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
+          .withCheckpoints(CheckpointFlags.parse(f, null));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -184,6 +194,7 @@ public final class ServerCommand implements Command {
     a.addAll(ConsistencyFlags.toArgs(c));
     a.addAll(ConsistencyFlags.boundArgs(c));
     a.addAll(OptimizerFlags.toArgs(c.optimizer()));
+    a.addAll(CheckpointFlags.toArgs(c.checkpoints()));
     if (c.sharedMemoryDir() == null) {
       a.add("--no-shm");
     } else {

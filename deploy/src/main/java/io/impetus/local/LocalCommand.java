@@ -1,5 +1,6 @@
 package io.impetus.local;
 
+import io.impetus.cli.CheckpointFlags;
 import io.impetus.cli.Command;
 import io.impetus.cli.ConsistencyFlags;
 import io.impetus.cli.EnvVar;
@@ -118,6 +119,7 @@ public final class LocalCommand implements Command {
             + " one start-up and one JIT for several workers, at the price of their isolation (a worker named by"
             + " --crash-at-step still gets a process of its own)"));
     ConsistencyFlags.addTo(o);
+    CheckpointFlags.addTo(o, "default: RUN_DIR/checkpoints when --checkpoint-interval is given, else none");
     WorkerCommand.addTraining(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "impetus server's default is "
         + ServerCommand.DEFAULT_OPTIMIZER.momentum() + ", PyTorch's");
@@ -174,7 +176,8 @@ public final class LocalCommand implements Command {
           : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + model);
       server = new ServerConfig(server.host(), 0, 0, shards, workers, mode, server.backupWorkers(),
           server.stalenessBound(), server.workerTimeoutMillis(), server.policy(),
-          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f), ServerCommand.doorbell(f));
+          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f), ServerCommand.doorbell(f))
+          .withCheckpoints(CheckpointFlags.parse(f, out.resolve("checkpoints")));
       return new LocalConfig(
           shards,
           server,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.json.FiniteJson;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
+import io.impetus.shard.checkpoint.CheckpointSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,6 +123,15 @@ final class RunSummary {
     // Worker-shard pairs by how the pushes travelled: shm-doorbell, shm-stream, grpc or grpc-bf16.
     j.put("data_plane", dataPlanes);
     j.put("optimizer", config.optimizer().describe());
+    CheckpointSettings checkpoints = config.server().checkpoints();
+    if (checkpoints.enabled()) {
+      // Where the shards' checkpoints are; each also writes one when the launcher stops it, after this summary.
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("dir", checkpoints.dir().toString());
+      c.put("interval", checkpoints.interval());
+      c.put("keep", checkpoints.keep());
+      j.put("checkpoints", c);
+    }
     j.put("batch_size", config.batchSize());
     j.put("seed", config.seed());
     j.put("steps", steps);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.impetus.shard.checkpoint.CheckpointStore;
+import io.impetus.shard.checkpoint.ShardSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +57,8 @@ class LocalRunIT {
     // The shards get an extra JVM option on top of their defaults (HotSpot prints its flags at start).
     int code = impetus(java.util.Map.of("IMPETUS_SHARD_EXTRA_JAVA_OPTS", "-XX:+PrintCommandLineFlags"), log, "local",
         "--model", "quadratic", "--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.02",
-        "--mode", "sync", "--workers", "2", "--shards", "2", "--steps", "400", "--out", out.toString(), "--no-progress");
+        "--mode", "sync", "--workers", "2", "--shards", "2", "--steps", "400", "--out", out.toString(), "--no-progress",
+        "--checkpoint-interval", "100");
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, code, output);
 
@@ -107,6 +110,17 @@ class LocalRunIT {
     for (int i = 0; i < updates.size(); i++) {
       long[] u = updates.get(i);
       assertArrayEquals(new long[] {i / 800, i % 2, i % 800 / 2 + 1, 0, i % 800 / 2}, u, "row " + (i + 1));
+    }
+
+    // --checkpoint-interval without a folder: the shards checkpoint into the run folder, every 100 rounds;
+    // both hold round 400, a consistent cut of the trained model with its momentum buffers.
+    assertEquals(out.resolve("checkpoints").toString(), summary.get("checkpoints").get("dir").asText());
+    for (int s = 0; s < 2; s++) {
+      CheckpointStore store = new CheckpointStore(out.resolve("checkpoints/shard-" + s), s, 3);
+      assertEquals(400L, store.completeVersions().get(0), "shard " + s);
+      ShardSnapshot last = store.read(400);
+      assertEquals(400, last.optimizerSteps());
+      assertEquals(List.of("velocity"), List.copyOf(last.buffers().keySet()));
     }
 
     List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));

@@ -3,7 +3,10 @@ package io.impetus.shard;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.ShardException.Code;
+import io.impetus.shard.checkpoint.WorkerProgress;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -18,9 +21,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Of the N workers a shard expects, the barriers count those that are live: all N, less those
  * that left (finished), those silent for longer than the lease (expired) and those that had not
- * joined one lease after the first join (never joined). A worker not yet joined counts as clock 0,
- * so the first workers wait for the rest. A worker that joins again resumes at the slowest live
- * worker's clock.
+ * joined one lease after the first join (never joined). A worker not yet joined counts as clock 0
+ * (or, in a shard restored from a checkpoint, the clock the checkpoint recorded for it), so the
+ * first workers wait for the rest. A worker that joins again resumes at the slowest live worker's
+ * clock.
  *
  * <p>Threading: {@link #worker} is safe from any thread (transport threads validate pushes with it);
  * everything else runs on the shard's update loop. Leases are measured on the given clock
@@ -36,6 +40,12 @@ final class Membership {
   private final ConcurrentMap<Integer, WorkerSlot> workers = new ConcurrentHashMap<>();
   /** Worker ids that never joined within one lease of the first join: they no longer count. */
   private final TreeSet<Integer> neverJoined = new TreeSet<>();
+  /**
+   * By worker id, what a restored checkpoint recorded ({@link WorkerProgress#NONE}: nothing): a worker
+   * that first joins this process resumes from its clock, and until it joins it counts with that
+   * clock, not 0; if it joins with the same session, its repeats stay recognisable.
+   */
+  private final WorkerProgress[] restored;
   private boolean anyoneJoined;
   private long firstJoinNanos;
 
@@ -45,6 +55,29 @@ final class Membership {
     this.expected = expectedWorkers;
     this.leaseMillis = leaseMillis;
     this.clock = clock;
+    this.restored = new WorkerProgress[expectedWorkers];
+    Arrays.fill(restored, WorkerProgress.NONE);
+  }
+
+  /** Takes the workers' progress from a checkpoint, by worker id; ids beyond N are ignored. Before any join. */
+  void restore(List<WorkerProgress> progress) {
+    for (int id = 0; id < Math.min(progress.size(), expected); id++) {
+      restored[id] = progress.get(id);
+    }
+  }
+
+  /** By worker id, each worker's progress (the restored one for a worker not joined since), for a checkpoint. */
+  List<WorkerProgress> progress() {
+    WorkerProgress[] out = restored.clone();
+    for (WorkerSlot slot : workers.values()) {
+      out[slot.workerId] = new WorkerProgress(slot.clock, slot.lastStep, slot.session);
+    }
+    return List.of(out);
+  }
+
+  /** The clock a worker that never joined this process starts from: its restored one, else 0. */
+  private long initialClock(int id) {
+    return Math.max(0, restored[id].clock());
   }
 
   /** The worker with this id, or null if it never joined. Safe from any thread. */
@@ -79,9 +112,10 @@ final class Membership {
    * Registers worker {@code id} with a gradient buffer of {@code sliceLength} floats: a first join, or
    * a return after leaving or expiring (a fresh slot at the slowest live worker's clock, so that it
    * neither holds the others back for the steps it missed nor counts as far ahead of them). A join of a
-   * live worker only renews its lease.
+   * live worker only renews its lease. A return with the same non-zero {@code session} (the same
+   * process) keeps the last step processed for it, so its retries stay recognisable.
    */
-  void join(int id, int sliceLength) {
+  void join(int id, int sliceLength, long session) {
     long now = clock.getAsLong();
     if (!anyoneJoined) {
       anyoneJoined = true;
@@ -90,10 +124,28 @@ final class Membership {
     WorkerSlot previous = workers.get(id);
     if (previous != null && previous.isLive()) {
       previous.touch(now);
+      if (session != previous.session) {
+        // Another process under the same id (a restarted worker, its old lease not yet expired): its
+        // steps count afresh, so none of them is taken for a repeat of the old process's.
+        previous.session = session;
+        previous.lastStep = -1;
+      }
       return;
     }
     WorkerSlot slot = new WorkerSlot(id, sliceLength, now);
-    slot.clock = previous == null ? 0 : Math.max(previous.clock, minLiveClock());
+    slot.clock = previous == null ? initialClock(id) : Math.max(previous.clock, minLiveClock());
+    slot.session = session;
+    if (previous == null && session != 0 && restored[id].session() == session) {
+      // The process whose pushes the checkpoint holds: its retries of them must not be applied again.
+      slot.lastStep = restored[id].lastStep();
+    }
+    if (previous != null && session != 0 && previous.session == session) {
+      // The same process reconnecting: a push it retries must still be recognised as a repeat.
+      slot.lastStep = previous.lastStep;
+      slot.lastStaleness = previous.lastStaleness;
+      slot.lastStepLag = previous.lastStepLag;
+      slot.lastDropped = previous.lastDropped;
+    }
     workers.put(id, slot);
     neverJoined.remove(id);
     log.info("shard {}: worker {} {} ({} of {} live)", shardIndex, id, previous == null ? "joined" : "rejoined",
@@ -227,8 +279,9 @@ final class Membership {
   }
 
   /**
-   * The slowest live worker's clock. A worker expected but not yet joined counts as clock 0 (so the
-   * first workers wait for the rest, as sync does); with no live worker at all, nothing holds back.
+   * The slowest live worker's clock. A worker expected but not yet joined counts as clock 0, or its
+   * restored clock (so the first workers wait for the rest, as sync does); with no live worker at
+   * all, nothing holds back.
    */
   long minLiveClock() {
     long min = Long.MAX_VALUE;
@@ -236,7 +289,7 @@ final class Membership {
       WorkerSlot slot = workers.get(id);
       if (slot == null) {
         if (!neverJoined.contains(id)) {
-          min = 0;
+          min = Math.min(min, initialClock(id));
         }
       } else if (slot.isLive()) {
         min = Math.min(min, slot.clock);

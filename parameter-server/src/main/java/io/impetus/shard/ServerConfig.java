@@ -2,6 +2,7 @@ package io.impetus.shard;
 
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
+import io.impetus.shard.checkpoint.CheckpointSettings;
 import io.impetus.staleness.MomentumCompensation;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.wire.SharedSegment;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
  *     shared-memory data plane), or null to refuse every attach so that workers stream floats
  * @param doorbell whether workers that attach a segment are offered the shard's doorbell (a socket in
  *     {@code sharedMemoryDir} that carries their push headers without HTTP/2), or push over gRPC
+ * @param checkpoints where and how often the shard checkpoints its state, and restores it from
  */
 public record ServerConfig(
     String host,
@@ -39,7 +41,8 @@ public record ServerConfig(
     StalenessPolicy policy,
     OptimizerConfig optimizer,
     Path sharedMemoryDir,
-    boolean doorbell) {
+    boolean doorbell,
+    CheckpointSettings checkpoints) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -75,6 +78,28 @@ public record ServerConfig(
         && (optimizer.kind() != OptimizerKind.SGD || optimizer.momentum() <= 0)) {
       throw new IllegalArgumentException("--staleness-policy momentum-compensation needs --optimizer sgd with --momentum > 0");
     }
+    if (checkpoints == null) {
+      throw new IllegalArgumentException("checkpoint settings are required (CheckpointSettings.none() for none)");
+    }
+  }
+
+  /** As the canonical constructor, without checkpoints. */
+  public ServerConfig(
+      String host,
+      int port,
+      int shardIndex,
+      int numShards,
+      int workers,
+      ConsistencyMode mode,
+      int backupWorkers,
+      long stalenessBound,
+      long workerTimeoutMillis,
+      StalenessPolicy policy,
+      OptimizerConfig optimizer,
+      Path sharedMemoryDir,
+      boolean doorbell) {
+    this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
+        optimizer, sharedMemoryDir, doorbell, CheckpointSettings.none());
   }
 
   /** As the canonical constructor, with shared memory in {@link SharedSegment#DEFAULT_DIR} and a doorbell. */
@@ -109,30 +134,36 @@ public record ServerConfig(
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell);
+        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints);
+  }
+
+  /** A copy that checkpoints (and restores) as {@code settings} say. */
+  public ServerConfig withCheckpoints(CheckpointSettings settings) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints);
   }
 }

@@ -7,8 +7,12 @@ import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.runtime.ProcessCpu;
 import io.impetus.shard.ShardException.Code;
+import io.impetus.shard.checkpoint.CheckpointLayout;
+import io.impetus.shard.checkpoint.Checkpointer;
+import io.impetus.shard.checkpoint.ShardSnapshot;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * gRPC streams, shared-memory segments and the doorbell are adapters in {@code
  * io.impetus.shard.transport}.
  *
+ * <p>Durability: through its {@link Checkpointer} it hands a snapshot of its state to the checkpoint
+ * writer every K updates and when it stops, and it can start from a checkpoint. A push is identified
+ * by (worker, step): one that repeats a step already processed for its worker is answered, never
+ * applied twice.
+ *
  * <p>Threading: {@link #index}, {@link #sliceLength}, {@link #claim}, {@link #refuse} and {@link
  * #nonFinite} are safe from any thread; they let transport threads validate a push before handing it
  * over. Every other method must run on the shard's {@link UpdateLoop}, which is what lets the state go
@@ -41,9 +50,15 @@ public final class Shard {
   private final StalenessPolicy policy;
   private final Membership members;
   private final ConsistencyGate gate;
+  private final Checkpointer checkpoints;
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
-  private final StalenessRecorder stepLag = new StalenessRecorder();
+  /** Pushes answered with an error; transport threads refuse too. */
+  private final AtomicLong refusedPushes = new AtomicLong();
   private final ApplyTimer applyTimer = new ApplyTimer();
+  private long appliedPushes;
+  private long deduplicatedPushes;
+  /** Step lag of applied gradients; replaced by the checkpoint's record on a restore. */
+  private StalenessRecorder stepLag = new StalenessRecorder();
   /** {@link #answer}, allocated once: the gate calls it for every released reply. */
   private final Consumer<PendingPush> answer = this::answer;
 
@@ -54,12 +69,80 @@ public final class Shard {
   private SliceUpdater updater;
   private boolean initialized;
 
-  /** A shard whose leases run on {@code clock} (System::nanoTime, or a fake one in tests). */
+  /** A shard whose leases run on {@code clock} (System::nanoTime, or a fake one in tests), without checkpoints. */
   Shard(ServerConfig config, LongSupplier clock) {
+    this(config, clock, Checkpointer.disabled());
+  }
+
+  /**
+   * A shard that checkpoints through {@code checkpoints} and, if that found a checkpoint, starts from
+   * it: layout, parameters, optimizer state, version (and so the schedule's position), the staleness
+   * policy's state, the workers' clocks, sessions and last steps, and the staleness records. Such a
+   * shard is initialized: a worker's join finds it so and pulls instead of overwriting it.
+   *
+   * @throws io.impetus.shard.checkpoint.CheckpointMismatchException when the checkpoint's optimizer
+   *     state does not fit this shard's optimizer
+   */
+  Shard(ServerConfig config, LongSupplier clock, Checkpointer checkpoints) {
     this.config = config;
     this.policy = config.policy();
     this.members = new Membership(config.shardIndex(), config.workers(), config.workerTimeoutMillis(), clock);
     this.gate = new ConsistencyGate(config.mode(), config.stalenessBound(), config.backupWorkers(), members);
+    this.checkpoints = checkpoints;
+    checkpoints.restored().ifPresent(this::restore);
+  }
+
+  private void restore(ShardSnapshot s) {
+    CheckpointLayout l = s.layout();
+    if (!s.stalenessPolicy().equals(policy.spec())) {
+      log.warn("shard {}: the checkpoint was written with staleness policy {}, this shard applies {}", index(),
+          s.stalenessPolicy(), policy.spec());
+    }
+    layout = new SliceLayout(l.numParams(), l.fingerprint(), l.model(), l.rangeStart(), l.rangeEnd(), l.length());
+    params = s.params();
+    average = new float[params.length];
+    updater = new SliceUpdater(config.optimizer(), policy, checkpoints.restoredOptimizerState(config.optimizer()),
+        s.version(), StalenessRecorder.of(s.staleness()), s.lastMomentum());
+    stepLag = StalenessRecorder.of(s.stepLag());
+    members.restore(s.workers());
+    sliceLength = params.length;
+    initialized = true;
+    log.info("shard {}: restored version {} of model '{}': {} parameters, this shard owns [{}, {})", index(),
+        s.version(), l.model(), l.numParams(), l.rangeStart(), l.rangeEnd());
+  }
+
+  /**
+   * A copy of the state a checkpoint holds. The copy of the slice and of the optimizer buffers is the
+   * only time a checkpoint costs the update loop; the writer thread does the rest.
+   */
+  private ShardSnapshot snapshot() {
+    Map<String, float[]> buffers = new LinkedHashMap<>();
+    for (Map.Entry<String, float[]> b : updater.state().buffers().entrySet()) {
+      buffers.put(b.getKey(), b.getValue().clone());
+    }
+    return new ShardSnapshot(
+        new CheckpointLayout(index(), config.numShards(), layout.numParams(), layout.fingerprint(), layout.model(),
+            layout.rangeStart(), layout.rangeEnd()),
+        config.optimizer(), version(), updater.schedulePosition(), policy.spec(), updater.lastMomentum(),
+        members.progress(), updater.staleness().counts(), stepLag.counts(), params.clone(), updater.state().steps(),
+        buffers);
+  }
+
+  /** After an update: hands a snapshot to the checkpoint writer if one is due at this version. */
+  private void checkpointIfDue() {
+    if (checkpoints.due(version())) {
+      checkpoints.submit(snapshot());
+    }
+  }
+
+  /**
+   * The shard stops (a signal, the end of the run): hands a last snapshot to the checkpoint writer
+   * unless the newest checkpoint already holds this version or there is nothing to save.
+   */
+  public void checkpointOnStop() {
+    if (initialized && checkpoints.wantsFinal(version())) {
+      checkpoints.submit(snapshot());
+    }
   }
 
   /** This shard's index in the plan. Safe from any thread. */
@@ -98,6 +181,7 @@ public final class Shard {
   /** A refusal of a gradient, counted in the status under {@code reason}. Safe from any thread. */
   public ShardException refuse(String reason, Code code, String message) {
     count(reason);
+    refusedPushes.incrementAndGet();
     return new ShardException(code, message);
   }
 
@@ -119,7 +203,7 @@ public final class Shard {
     int id = request.getWorkerId();
     members.requireValidId(id);
     fixOrCheckLayout(request);
-    members.join(id, sliceLength);
+    members.join(id, sliceLength, request.getSession());
     return JoinReply.newBuilder()
         .setInitialized(initialized)
         .setVersion(version())
@@ -195,12 +279,17 @@ public final class Shard {
         throw notInitialized();
       }
       members.requireCurrent(slot);
+      members.touch(slot);
+      if (header.getWorkerStep() <= slot.lastStep) {
+        // Before the version check: a repeat is answered whatever version it was computed from.
+        answerRepeat(push);
+        return;
+      }
       long readVersion = header.getReadVersion();
       if (readVersion > version() || readVersion < 0) {
         throw new ShardException(Code.INVALID_ARGUMENT,
             "gradient computed from version " + readVersion + " but shard " + index() + " is at version " + version());
       }
-      members.touch(slot);
       if (gate.collectsRounds()) {
         pushSync(push);
       } else {
@@ -208,9 +297,27 @@ public final class Shard {
       }
     } catch (ShardException e) {
       count(e.code().reason());
+      refusedPushes.incrementAndGet();
       slot.release();
       reply.fail(e);
     }
+  }
+
+  /**
+   * A push of a step this worker's push was already processed for (a retry after a lost reply, or
+   * a reconnect that sent it again): it is not applied again. It is answered at once, as the first
+   * one was (staleness, step lag, dropped) with the current slice: parameters only move forward, so
+   * the worker loses nothing by reading the newest.
+   */
+  private void answerRepeat(PendingPush push) {
+    WorkerSlot slot = push.slot;
+    deduplicatedPushes++;
+    slot.release();
+    rememberRead(slot);
+    boolean repeatOfLast = push.header.getWorkerStep() == slot.lastStep;
+    push.reply.slice(SliceHeader.newBuilder().setVersion(version()).setLength(params.length)
+        .setStaleness(repeatOfLast ? slot.lastStaleness : 0).setStepLag(repeatOfLast ? slot.lastStepLag : 0)
+        .setDropped(repeatOfLast && slot.lastDropped).setDuplicate(true).build(), params);
   }
 
   /** async and ssp: apply now (unless the policy drops it); answer now or when the gate opens. */
@@ -224,6 +331,9 @@ public final class Shard {
       drop(push, "too_stale");
     }
     recordProcessed(push, lag);
+    if (applied) {
+      checkpointIfDue();
+    }
     slot.release();
     gate.park(push);
     gate.releaseWithinBound(answer);
@@ -279,6 +389,8 @@ public final class Shard {
       p.slot.release();
       rememberRead(p.slot);
     }
+    // A round boundary: every shard's checkpoint at this version holds the same step, a consistent cut.
+    checkpointIfDue();
     SliceHeader header = SliceHeader.newBuilder().setVersion(version()).setLength(params.length).build();
     for (PendingPush p : round) {
       p.reply.slice(header, params);
@@ -290,7 +402,11 @@ public final class Shard {
     WorkerSlot slot = push.slot;
     push.staleness = lag;
     push.stepLag = members.finishStep(slot, push.header.getWorkerStep());
+    slot.lastStaleness = lag;
+    slot.lastStepLag = push.stepLag;
+    slot.lastDropped = push.dropped;
     if (!push.dropped) {
+      appliedPushes++;
       slot.pushes++;
       slot.staleness.record(lag);
       stepLag.record(push.stepLag);
@@ -360,7 +476,14 @@ public final class Shard {
             .setStalenessPolicy(policy.spec())
             .setApplyMicros(applyTimer.toProto())
             .setProcessCpuSeconds(ProcessCpu.seconds())
-            .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum());
+            .setEffectiveMomentum(updater == null ? config.optimizer().momentum() : updater.lastMomentum())
+            .setCheckpointsWritten(checkpoints.written())
+            .setCheckpointsFailed(checkpoints.failed())
+            .setLastCheckpointVersion(checkpoints.lastVersion())
+            .setRestoredVersion(checkpoints.restoredVersion())
+            .setPushesApplied(appliedPushes)
+            .setPushesDeduplicated(deduplicatedPushes)
+            .setPushesRefused(refusedPushes.get());
     members.report(b);
     gate.report(b);
     for (Map.Entry<String, AtomicLong> e : rejected.entrySet()) {

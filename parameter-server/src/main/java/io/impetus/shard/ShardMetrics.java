@@ -23,6 +23,8 @@ import java.util.function.Function;
  *   <li>{@code impetus_shard_gradients_applied_total}: worker gradients that went into an update
  *   <li>{@code impetus_shard_gradients_rejected_total{reason}}: refused or dropped gradients
  *   <li>{@code impetus_shard_staleness}: histogram of applied gradients' staleness, in versions
+ *   <li>{@code impetus_shard_checkpoints_total{outcome}}: checkpoints written or failed
+ *   <li>{@code impetus_shard_pushes_total{outcome}}: pushes applied, deduplicated or refused
  *   <li>{@code impetus_shard_live_workers}, {@code impetus_shard_expected_workers}
  *   <li>{@code impetus_shard_initialized} (0/1), {@code impetus_shard_learning_rate},
  *       {@code impetus_shard_idle_seconds}
@@ -64,7 +66,25 @@ public final class ShardMetrics {
           }
         })
         .register(registry);
+    byOutcome(registry, "impetus_shard_checkpoints", "checkpoints of the shard's state, by outcome", server, shard,
+        Map.of("written", StatusReply::getCheckpointsWritten, "failed", StatusReply::getCheckpointsFailed));
+    byOutcome(registry, "impetus_shard_pushes", "pushes by outcome (a deduplicated one repeated a processed step)",
+        server, shard, Map.of("applied", StatusReply::getPushesApplied, "deduplicated",
+            StatusReply::getPushesDeduplicated, "refused", StatusReply::getPushesRefused));
     registry.register(new StalenessHistogram(server, shard));
+  }
+
+  /** A counter with one series per outcome, each read from the snapshot. */
+  private static void byOutcome(PrometheusRegistry registry, String name, String help, ShardServer server,
+      String shard, Map<String, Function<StatusReply, Long>> outcomes) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("shard", "outcome")
+        .callback(cb -> {
+          StatusReply s = server.snapshot();
+          if (s != null) {
+            outcomes.forEach((outcome, value) -> cb.call(value.apply(s), shard, outcome));
+          }
+        })
+        .register(registry);
   }
 
   private static void gauge(PrometheusRegistry registry, String name, String help, ShardServer server, String shard,

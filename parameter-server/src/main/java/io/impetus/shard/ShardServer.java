@@ -6,6 +6,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.impetus.proto.StatusReply;
+import io.impetus.shard.checkpoint.Checkpointer;
 import io.impetus.shard.transport.Doorbell;
 import io.impetus.shard.transport.SegmentPushes;
 import io.impetus.shard.transport.ShardService;
@@ -72,9 +73,20 @@ public final class ShardServer {
   /** As above, with leases measured on {@code clock} (tests pass a clock they advance by hand). */
   ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
     this.config = config;
+    Checkpointer checkpoints = Checkpointer.open(config.checkpoints(), config.shardIndex(), config.numShards());
+    if (config.checkpoints().enabled()) {
+      // Opened before the loop, so closed after it: the loop's last task hands over the final snapshot,
+      // and closing the writer waits until it is on disk.
+      open.push(new Part("checkpoint writer", checkpoints::close));
+    }
     this.loop = new UpdateLoop(config.shardIndex());
     open.push(new Part("update loop", this::closeLoop));
-    this.shard = new Shard(config, clock);
+    try {
+      this.shard = new Shard(config, clock, checkpoints);
+    } catch (RuntimeException refused) {
+      stop(); // a checkpoint of another optimizer: close the loop and the writer before saying so
+      throw refused;
+    }
     this.activity = new ActivityTracker(clock);
     this.segmentPushes = new SegmentPushes(shard, loop, config.sharedMemoryDir());
     this.service = new ShardService(shard, loop, segmentPushes);
@@ -212,8 +224,10 @@ public final class ShardServer {
    * the latest first: the doorbell (after the answers already queued, its connections end between
    * messages and its socket file goes);
    * the gRPC server (it ends the open push streams, stops accepting calls and lets in-flight calls
-   * finish for up to 5 s); the update loop (it publishes a final {@link #snapshot}, finishes the tasks
-   * already queued, then stops). Idempotent: a second call finds nothing open.
+   * finish for up to 5 s); the update loop (it hands a final checkpoint to the writer when
+   * checkpoints are on, publishes a final {@link #snapshot}, finishes the tasks already queued, then
+   * stops); the checkpoint writer (it waits until the checkpoints handed to it are on disk).
+   * Idempotent: a second call finds nothing open.
    */
   public synchronized void stop() {
     health.stopping();
@@ -250,7 +264,12 @@ public final class ShardServer {
 
   private void closeLoop() {
     try {
-      loop.execute(this::publish);
+      loop.execute(() -> {
+        if (shard != null) { // null when the constructor failed
+          shard.checkpointOnStop();
+          publish();
+        }
+      });
     } catch (RejectedExecutionException alreadyStopped) {
       // nothing left to publish
     }

@@ -26,21 +26,39 @@ public final class SliceUpdater {
   private final OptimizerState state;
   private final StalenessPolicy policy;
   private final UpdatePlan plan = new UpdatePlan();
-  private final StalenessRecorder staleness = new StalenessRecorder();
+  private final StalenessRecorder staleness;
   private long version;
   private double lastMomentum;
 
   /** An updater for a slice of {@code length} values. */
   public SliceUpdater(OptimizerConfig config, StalenessPolicy policy, int length) {
+    this(config, policy, Optimizers.create(config).newState(length), 0, new StalenessRecorder(), config.momentum());
+  }
+
+  /**
+   * An updater that resumes where a checkpoint left off.
+   *
+   * @param state the optimizer state (used as is)
+   * @param version updates applied so far, which is also the schedule's position
+   * @param staleness the staleness record of the updates applied so far (used as is)
+   * @param lastMomentum the momentum the last update used
+   */
+  public SliceUpdater(OptimizerConfig config, StalenessPolicy policy, OptimizerState state, long version,
+      StalenessRecorder staleness, double lastMomentum) {
     if (policy instanceof MomentumCompensation && (config.kind() != io.impetus.optim.OptimizerKind.SGD
         || config.momentum() <= 0)) {
       throw new IllegalArgumentException("momentum-compensation needs sgd with momentum > 0");
     }
+    if (version < 0) {
+      throw new IllegalArgumentException("version must be >= 0, got " + version);
+    }
     this.config = config;
     this.optimizer = Optimizers.create(config);
-    this.state = optimizer.newState(length);
+    this.state = state;
     this.policy = policy;
-    this.lastMomentum = config.momentum();
+    this.version = version;
+    this.staleness = staleness;
+    this.lastMomentum = lastMomentum;
   }
 
   /**
@@ -82,6 +100,15 @@ public final class SliceUpdater {
 
   /** Updates applied so far. */
   public long version() {
+    return version;
+  }
+
+  /**
+   * The learning-rate schedule's position: how many updates it has counted. The schedule runs over
+   * the version, so this equals {@link #version}; a checkpoint records it on its own so that the
+   * format need not change if a schedule ever counts something else.
+   */
+  public long schedulePosition() {
     return version;
   }
 

@@ -32,7 +32,14 @@ public final class WorkerSlot {
   long clock;
   long pushes;
   long dropped;
+  /** The last step processed (applied or dropped); a push of a step up to it is a repeat. */
   long lastStep = -1;
+  /** What the push of {@link #lastStep} got: a repeat of it is answered the same way. */
+  long lastStaleness;
+  long lastStepLag;
+  boolean lastDropped;
+  /** The worker process's session (from its Join), which a rejoin must match to keep {@link #lastStep}. */
+  long session;
   long maxLead;
   /** A push that is waiting for its sync step or its SSP gate, or null. */
   PendingPush waiting;

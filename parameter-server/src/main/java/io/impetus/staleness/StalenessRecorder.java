@@ -1,6 +1,7 @@
 package io.impetus.staleness;
 
 import io.impetus.proto.StalenessStats;
+import java.util.Arrays;
 
 /**
  * Counts the staleness of applied gradients: how many, their sum and maximum, and a histogram whose
@@ -42,6 +43,40 @@ public final class StalenessRecorder {
   /** Mean staleness, 0 when nothing was recorded. */
   public double mean() {
     return count == 0 ? 0.0 : (double) sum / count;
+  }
+
+  /**
+   * A copy of everything recorded, for a checkpoint. The histogram is cut after its highest
+   * non-empty bucket.
+   */
+  public Counts counts() {
+    return new Counts(count, sum, max, Arrays.copyOf(histogram, highestBucket + 1));
+  }
+
+  /** A recorder holding {@code counts}, as a restored shard resumes its records. */
+  public static StalenessRecorder of(Counts counts) {
+    StalenessRecorder r = new StalenessRecorder();
+    long[] h = counts.histogram();
+    System.arraycopy(h, 0, r.histogram, 0, h.length);
+    r.highestBucket = h.length - 1;
+    r.count = counts.count();
+    r.sum = counts.sum();
+    r.max = counts.max();
+    return r;
+  }
+
+  /**
+   * Recorded staleness as plain values: how many, their sum and maximum, and the histogram up to its
+   * highest non-empty bucket ({@link #BUCKETS} at most).
+   */
+  public record Counts(long count, long sum, long max, long[] histogram) {
+    /** Checks what a checkpoint file could get wrong. */
+    public Counts {
+      if (count < 0 || sum < 0 || max < 0 || histogram.length > BUCKETS) {
+        throw new IllegalArgumentException("staleness counts out of range: count " + count + ", sum " + sum
+            + ", max " + max + ", " + histogram.length + " buckets (at most " + BUCKETS + ")");
+      }
+    }
   }
 
   /** The wire form; the histogram is cut after its highest non-empty bucket. */

@@ -26,7 +26,7 @@ class ConsistencyGateTest {
   private void start(ConsistencyMode mode, int workers, int backups, long bound) {
     members = new Membership(0, workers, 60_000, nanos::get);
     for (int id = 0; id < workers; id++) {
-      members.join(id, 1);
+      members.join(id, 1, 0);
     }
     gate = new ConsistencyGate(mode, bound, backups, members);
   }

@@ -10,6 +10,7 @@ import io.impetus.proto.PushHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.ShardException.Code;
+import io.impetus.shard.checkpoint.WorkerProgress;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +33,7 @@ class MembershipTest {
   }
 
   private WorkerSlot join(int id) {
-    members.join(id, SLICE);
+    members.join(id, SLICE, 0);
     return members.worker(id);
   }
 
@@ -195,7 +196,7 @@ class MembershipTest {
     WorkerSlot slot = join(0);
     finish(slot, 2);
     advanceMillis(LEASE_MS);
-    members.join(0, SLICE);
+    members.join(0, SLICE, 0);
     assertEquals(slot, members.worker(0));
     assertEquals(nanos.get(), slot.lastSeenNanos);
     assertEquals(2, slot.clock);
@@ -238,5 +239,21 @@ class MembershipTest {
     assertEquals(2, status.getWorkers(0).getPushes());
     assertEquals(1, status.getWorkers(0).getLastStep());
     assertEquals(-1, status.getWorkers(2).getLastStep());
+  }
+
+  @Test
+  void restoredProgressHoldsUntilEachWorkerRejoinsAndSurvivesIntoTheNextCheckpoint() {
+    members.restore(List.of(new WorkerProgress(7, 6, 41), new WorkerProgress(5, 4, 42), WorkerProgress.NONE));
+    WorkerSlot zero = join(0);
+    assertEquals(7, zero.clock, "a worker resumes from its checkpointed clock");
+    assertEquals(-1, zero.lastStep, "another session (0 here) is another process: its steps count afresh");
+    assertEquals(0, members.minLiveClock(), "worker 2 was never in the checkpoint: it counts as 0");
+    members.join(2, SLICE, 0);
+    finish(members.worker(2), 9);
+    assertEquals(5, members.minLiveClock(), "worker 1 has not rejoined: it counts with its checkpointed clock");
+    members.join(1, SLICE, 42);
+    assertEquals(4, members.worker(1).lastStep, "the same session: its repeats of step 4 and before are recognised");
+    assertEquals(List.of(new WorkerProgress(7, -1, 0), new WorkerProgress(5, 4, 42), new WorkerProgress(9, 8, 0)),
+        members.progress());
   }
 }

@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.impetus.optim.OptimizerConfig;
+import io.impetus.shard.checkpoint.CheckpointSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,5 +67,16 @@ class ShardServerLifecycleTest {
     } finally {
       server.stop();
     }
+  }
+
+  @Test
+  void aShardWithACheckpointFolderClosesItsCheckpointWriterLastAfterTheFinalCheckpoint() throws Exception {
+    ServerConfig config = config(null).withCheckpoints(new CheckpointSettings(shm.resolve("ckpt"), 0, 3));
+    ShardServer server = new ShardServer(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()),
+        config).start();
+    assertEquals(List.of("gRPC server", "update loop", "checkpoint writer"), server.openParts());
+    server.stop();
+    assertEquals(List.of(), server.openParts());
+    assertFalse(Files.exists(shm.resolve("ckpt")), "a shard no worker initialized has nothing to checkpoint");
   }
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
 /** A minimal client of one shard for tests: every call returns a future of its whole reply. */
 final class ShardTestClient {
   /** A slice reply put back together; {@code encoding}: how its values travelled. */
-  record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values, FloatEncoding encoding) {}
+  record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values, FloatEncoding encoding,
+      boolean duplicate) {}
 
   static final long FINGERPRINT = 0x1234_5678_9abc_def0L;
 
@@ -48,7 +49,12 @@ final class ShardTestClient {
   }
 
   JoinReply join(int worker, Layout layout) {
-    return blocking.join(JoinRequest.newBuilder().setWorkerId(worker).setLayout(layout).build());
+    return join(worker, layout, 0);
+  }
+
+  /** A join of worker {@code worker} from the process whose session is {@code session} (0: none). */
+  JoinReply join(int worker, Layout layout, long session) {
+    return blocking.join(JoinRequest.newBuilder().setWorkerId(worker).setLayout(layout).setSession(session).build());
   }
 
   InitializeReply initialize(int worker, float[] values) {
@@ -121,7 +127,7 @@ final class ShardTestClient {
         float[] values = new float[(int) h.getLength()];
         segment.readSlice(values, 0);
         result.complete(new Slice(h.getVersion(), h.getStaleness(), h.getStepLag(), h.getDropped(), values,
-            h.getEncoding()));
+            h.getEncoding(), h.getDuplicate()));
       }
 
       @Override
@@ -207,6 +213,7 @@ final class ShardTestClient {
     private long stepLag;
     private boolean dropped;
     private FloatEncoding encoding = FloatEncoding.FP32;
+    private boolean duplicate;
 
     @Override
     public void onNext(SliceChunk chunk) {
@@ -217,6 +224,7 @@ final class ShardTestClient {
         stepLag = chunk.getHeader().getStepLag();
         dropped = chunk.getHeader().getDropped();
         encoding = chunk.getHeader().getEncoding();
+        duplicate = chunk.getHeader().getDuplicate();
       }
       FloatCodec.decode(chunk.getValues(), values, (int) chunk.getOffset(), encoding);
     }
@@ -228,7 +236,7 @@ final class ShardTestClient {
 
     @Override
     public void onCompleted() {
-      future.complete(new Slice(version, staleness, stepLag, dropped, values, encoding));
+      future.complete(new Slice(version, staleness, stepLag, dropped, values, encoding, duplicate));
     }
   }
 }

@@ -76,7 +76,8 @@ final class ShardLink implements AutoCloseable {
    * the lease the shard granted, on a transport thread.
    */
   CompletableFuture<Void> join(Layout layout, float[] params, long timeoutSeconds, LongConsumer onLease) {
-    JoinRequest request = JoinRequest.newBuilder().setWorkerId(context.workerId()).setLayout(layout).build();
+    JoinRequest request = JoinRequest.newBuilder().setWorkerId(context.workerId()).setSession(context.session())
+        .setLayout(layout).build();
     UnaryCall<JoinReply> call = new UnaryCall<>();
     stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).join(request, call);
     return call.result().thenCompose(reply -> {

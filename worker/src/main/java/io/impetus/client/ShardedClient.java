@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
@@ -78,7 +79,9 @@ public final class ShardedClient implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    LinkContext context = new LinkContext(workerId, transport, channels.wire(),
+    // Never 0, which a shard reads as "no session".
+    long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    LinkContext context = new LinkContext(workerId, session, transport, channels.wire(),
         new ChunkWriter(channels.serializesOnce()), precision, new ShmPathSetup(workerId, shmDir, background),
         background);
     for (int s = 0; s < channels.size(); s++) {

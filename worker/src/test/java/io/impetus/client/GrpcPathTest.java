@@ -49,7 +49,7 @@ class GrpcPathTest {
   /** Joins shard 0 of a 5-float vector over 2 shards, [0, 3), initializing it from {@code params}; its path. */
   private GrpcPath joinedPath(WirePrecision precision, float[] params) throws Exception {
     ChunkWriter writer = new ChunkWriter(false); // in-process channels may serialize again
-    LinkContext context = new LinkContext(0, Transport.GRPC, WireMethods.zeroCopy(), writer, precision,
+    LinkContext context = new LinkContext(0, 1L, Transport.GRPC, WireMethods.zeroCopy(), writer, precision,
         new ShmPathSetup(0, null, background), background);
     try (ShardLink link = new ShardLink(0, channel, 0, 3, context)) {
       link.join(Layout.newBuilder().setNumParams(5).setNumShards(2).setModel("path").build(), params, 10, l -> {})

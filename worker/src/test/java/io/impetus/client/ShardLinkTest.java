@@ -58,7 +58,7 @@ class ShardLinkTest {
   }
 
   private ShardLink link(Transport transport) {
-    LinkContext context = new LinkContext(0, transport, WireMethods.zeroCopy(), new ChunkWriter(false),
+    LinkContext context = new LinkContext(0, 1L, transport, WireMethods.zeroCopy(), new ChunkWriter(false),
         WirePrecision.FP32, new ShmPathSetup(0, shm, background), background);
     return new ShardLink(1, channel, START, LENGTH, context);
   }

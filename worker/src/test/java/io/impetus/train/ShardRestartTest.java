@@ -14,6 +14,7 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.proto.StatusReply;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
+import io.impetus.shard.checkpoint.CheckpointSettings;
 import io.impetus.staleness.StalenessPolicy;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,19 +24,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A shard that crashes and comes back empty (as a restarted pod does) does not end training: the
- * worker rejoins, initializes the shard from its own copy of the parameters, and finishes. With
+ * A shard that crashes and restarts (as a restarted pod does) does not end training: the worker
+ * rejoins and finishes. Without a checkpoint folder the shard comes back empty and the worker
+ * initializes it from its own copy of the parameters; with one, the shard comes back from its newest
+ * checkpoint (version, optimizer state, schedule position) and the worker pulls from it instead. With
  * shared memory, the rejoin attaches a fresh segment to the new shard, which knows none.
  */
 class ShardRestartTest {
   @TempDir Path shm;
+  @TempDir Path checkpoints;
 
-  @ParameterizedTest(name = "overlap {0}, transport {1}")
-  @CsvSource({"false, GRPC", "true, GRPC", "false, AUTO", "true, AUTO"})
-  void aWorkerReinitializesARestartedShardFromItsOwnParametersAndFinishes(boolean overlap, Transport transport)
-      throws Exception {
+  @ParameterizedTest(name = "checkpoints {0}, overlap {1}, transport {2}")
+  @CsvSource({"false, false, GRPC", "false, true, GRPC", "false, false, AUTO", "false, true, AUTO",
+      "true, false, GRPC", "true, true, GRPC", "true, false, AUTO", "true, true, AUTO"})
+  void aRestartedShardIsRestoredFromItsCheckpointOrReinitializedByTheWorkerAndTrainingFinishes(boolean checkpointed,
+      boolean overlap, Transport transport) throws Exception {
     ServerConfig template = new ServerConfig("127.0.0.1", 0, 0, 2, 1, ConsistencyMode.ASYNC, 0, 0, 60_000,
-        new StalenessPolicy.None(), OptimizerConfig.sgd(0.01, 0.9)).withSharedMemoryDir(shm);
+        new StalenessPolicy.None(), OptimizerConfig.sgd(0.01, 0.9)).withSharedMemoryDir(shm)
+        .withCheckpoints(checkpointed ? new CheckpointSettings(checkpoints, 10, 3) : CheckpointSettings.none());
     try (InProcessShards shards = new InProcessShards(template)) {
       Workload workload = ModelCatalog.create("mlp-x2");
       WorkerConfig config = new WorkerConfig(List.of("in-process:1", "in-process:2"), 0, 1, "mlp-x2", 32, null, 40L,
@@ -69,15 +75,20 @@ class ShardRestartTest {
         assertEquals(Map.of("unknown_worker", 1L), restarted.getRejectedMap());
       }
       assertEquals(Map.of(), shards.status().get(0).getRejectedMap());
+      // Shard 1 had applied steps 0..19 (version 20) when it was stopped. With checkpoints it comes back
+      // at version 20: its checkpoint every 10 updates fell on 20 (and so would the one a graceful stop
+      // writes). Without, it comes back at version 0 and the worker's copy of the parameters.
+      long restored = checkpointed ? 20 : 0;
+      assertEquals(checkpointed ? 20 : -1, restarted.getRestoredVersion());
       if (!overlap) {
-        // The new shard applied steps 21..39; its slice of step 20 was lost with the crash, while the
-        // shard that stayed up applied every step.
-        assertEquals(19, restarted.getVersion());
+        // The new shard applied steps 21..39; its slice of step 20 was lost with the crash (the push
+        // reached a process the worker had not joined yet), while the shard that stayed up applied every step.
+        assertEquals(restored + 19, restarted.getVersion());
         assertEquals(40, shards.status().get(0).getVersion());
       } else {
         // Step 20's push fails on the new shard; step 21's gradient, computed while it was in flight,
         // is dropped at the rejoin. The new shard applies 22..39, the other every step but 21.
-        assertEquals(18, restarted.getVersion());
+        assertEquals(restored + 18, restarted.getVersion());
         assertEquals(39, shards.status().get(0).getVersion());
       }
     }
