@@ -42,6 +42,20 @@ final class LossCurve {
   }
 
   /**
+   * Whether a run diverged: its final whole-training-set loss is not finite or exceeds the loss of
+   * the initial parameters (which the real run and its replays share: the same seed). A loss of
+   * 1e30 is finite but no less diverged than an overflow.
+   */
+  static boolean diverged(double finalLoss, double initialLoss) {
+    return !(finalLoss <= initialLoss);
+  }
+
+  /** The final loss as the comparison sees it: +inf for a diverged run, whatever number it stopped at. */
+  static double judged(double finalLoss, boolean diverged) {
+    return diverged ? Double.POSITIVE_INFINITY : finalLoss;
+  }
+
+  /**
    * |log10 a − log10 b| for two losses: 0 when both are infinite (both diverged), +inf when only one
    * is, or when either is not positive.
    */

@@ -20,13 +20,14 @@ import java.util.Map;
  * @param dir the run folder
  * @param optimizer the optimizer the shard ran, exactly as the command line built it
  * @param finalLoss the whole-training-set loss of the final parameters (summary.json {@code train_loss});
- *     +inf when the run diverged (no finite loss)
+ *     +inf when it has none (not finite)
+ * @param diverged whether the run diverged ({@link LossCurve#diverged})
  * @param minibatchLoss the minibatch loss of every applied update, in the order the shard applied
  *     them (staleness.csv's rows joined with metrics.csv's by worker and worker step)
  * @param staleness the staleness of every applied update, in the same order
  * @param worker the worker of every applied update, in the same order
  */
-record RealRun(Path dir, OptimizerConfig optimizer, double finalLoss, double[] minibatchLoss, int[] staleness,
+record RealRun(Path dir, OptimizerConfig optimizer, double finalLoss, boolean diverged, double[] minibatchLoss, int[] staleness,
     int[] worker) {
 
   /** Applied updates. */
@@ -34,13 +35,11 @@ record RealRun(Path dir, OptimizerConfig optimizer, double finalLoss, double[] m
     return staleness.length;
   }
 
-  /** Whether the final parameters gave no finite loss. */
-  boolean diverged() {
-    return !Double.isFinite(finalLoss);
-  }
-
-  /** Runs {@code args} ({@code local ...}) as {@code impetus local} would and reads the run folder. */
-  static RealRun launch(List<String> args, Path dir) throws Exception {
+  /**
+   * Runs {@code args} ({@code local ...}) as {@code impetus local} would and reads the run folder;
+   * {@code initialLoss} is the loss of the run's initial parameters, which tells divergence.
+   */
+  static RealRun launch(List<String> args, Path dir, double initialLoss) throws Exception {
     List<String> flags = args.subList(1, args.size());
     LocalCommand command = new LocalCommand().withArgs(args);
     Flags parsed = Flags.parse(command, flags, Map.of());
@@ -49,11 +48,11 @@ record RealRun(Path dir, OptimizerConfig optimizer, double finalLoss, double[] m
     if (code != 0) {
       throw new IllegalStateException("impetus " + String.join(" ", args) + " exited with " + code + "; see " + dir);
     }
-    return read(dir, config.optimizer());
+    return read(dir, config.optimizer(), initialLoss);
   }
 
   /** Reads a finished one-shard run folder. */
-  static RealRun read(Path dir, OptimizerConfig optimizer) throws IOException {
+  static RealRun read(Path dir, OptimizerConfig optimizer, double initialLoss) throws IOException {
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
     JsonNode loss = summary.get("train_loss");
     double finalLoss = loss != null && loss.isNumber() ? loss.asDouble() : Double.POSITIVE_INFINITY;
@@ -87,7 +86,7 @@ record RealRun(Path dir, OptimizerConfig optimizer, double finalLoss, double[] m
       }
       minibatch[i] = l;
     }
-    return new RealRun(dir, optimizer, finalLoss, minibatch, staleness, worker);
+    return new RealRun(dir, optimizer, finalLoss, LossCurve.diverged(finalLoss, initialLoss), minibatch, staleness, worker);
   }
 
   private static long key(long worker, long step) {

@@ -16,20 +16,20 @@ import java.util.Arrays;
  *
  * @param delay the delay model
  * @param finalLoss the whole-training-set loss of the final parameters, judged by the same
- *     {@link FinalEvaluation} as the real run's; +inf when the run diverged
+ *     {@link FinalEvaluation} as the real run's; NaN when the simulator stopped the run before the end
  * @param minibatchLoss the minibatch loss of every update (at the stale parameters its gradient was
  *     computed from, as a real worker reports it)
  * @param staleness the staleness every update had
- * @param diverged whether the simulator stopped the run as diverged
+ * @param diverged whether the run diverged ({@link LossCurve#diverged}, or the simulator stopped it as diverged)
  */
 record Replay(String delay, double finalLoss, double[] minibatchLoss, int[] staleness, boolean diverged) {
 
-  /** Runs {@code updates} simulated updates of {@code problem}. */
-  static Replay run(Problem problem, OptimizerConfig optimizer, String delay, int updates, long seed) {
+  /** Runs {@code updates} simulated updates of {@code problem}, whose initial parameters have loss {@code initialLoss}. */
+  static Replay run(Problem problem, OptimizerConfig optimizer, String delay, int updates, long seed, double initialLoss) {
     Losses probe = new Losses(problem.create(), updates);
     Trajectory tr = Simulator.run(SimulationConfig.of(problem, optimizer, delay, updates, seed, 0), probe);
-    boolean diverged = tr.diverged() || !Double.isFinite(probe.finalLoss);
-    return new Replay(delay, diverged ? Double.POSITIVE_INFINITY : probe.finalLoss,
+    boolean diverged = tr.diverged() || LossCurve.diverged(probe.finalLoss, initialLoss);
+    return new Replay(delay, probe.finalLoss,
         Arrays.copyOf(probe.minibatch, tr.stepsRun()), tr.staleness(), diverged);
   }
 

@@ -3,6 +3,7 @@ package io.impetus.simvsreal;
 import io.impetus.data.DataFileException;
 import io.impetus.data.ImageData;
 import io.impetus.data.ImageDatasets;
+import io.impetus.local.FinalEvaluation;
 import io.impetus.model.DataOptions;
 import io.impetus.model.Mlp;
 import io.impetus.model.ModelCatalog;
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
  * <p>Both sides are judged by one definition of the loss: the final parameters' loss on the whole
  * training set (the same {@link io.impetus.local.FinalEvaluation} code), and along the way the
  * minibatch loss of every update (at the parameters its gradient was computed from, which is what
- * a real worker can report) averaged over {@value #WINDOWS} windows of equal length. The claim holds
+ * a real worker can report) averaged over {@value #WINDOWS} windows of equal length. A run diverged
+ * when its final loss is not finite or above the initial parameters' ({@link LossCurve#diverged}). The claim holds
  * when every setting, with either delay model, has its final loss and every window mean within
  * {@value #TOLERANCE} in log10 (a factor of 2) of the real run's, and agrees on divergence.
  *
@@ -113,11 +115,16 @@ public final class SimVsReal implements Experiment {
 
     // The real runs one after the other: each uses the whole machine.
     List<RealRun> reals = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    List<Double> initials = new ArrayList<>();
     for (Setting s : grid) {
       Path dir = o.out().resolve("real/" + s.fileName());
       long started = System.nanoTime();
+      Problem problem = problem(s, images, o);
+      problems.add(problem);
+      initials.add(initialLoss(problem));
       RealRun real = RealRun.launch(s.localArgs(dir.toString(), SEED, s.model().equals("mlp") ? dataFlags : List.of()),
-          dir);
+          dir, initials.get(initials.size() - 1));
       o.log().accept(String.format("real %-28s %d updates, mean staleness %s, final loss %s (%.1f s)", s.label(),
           real.updates(), Fmt.fixed(StalenessPattern.of(real.staleness(), null).mean(), 2), Fmt.num(real.finalLoss()),
           (System.nanoTime() - started) / 1e9));
@@ -130,11 +137,12 @@ public final class SimVsReal implements Experiment {
     try {
       List<Future<Replay>> futures = new ArrayList<>();
       for (int i = 0; i < grid.size(); i++) {
-        Problem problem = problem(grid.get(i), images, o);
+        Problem problem = problems.get(i);
+        double initial = initials.get(i);
         RealRun real = reals.get(i);
         for (String delay : List.of("histogram:" + real.dir().resolve("summary.json"),
             "trace:" + real.dir().resolve("staleness.csv"))) {
-          futures.add(pool.submit(() -> Replay.run(problem, real.optimizer(), delay, real.updates(), SEED)));
+          futures.add(pool.submit(() -> Replay.run(problem, real.optimizer(), delay, real.updates(), SEED, initial)));
         }
       }
       for (int i = 0; i < grid.size(); i++) {
@@ -144,6 +152,14 @@ public final class SimVsReal implements Experiment {
       pool.shutdownNow();
     }
     return new Verdict(cells, notes).judge(o);
+  }
+
+  /** The whole-training-set loss of the initial parameters from {@link #SEED}, as the real runs start too. */
+  static double initialLoss(Problem problem) {
+    Workload w = problem.create();
+    float[] params = new float[Math.toIntExact(w.model().layout().numParams())];
+    w.model().initialize(params, SEED);
+    return FinalEvaluation.of(w, params).trainLoss();
   }
 
   /** The flags that point a real run at the image data the experiment was given. */

@@ -39,7 +39,8 @@ final class Verdict {
     int n = real.updates();
     double[] realCurve = LossCurve.windowMeans(real.minibatchLoss(), n, SimVsReal.WINDOWS);
     double[] simCurve = LossCurve.windowMeans(sim.minibatchLoss(), n, SimVsReal.WINDOWS);
-    return new Match(LossCurve.logGap(real.finalLoss(), sim.finalLoss()), LossCurve.maxLogGap(realCurve, simCurve),
+    return new Match(LossCurve.logGap(LossCurve.judged(real.finalLoss(), real.diverged()),
+        LossCurve.judged(sim.finalLoss(), sim.diverged())), LossCurve.maxLogGap(realCurve, simCurve),
         real.diverged() == sim.diverged());
   }
 
@@ -71,9 +72,9 @@ final class Verdict {
         row.put("sim_max_staleness", simPattern.max());
         row.put("real_staleness_lag1", realPattern.lag1());
         row.put("sim_staleness_lag1", simPattern.lag1());
-        FiniteJson.put(row, "real_final_loss", real.finalLoss(), "diverged");
-        FiniteJson.put(row, "sim_final_loss", sim.finalLoss(), "diverged");
-        FiniteJson.put(row, "final_log10_gap", m.finalGap(), "one side diverged");
+        FiniteJson.put(row, "real_final_loss", real.finalLoss(), "not finite");
+        FiniteJson.put(row, "sim_final_loss", sim.finalLoss(), "not finite (or stopped as diverged)");
+        FiniteJson.put(row, "final_log10_gap", m.finalGap(), "one side diverged (0 when both did)");
         FiniteJson.put(row, "max_checkpoint_log10_gap", m.curveGap(), "one side diverged");
         row.put("real_diverged", real.diverged() ? "yes" : "no");
         row.put("sim_diverged", sim.diverged() ? "yes" : "no");

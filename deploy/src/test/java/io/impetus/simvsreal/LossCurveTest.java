@@ -23,6 +23,16 @@ class LossCurveTest {
   }
 
   @Test
+  void aRunDivergedWhenItEndsAboveItsInitialLossOrWithoutAFiniteOne() {
+    assertEquals(false, LossCurve.diverged(0.01, 0.5));
+    assertEquals(true, LossCurve.diverged(2e30, 0.5));
+    assertEquals(true, LossCurve.diverged(Double.NaN, 0.5));
+    assertEquals(true, LossCurve.diverged(Double.POSITIVE_INFINITY, 0.5));
+    assertEquals(Double.POSITIVE_INFINITY, LossCurve.judged(2e30, true));
+    assertEquals(0.01, LossCurve.judged(0.01, false));
+  }
+
+  @Test
   void theLogGapIsTheDecadesBetweenTwoLossesAndZeroWhenBothDiverged() {
     assertEquals(1.0, LossCurve.logGap(0.01, 0.1), 1e-12);
     assertEquals(Math.log10(2), LossCurve.logGap(4, 2), 1e-12);
