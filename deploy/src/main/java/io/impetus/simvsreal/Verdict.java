@@ -55,7 +55,8 @@ final class Verdict {
       RealRun real = c.real();
       StalenessPattern realPattern = StalenessPattern.of(real.staleness(), real.worker());
       StringBuilder line = new StringBuilder(c.setting().label() + ": real staleness mean "
-          + Fmt.fixed(realPattern.mean(), 2) + ", lag-1 autocorrelation " + Fmt.fixed(realPattern.lag1(), 2)
+          + Fmt.fixed(realPattern.mean(), 2) + ", max " + realPattern.max() + " at " + Fmt.fixed(100 * realPattern.maxAt(), 0)
+          + "% of the run, lag-1 autocorrelation " + Fmt.fixed(realPattern.lag1(), 2)
           + ", per-worker mean " + Fmt.fixed(realPattern.workerMin(), 2) + ".." + Fmt.fixed(realPattern.workerMax(), 2)
           + "; final loss real " + Fmt.num(real.finalLoss()));
       for (Replay sim : List.of(c.histogram(), c.trace())) {
@@ -97,9 +98,10 @@ final class Verdict {
         + "sides); checkpoints = minibatch loss (at the parameters the gradient was computed from) averaged over "
         + SimVsReal.WINDOWS + " equal windows of updates; the real run's comes from metrics.csv joined to staleness.csv");
     evidence.add("what the histogram cannot keep: its draws are i.i.d. (lag-1 autocorrelation ~0), blind to which "
-        + "worker sent the gradient and to when a rare large staleness happened (a real run's come from a worker that "
-        + "falls behind at a given time, e.g. while it starts; a histogram puts them anywhere, where a stale "
-        + "gradient meets momentum mid-run); the trace replays the real order and keeps all of that; no side keeps "
+        + "worker sent the gradient and to when a rare large staleness happened (a real run's come from one worker "
+        + "that stalls at a given time: while it starts, while worker 0 evaluates the test set at an epoch's end, "
+        + "when the scheduler leaves it out; a histogram puts them anywhere, e.g. early, where a gradient of "
+        + "parameters hundreds of updates old is large and meets momentum); the trace replays the real order and keeps all of that; no side keeps "
         + "the real workers' data partitions, so the minibatch order differs between real and simulated runs");
     evidence.addAll(notes);
     writeCurves(o);
