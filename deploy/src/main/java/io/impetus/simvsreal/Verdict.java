@@ -100,8 +100,7 @@ final class Verdict {
     evidence.add("what the histogram cannot keep: its draws are i.i.d. (lag-1 autocorrelation ~0), blind to which "
         + "worker sent the gradient and to when a rare large staleness happened (a real run's come from one worker "
         + "that stalls at a given time: while it starts, while worker 0 evaluates the test set at an epoch's end, "
-        + "when the scheduler leaves it out; a histogram puts them anywhere, e.g. early, where a gradient of "
-        + "parameters hundreds of updates old is large and meets momentum); the trace replays the real order and keeps all of that; no side keeps "
+        + "when the scheduler leaves it out; a histogram puts them anywhere); the trace replays the real order and keeps all of that; no side keeps "
         + "the real workers' data partitions, so the minibatch order differs between real and simulated runs");
     evidence.addAll(notes);
     writeCurves(o);
