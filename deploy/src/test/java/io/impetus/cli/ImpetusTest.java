@@ -134,6 +134,15 @@ class ImpetusTest extends CommandLineTest {
   }
 
   @Test
+  void studyRunSkipNamesAnUnknownExperimentAndAppliesToAllOnly() {
+    assertEquals(2, run("study", "run", "all", "--skip", "sim-vs-real,bogus"));
+    assertTrue(stderr().contains("--skip: unknown experiment 'bogus' (expected one of delayed-quadratic, "), stderr());
+    resetOutput();
+    assertEquals(2, run("study", "run", "delayed-quadratic", "--skip", "sim-vs-real"));
+    assertTrue(stderr().contains("--skip applies to 'all' only"), stderr());
+  }
+
+  @Test
   void studyTheoryPrintsJsonWithTheRateAndTheMeasurement() {
     assertEquals(0, run("study", "theory", "--curvature", "1", "--alpha", "0.5", "--delay", "1", "--json", "--measure"));
     String json = stdout();
@@ -144,10 +153,11 @@ class ImpetusTest extends CommandLineTest {
 
   @Test
   void studyRunAllRunsEveryExperimentAndWritesOneReportWithTheFiguresInline(@TempDir Path tmp) throws Exception {
-    // The image experiment finds no data set here and is skipped, saying so; the others run their quick grids.
+    // The image experiment finds no data set here and is skipped, saying so; sim-vs-real, whose real runs take
+    // most of a minute (SimVsRealTest runs it), is skipped on request; the others run their quick grids.
     Path out = tmp.resolve("all");
     assertEquals(0, run("study", "run", "all", "--quick", "--threads", "2", "--data-dir", tmp.resolve("no-data").toString(),
-        "--out", out.toString()));
+        "--skip", "sim-vs-real", "--out", out.toString()));
     String md = Files.readString(out.resolve("report.md"));
     for (io.impetus.study.experiments.Experiment e : io.impetus.study.experiments.ExperimentRegistry.all()) {
       assertTrue(md.contains("## " + e.name()) && md.contains(e.claim()) && md.contains(e.literature()), e.name());
@@ -155,6 +165,8 @@ class ImpetusTest extends CommandLineTest {
     }
     assertTrue(md.contains("| delayed-quadratic | SUPPORTED |"), md);
     assertTrue(md.contains("| fmnist-staleness | SKIPPED | data not available: "), md);
+    assertTrue(md.contains("| sim-vs-real | SKIPPED | skipped with --skip"), md);
+    assertTrue(Files.readString(out.resolve("sim-vs-real/command.txt")).contains("study run sim-vs-real --quick"));
     assertTrue(Files.readString(out.resolve("report.html")).contains("data:image/png;base64,"));
     assertTrue(stdout().contains("report: " + out.resolve("report.md")), stdout());
   }

@@ -13,7 +13,9 @@ import io.impetus.study.output.RunFolderWriter;
 import io.impetus.study.report.SuiteReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.commons.cli.Options;
 
@@ -47,6 +49,8 @@ final class RunCommand implements Command {
     o.addOption(OptimizerFlags.valued("threads", "N", "parallel simulations (default: available cores)"));
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<time>-NAME); with 'all', one folder per"
         + " experiment inside it"));
+    o.addOption(OptimizerFlags.valued("skip", "NAME,NAME", "with 'all': experiments not to run (the report lists them as"
+        + " skipped), e.g. sim-vs-real, whose real runs start processes"));
     o.addOption(OptimizerFlags.valued("data-dir", "DIR", "image experiments (fmnist-staleness): folder with the Fashion-MNIST "
         + "IDX files (default /usr/share/datasets/fashion-mnist, from the Debian package dataset-fashion-mnist)"));
     o.addOption(OptimizerFlags.valued("hidden", "W,W", "MLP experiments (fmnist-staleness): hidden widths (default 256,128)"));
@@ -78,6 +82,9 @@ final class RunCommand implements Command {
       }
     }
     java.nio.file.Path dataDir = f.has("data-dir") ? java.nio.file.Path.of(f.string("data-dir")) : null;
+    if (f.has("skip") && !name.equals("all")) {
+      throw new UsageException("--skip applies to 'all' only; to run one experiment, name it");
+    }
     if (name.equals("all")) {
       return runAll(f, new ExperimentOptions(null, threads, f.has("quick"), System.out::println, dataDir, hidden));
     }
@@ -100,15 +107,33 @@ final class RunCommand implements Command {
     return o.supported() ? 0 : 1;
   }
 
+  /** The names {@code --skip} lists, each checked against the registry. */
+  private static Set<String> skipped(Flags f) {
+    if (!f.has("skip")) {
+      return Set.of();
+    }
+    Set<String> names = new LinkedHashSet<>();
+    for (String name : f.string("skip").split(",")) {
+      String n = name.trim();
+      if (ExperimentRegistry.find(n).isEmpty()) {
+        throw new UsageException("--skip: unknown experiment '" + n + "' (expected one of "
+            + ExperimentRegistry.all().stream().map(Experiment::name).collect(Collectors.joining(", ")) + ")");
+      }
+      names.add(n);
+    }
+    return names;
+  }
+
   /** Every registered experiment into a folder of its own under --out, then the suite's report. */
   private static int runAll(Flags f, ExperimentOptions options) throws Exception {
     RunFolderWriter suite = new RunFolderWriter(RunFolderWriter.defaultDir(f.string("out"), "all"));
     List<String> echoed = StudyFlags.echo("run", f);
     suite.writeCommand(echoed);
     // Each experiment's own command repeats every flag but --out (it gets a folder of its own).
-    List<String> flags = StudyFlags.flagsExcept(f, List.of("out"));
+    List<String> flags = StudyFlags.flagsExcept(f, List.of("out", "skip"));
+    Set<String> skip = skipped(f);
     List<ExperimentSuite.Entry> entries =
-        ExperimentSuite.run(ExperimentRegistry.all(), suite.dir(), options, flags, System.out::println);
+        ExperimentSuite.run(ExperimentRegistry.all(), skip, suite.dir(), options, flags, System.out::println);
     Path report = SuiteReport.write(suite.dir(), RunFolderWriter.commandLine(echoed), options.quick(), entries);
     boolean allHeld = true;
     for (ExperimentSuite.Entry e : entries) {

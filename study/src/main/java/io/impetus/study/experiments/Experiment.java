@@ -7,7 +7,9 @@ package io.impetus.study.experiments;
  *
  * <p>To add one (e.g. {@code fmnist-staleness} once Fashion-MNIST models exist, or {@code mitigations}
  * once the shard's staleness policies exist): implement this interface and add an instance to
- * {@link ExperimentRegistry#all()}. Nothing else needs to change; {@code impetus study run --list}
+ * {@link ExperimentRegistry#all()}, or, in a module the study does not depend on, list the class (it
+ * needs a public no-argument constructor) in that module's
+ * {@code META-INF/services/io.impetus.study.experiments.Experiment}. Nothing else needs to change; {@code impetus study run --list}
  * shows what is registered.
  */
 public interface Experiment {

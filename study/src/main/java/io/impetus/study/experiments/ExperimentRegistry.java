@@ -2,19 +2,32 @@ package io.impetus.study.experiments;
 
 import io.impetus.study.output.RunFolderWriter;
 import io.impetus.study.report.ReportWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
-/** The named experiments that exist, in the order {@code run --list} shows them, and how to run one. */
+/**
+ * The named experiments that exist, in the order {@code run --list} shows them, and how to run one.
+ *
+ * <p>The study's own experiments come first, then those other modules contribute through
+ * {@link ServiceLoader} (a {@code META-INF/services/io.impetus.study.experiments.Experiment} file):
+ * an experiment that needs more than the study module has, e.g. real runs of the local launcher,
+ * lives in the module that has it, and the study module does not depend on that module.
+ */
 public final class ExperimentRegistry {
   private ExperimentRegistry() {}
 
-  /** Every registered experiment. Add new ones here. */
+  /** Every registered experiment: the study's own (add new ones here), then the service-loaded ones, by name. */
   public static List<Experiment> all() {
-    return List.of(new DelayedQuadratic(), new ImplicitMomentum(), new BestMomentumVsWorkers(), new Mitigations(),
-        new FmnistStaleness());
+    List<Experiment> all = new ArrayList<>(List.of(new DelayedQuadratic(), new ImplicitMomentum(),
+        new BestMomentumVsWorkers(), new Mitigations(), new FmnistStaleness()));
+    ServiceLoader.load(Experiment.class).stream().map(ServiceLoader.Provider::get)
+        .sorted(Comparator.comparing(Experiment::name)).forEach(all::add);
+    return List.copyOf(all);
   }
 
   /** The experiment called {@code name}, if registered. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -41,11 +42,13 @@ public final class ExperimentSuite {
       if (outcome != null) {
         return outcome.supported() ? Verdict.SUPPORTED : Verdict.NOT_SUPPORTED;
       }
-      return notRun.startsWith(SKIPPED_PREFIX) ? Verdict.SKIPPED : Verdict.FAILED;
+      return notRun.startsWith(SKIPPED_PREFIX) || notRun.equals(SKIPPED_ON_REQUEST) ? Verdict.SKIPPED : Verdict.FAILED;
     }
   }
 
   private static final String SKIPPED_PREFIX = "data not available: ";
+  /** Why an experiment named by {@code --skip} did not run. */
+  public static final String SKIPPED_ON_REQUEST = "skipped with --skip";
 
   /**
    * Runs {@code experiments} in order.
@@ -58,6 +61,15 @@ public final class ExperimentSuite {
    */
   public static List<Entry> run(List<Experiment> experiments, Path suiteDir, ExperimentOptions options, List<String> flags,
       Consumer<String> log) throws IOException {
+    return run(experiments, Set.of(), suiteDir, options, flags, log);
+  }
+
+  /**
+   * As above, but the experiments named in {@code skip} do not run: each gets its folder with the
+   * command that runs it alone, and the verdict SKIPPED ({@value #SKIPPED_ON_REQUEST}).
+   */
+  public static List<Entry> run(List<Experiment> experiments, Set<String> skip, Path suiteDir, ExperimentOptions options,
+      List<String> flags, Consumer<String> log) throws IOException {
     List<Entry> entries = new ArrayList<>();
     for (Experiment e : experiments) {
       Path dir = suiteDir.resolve(e.name());
@@ -73,7 +85,12 @@ public final class ExperimentSuite {
       Outcome outcome = null;
       String notRun = null;
       try {
-        outcome = ExperimentRegistry.runAndReport(e, own, args);
+        if (skip.contains(e.name())) {
+          out.writeCommand(args);
+          notRun = SKIPPED_ON_REQUEST;
+        } else {
+          outcome = ExperimentRegistry.runAndReport(e, own, args);
+        }
       } catch (DataFileException missing) {
         notRun = SKIPPED_PREFIX + missing.getMessage();
       } catch (Exception failed) {

@@ -21,6 +21,13 @@ public interface Probe {
    */
   double observe(int t, float[] params);
 
+  /**
+   * Hears the minibatch loss of update {@code t} (0-based): the loss of the gradient's minibatch at the
+   * stale parameters the gradient was computed from, as a real worker reports it in metrics.csv.
+   * Called for every update, before {@link #observe} of the same step; the default ignores it.
+   */
+  default void minibatch(int t, double loss) {}
+
   /** Whether the run can stop now (asked after each observation); a stopped run is not diverged. */
   default boolean done() {
     return false;

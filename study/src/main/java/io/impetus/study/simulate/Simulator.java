@@ -134,6 +134,9 @@ public final class Simulator {
       versionAt[nextSlot] = updater.version();
       delays[t] = tau;
       staleness[t] = (int) versions;
+      if (probe != null) {
+        probe.minibatch(t, batchLoss);
+      }
       t++;
       norm[t] = norm(next);
       if (probe == null) {
