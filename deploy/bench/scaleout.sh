@@ -39,6 +39,7 @@ python=/usr/bin/python3
 data_dir=/usr/share/datasets/fashion-mnist
 batch=64
 default_steps=100
+wire=fp32
 
 usage() {
   cat <<EOF
@@ -59,6 +60,8 @@ Options:
                       so another model needs --skip-torch
   --out DIR           output folder, must not hold a results.csv yet
                       (default runs/scaleout-<date>-<time> in the repository)
+  --wire-precision P  Impetus's floats on the wire: fp32 (default) or bf16 (half the bytes; a separate
+                      --out, since the report's Impetus columns are one precision)
   --skip-torch        Impetus only
   --python PY         interpreter with torch (default $python)
   --data-dir DIR      Fashion-MNIST IDX files (default $data_dir)
@@ -78,6 +81,7 @@ while [ $# -gt 0 ]; do
     --epochs) epochs=${2:?--epochs needs a value}; shift 2 ;;
     --model) model=${2:?--model needs a value}; shift 2 ;;
     --out) out=${2:?--out needs a value}; shift 2 ;;
+    --wire-precision) wire=${2:?--wire-precision needs a value}; shift 2 ;;
     --skip-torch) skip_torch=1; shift ;;
     --python) python=${2:?--python needs a value}; shift 2 ;;
     --data-dir) data_dir=${2:?--data-dir needs a value}; shift 2 ;;
@@ -105,6 +109,7 @@ read -r -a rates <<<"${rates_list//,/ }"
 for rate in "${rates[@]}"; do
   case "$rate" in none|[0-9]*[a-z]) ;; *) die "--link-rates: '$rate' is not a tc rate (1gbit, 500mbit) or none" ;; esac
 done
+case "$wire" in fp32|bf16) ;; *) die "--wire-precision must be fp32 or bf16, got '$wire'" ;; esac
 if [ -n "$steps" ] && [ -n "$epochs" ]; then die "give --steps or --epochs, not both"; fi
 [ -n "$steps" ] || [ -n "$epochs" ] || steps=$default_steps
 if [ -n "$steps" ]; then
@@ -176,7 +181,7 @@ record() {
 
 run_impetus() {  # run_impetus RATE S N
   local dir="$out/impetus-$1-s$2-n$3" rate=NaN
-  if "$impetus" local --simulate-hosts --link-rate "$1" --model "$model" --shards "$2" --workers "$3" \
+  if "$impetus" local --simulate-hosts --link-rate "$1" --model "$model" --shards "$2" --workers "$3" --wire-precision "$wire" \
       --optimizer adam --lr 0.001 --batch-size "$batch" "${length[@]}" --data-dir "$data_dir" \
       --no-progress --out "$dir" >"$dir.log" 2>&1; then
     rate=$(number "$dir/summary.json" steady_samples_per_second)
