@@ -38,19 +38,25 @@ public final class SafetensorsWriter {
   public record Tensor(String name, int[] shape, float[] values, int offset) {
     /** Checks that the tensor lies inside {@code values}. */
     public Tensor {
-      if (offset < 0 || offset + size() > values.length) {
-        throw new IllegalArgumentException("tensor " + name + " of " + size() + " values at " + offset
+      shape = shape.clone();
+      long size = size(shape);
+      if (offset < 0 || offset + size > values.length) {
+        throw new IllegalArgumentException("tensor " + name + " of " + size + " values at " + offset
             + " does not fit in " + values.length + " values");
       }
     }
 
     /** Number of values. */
     public int size() {
+      return Math.toIntExact(size(shape));
+    }
+
+    private static long size(int[] shape) {
       long n = 1;
       for (int d : shape) {
         n *= d;
       }
-      return Math.toIntExact(n);
+      return n;
     }
   }
 
