@@ -30,14 +30,15 @@ public final class CheckpointFlags {
   }
 
   /**
-   * The settings the flags give. Without {@code --checkpoint-dir}: {@code defaultDir} when an interval
-   * is given ({@code impetus local}'s run folder), else no checkpoints.
+   * The settings the flags give. Without {@code --checkpoint-dir}: {@code defaultDir} ({@code impetus
+   * local}'s run folder, where its shards write at least their final checkpoint), or no checkpoints
+   * when it is null ({@code impetus server}).
    */
   public static CheckpointSettings parse(Flags f, Path defaultDir) {
     long interval = f.longOrNull("checkpoint-interval") == null ? 0 : f.longOrNull("checkpoint-interval");
     int keep = f.integer("keep-checkpoints", CheckpointSettings.DEFAULT_KEEP);
     String dir = f.string("checkpoint-dir");
-    Path folder = dir != null ? Path.of(dir) : f.string("checkpoint-interval") != null ? defaultDir : null;
+    Path folder = dir != null ? Path.of(dir) : defaultDir;
     if (folder == null && f.string("keep-checkpoints") != null) {
       throw new UsageException("--keep-checkpoints needs --checkpoint-dir");
     }

@@ -119,7 +119,8 @@ public final class LocalCommand implements Command {
             + " one start-up and one JIT for several workers, at the price of their isolation (a worker named by"
             + " --crash-at-step still gets a process of its own)"));
     ConsistencyFlags.addTo(o);
-    CheckpointFlags.addTo(o, "default: RUN_DIR/checkpoints when --checkpoint-interval is given, else none");
+    CheckpointFlags.addTo(o, "default: RUN_DIR/checkpoints, which then holds at least each shard's final checkpoint"
+        + " (replacing an earlier run's unless --checkpoint-interval is given: then the shards continue from it)");
     WorkerCommand.addTraining(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "impetus server's default is "
         + ServerCommand.DEFAULT_OPTIMIZER.momentum() + ", PyTorch's");
@@ -264,6 +265,10 @@ public final class LocalCommand implements Command {
         System.err.println("impetus local: --simulate-hosts " + missing);
         return 2;
       }
+    }
+    if (!flags.has("checkpoint-dir") && !flags.has("checkpoint-interval")) {
+      // The run folder's own checkpoints, like its other files, are this run's: an earlier run's would be restored.
+      RunFolder.deleteTree(config.server().checkpoints().dir());
     }
     Workload workload = parsedWorkload;
     long stepsPerWorker = stepsPerWorker(workload, config.shards(), config.workers(), config.batchSize(),

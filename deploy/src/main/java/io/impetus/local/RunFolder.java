@@ -20,7 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The folder a run leaves behind: {@code command.txt} (how to run it again), {@code summary.json}
  * (the figures), {@code metrics.csv} (one row per logged step per worker), {@code staleness.csv} (one
- * row per applied update, see {@link StalenessCsv}), {@code loss.png}, and
+ * row per applied update, see {@link StalenessCsv}), {@code loss.png}, {@code checkpoints/} (the
+ * shards' checkpoints, at least the final one, which {@code impetus export} reads), and
  * {@code logs/} and {@code workers/} with every process's output and files.
  */
 final class RunFolder {
@@ -30,6 +31,18 @@ final class RunFolder {
 
   RunFolder(Path dir) {
     this.dir = dir;
+  }
+
+  /** Deletes {@code folder} and everything in it, if it exists. */
+  static void deleteTree(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   void writeCommand(List<String> args) throws IOException {

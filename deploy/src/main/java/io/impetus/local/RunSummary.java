@@ -104,6 +104,10 @@ final class RunSummary {
 
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("model", config.model());
+    if (config.model().equals("mlp")) {
+      // impetus export needs the widths to name and shape the layers.
+      j.put("hidden", config.data().hidden());
+    }
     j.put("mode", config.mode().cliName());
     Map<String, Object> consistency = new LinkedHashMap<>();
     consistency.put("backup_workers", config.server().backupWorkers());

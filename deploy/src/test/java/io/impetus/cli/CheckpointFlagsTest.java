@@ -70,7 +70,7 @@ class CheckpointFlagsTest {
   }
 
   @Test
-  void localCheckpointsIntoItsRunFolderWhenGivenAnIntervalAndPassesTheSettingsToItsShards() throws Exception {
+  void localCheckpointsIntoItsRunFolderAlwaysAtTheEndAndEveryIntervalWhenGivenOneAndPassesTheSettingsToItsShards() throws Exception {
     LocalConfig interval = local("--checkpoint-interval", "200");
     assertEquals(new CheckpointSettings(Path.of("runs/x/checkpoints"), 200, CheckpointSettings.DEFAULT_KEEP),
         interval.server().checkpoints());
@@ -79,6 +79,7 @@ class CheckpointFlagsTest {
 
     assertEquals(new CheckpointSettings(Path.of("/data/ckpt"), 0, 2),
         local("--checkpoint-dir", "/data/ckpt", "--keep-checkpoints", "2").server().checkpoints());
-    assertFalse(local().server().checkpoints().enabled());
+    assertEquals(new CheckpointSettings(Path.of("runs/x/checkpoints"), 0, CheckpointSettings.DEFAULT_KEEP),
+        local().server().checkpoints(), "by default the run folder keeps each shard's final checkpoint");
   }
 }

@@ -42,6 +42,8 @@ public final class ImageDatasets {
   public static final String MNIST = "mnist";
   /** Both data sets have ten classes. */
   public static final int CLASSES = 10;
+  /** Both data sets' images are 28×28 = 784 pixels. */
+  public static final int PIXELS = 28 * 28;
 
   private static final List<String> NAMES = List.of(FASHION_MNIST, MNIST);
 
