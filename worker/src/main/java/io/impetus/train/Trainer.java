@@ -164,7 +164,7 @@ public final class Trainer {
       finish(pending, result, System.nanoTime() - waitStart, totals, batcher, total, params);
     }
     List<String> dataPlanes = client.dataPlanes();
-    client.leave().get();
+    leave(total, params);
     return new TrainingReport(
         config.rank(), total, totals.samples, totals.start, System.currentTimeMillis(), totals.loss,
         total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins,
@@ -185,6 +185,19 @@ public final class Trainer {
     log.warn("worker {}: step {} failed ({}: {}); joining the shards again", config.rank(), step,
         status.getCode(), status.getDescription());
     client.join(params, config.connectTimeoutSeconds()).get();
+  }
+
+  /**
+   * Leaves every shard. A shard that failed as the worker finished (it is restarting) is joined again
+   * first, so that it too learns that this worker is done rather than waiting for its lease to expire.
+   */
+  private void leave(long total, float[] params) throws ExecutionException, InterruptedException {
+    try {
+      client.leave().get();
+    } catch (ExecutionException e) {
+      rejoinOrThrow(e, total, 1, params);
+      client.leave().get();
+    }
   }
 
   /**
