@@ -101,6 +101,9 @@ public final class ServerCommand implements Command {
     o.addOption(Option.builder().longOpt("no-doorbell")
         .desc("do not offer workers that attach segments the shard's doorbell (a socket in --shm-dir that carries"
             + " their push headers without HTTP/2): their headers go on a header stream (PushPullSharedStream)").get());
+    o.addOption(OptimizerFlags.valued("crash-at-version", "V",
+        "fault injection: the process dies abruptly (exit 137, as after SIGKILL) right after applying the update"
+            + " that makes its version V, once the checkpoints due so far are on disk (impetus local: --crash-shard I:V)"));
     ConsistencyFlags.addTo(o);
     CheckpointFlags.addTo(o, "default: none");
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
@@ -165,6 +168,15 @@ public final class ServerCommand implements Command {
     return port == null ? null : port.intValue();
   }
 
+  /** {@code --crash-at-version} (at least 1), or 0 when absent. */
+  static long crashAtVersion(Flags f) {
+    Long v = f.longOrNull("crash-at-version");
+    if (v != null && v < 1) {
+      throw new UsageException("--crash-at-version must be at least 1, got " + v);
+    }
+    return v == null ? 0 : v;
+  }
+
   /** The config the flags describe. */
   public static ServerConfig parse(Flags f) {
     try {
@@ -177,7 +189,7 @@ public final class ServerCommand implements Command {
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
-          .withCheckpoints(CheckpointFlags.parse(f, null));
+          .withCheckpoints(CheckpointFlags.parse(f, null)).withCrashAtVersion(crashAtVersion(f));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -195,6 +207,9 @@ public final class ServerCommand implements Command {
     a.addAll(ConsistencyFlags.boundArgs(c));
     a.addAll(OptimizerFlags.toArgs(c.optimizer()));
     a.addAll(CheckpointFlags.toArgs(c.checkpoints()));
+    if (c.crashAtVersion() > 0) {
+      OptimizerFlags.add(a, "crash-at-version", Long.toString(c.crashAtVersion()));
+    }
     if (c.sharedMemoryDir() == null) {
       a.add("--no-shm");
     } else {

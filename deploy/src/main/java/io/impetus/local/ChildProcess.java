@@ -106,6 +106,11 @@ final class ChildProcess {
     return logFile;
   }
 
+  /** Completes with the exit code once the process has exited. */
+  java.util.concurrent.CompletableFuture<Integer> onExit() {
+    return process.onExit().thenApply(Process::exitValue);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

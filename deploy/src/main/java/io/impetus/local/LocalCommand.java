@@ -142,6 +142,10 @@ public final class LocalCommand implements Command {
         .desc("fault injection: worker RANK computes FACTOR times slower, a straggler (repeatable)").get());
     o.addOption(Option.builder().longOpt("crash-at-step").hasArg().argName("RANK:STEP")
         .desc("fault injection: worker RANK dies abruptly after step STEP (repeatable); the run goes on without it").get());
+    o.addOption(Option.builder().longOpt("crash-shard").hasArg().argName("I:V")
+        .desc("fault injection: shard I dies abruptly (exit 137, as after SIGKILL) when its version reaches V, and is"
+            + " restarted on the same port from its newest checkpoint (repeatable; needs --checkpoint-interval;"
+            + " summary.json reports the restart under restarts; docs/checkpoints.md)").get());
     return o;
   }
 
@@ -193,6 +197,7 @@ public final class LocalCommand implements Command {
           f.choice("worker-delay", WorkerDelay.none(), WorkerDelay::parse),
           pairs(f, "slowdown", Double::parseDouble),
           pairs(f, "crash-at-step", Long::parseLong),
+          pairs(f, "crash-shard", Long::parseLong),
           data,
           WorkerCommand.overlap(f),
           transport(f, simulatedHosts),
@@ -227,10 +232,10 @@ public final class LocalCommand implements Command {
     return simulatedHosts != null && t == Transport.AUTO ? Transport.GRPC : t;
   }
 
-  /** Repeated RANK:VALUE flags as a map. */
+  /** Repeated RANK:VALUE flags, each also a comma-separated list, as a map. */
   private static <T> Map<Integer, T> pairs(Flags f, String flag, Function<String, T> value) {
     Map<Integer, T> out = new TreeMap<>();
-    for (String pair : f.all(flag)) {
+    for (String pair : f.all(flag).stream().flatMap(v -> java.util.Arrays.stream(v.split(","))).toList()) {
       String[] parts = pair.split(":");
       try {
         if (parts.length != 2) {

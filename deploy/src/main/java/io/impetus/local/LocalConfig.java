@@ -28,6 +28,8 @@ import java.util.Map;
  * @param delay an artificial delay added to every worker's steps
  * @param stragglers slowdown factor by worker rank
  * @param crashes fault injection: the step after which a worker rank dies, by rank
+ * @param shardCrashes fault injection: the version at which a shard process dies, by shard index; the
+ *     launcher restarts it from its checkpoint ({@code --crash-shard I:V})
  * @param data the data set, its folder and the model-shape options
  * @param overlap every worker computes its next gradient while its previous push is in flight
  * @param transport how the workers move floats to and from the shards (segments go in the
@@ -54,6 +56,7 @@ public record LocalConfig(
     WorkerDelay delay,
     Map<Integer, Double> stragglers,
     Map<Integer, Long> crashes,
+    Map<Integer, Long> shardCrashes,
     DataOptions data,
     boolean overlap,
     Transport transport,
@@ -72,6 +75,20 @@ public record LocalConfig(
     }
     for (int rank : crashes.keySet()) {
       checkRank("--crash-at-step", rank, server.workers());
+    }
+    for (Map.Entry<Integer, Long> c : shardCrashes.entrySet()) {
+      if (c.getKey() < 0 || c.getKey() >= shards) {
+        throw new IllegalArgumentException("--crash-shard names shard " + c.getKey() + ", but shards are 0.."
+            + (shards - 1));
+      }
+      if (c.getValue() < 1) {
+        throw new IllegalArgumentException("--crash-shard " + c.getKey() + ":" + c.getValue()
+            + ": the version must be at least 1");
+      }
+    }
+    if (!shardCrashes.isEmpty() && server.checkpoints().interval() < 1) {
+      throw new IllegalArgumentException("--crash-shard needs --checkpoint-interval K (K >= 1): the restarted shard"
+          + " resumes from its newest checkpoint");
     }
     if (workerProcesses < 1 || workerProcesses > server.workers()) {
       throw new IllegalArgumentException("--worker-processes must be between 1 and the number of workers ("
@@ -94,6 +111,7 @@ public record LocalConfig(
     wirePrecision.checkUsedBy(transport);
     stragglers = Map.copyOf(stragglers);
     crashes = Map.copyOf(crashes);
+    shardCrashes = Map.copyOf(shardCrashes);
     commandLine = List.copyOf(commandLine);
   }
 

@@ -47,6 +47,11 @@ public final class LocalLauncher {
   private final List<ChildProcess> workers = new ArrayList<>();
   private final ClassArchive classArchive = ClassArchive.forThisJvm();
   private volatile boolean interrupted;
+  /** Set once the launcher stops its processes: a shard that dies from then on is not restarted. */
+  private volatile boolean stopping;
+  private List<String> shardJit = List.of();
+  /** The shards restarted after a crash, in the order they came back. */
+  private final List<ShardRestart> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The run's simulated hosts with {@code --simulate-hosts}, else null. */
   private volatile SimulatedHosts hosts;
 
@@ -97,6 +102,9 @@ public final class LocalLauncher {
       RunSummary summary =
           RunSummary.build(config, status, workerReports, evaluation.trainLoss(), startMillis, System.currentTimeMillis(),
               failures);
+      if (!config.shardCrashes().isEmpty()) {
+        summary.json().put("restarts", ShardRestart.toJson(restarts, status));
+      }
       folder.mergeMetrics(config.workers());
       StalenessCsv.merge(out, config.workers());
       summary.json().put("topology", hosts == null ? SimulatedHosts.noTopology() : hosts.topology());
@@ -113,6 +121,9 @@ public final class LocalLauncher {
         folder.plotAccuracy(config.model());
       }
       System.out.print(summary.describe());
+      for (ShardRestart r : restarts) {
+        System.out.println(r.describe(status));
+      }
       System.out.println("run folder: " + out);
       // Training went on without lost workers; it failed only if nobody finished.
       return failures < config.workers() ? 0 : 1;
@@ -136,47 +147,93 @@ public final class LocalLauncher {
   private List<String> startServers(Path out) throws Exception {
     List<CompletableFuture<Integer>> ports = new ArrayList<>();
     // One directives file for all shards, written only when the defaults apply.
-    List<String> shardJit = LocalCommand.env("IMPETUS_SHARD_JAVA_OPTS") == null
+    shardJit = LocalCommand.env("IMPETUS_SHARD_JAVA_OPTS") == null
         ? ShardJit.options(out.resolve("logs")) : List.of();
     for (int s = 0; s < config.shards(); s++) {
-      String bind = bind(s);
-      ServerConfig sc = config.server().withAddress(bind, 0, s);
-      List<String> args = new ArrayList<>(List.of("server"));
-      args.addAll(ServerCommand.toArgs(sc));
-      // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
-      args.add("--keep-running");
       CompletableFuture<Integer> port = new CompletableFuture<>();
-      boolean firstShard = s == 0;
-      List<String> shardJava = javaOptions("IMPETUS_SHARD_JAVA_OPTS", () ->
-          concat(shardJit, classArchive.options(ClassArchive.Role.SHARD, firstShard)));
-      servers.add(ChildProcess.start("server-" + s, onHost(hosts == null ? null : hosts.plan().shard(s)), shardJava,
-          "io.impetus.cli.Impetus", args, Map.of(),
-          out.resolve("logs/server-" + s + ".log"), line -> {
-        if (line.startsWith(ServerCommand.LISTENING + " ")) {
-          port.complete(Integer.parseInt(line.substring(ServerCommand.LISTENING.length() + 1).trim()));
-        }
-      }));
+      ServerConfig sc = config.server().withAddress(bind(s), 0, s)
+          .withCrashAtVersion(config.shardCrashes().getOrDefault(s, 0L));
+      servers.add(startServer(out, s, sc, "server-" + s, port));
       ports.add(port);
     }
     List<String> addresses = new ArrayList<>();
     for (int s = 0; s < ports.size(); s++) {
-      ChildProcess server = servers.get(s);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        try {
-          addresses.add(bind(s) + ":" + ports.get(s).get(200, TimeUnit.MILLISECONDS));
-          break;
-        } catch (TimeoutException e) {
-          if (!server.isAlive()) {
-            throw new IllegalStateException(server.name() + " exited before listening; see " + server.logFile());
-          }
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException(server.name() + " did not start within 60 s; see " + server.logFile());
-          }
-        }
+      int port = awaitPort(servers.get(s), ports.get(s));
+      addresses.add(bind(s) + ":" + port);
+      if (config.shardCrashes().containsKey(s)) {
+        superviseCrash(out, s, port);
       }
     }
     return addresses;
+  }
+
+  /** Starts shard {@code s}'s process as {@code sc} says; {@code port} completes with the port it listens on. */
+  private ChildProcess startServer(Path out, int s, ServerConfig sc, String name, CompletableFuture<Integer> port)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("server"));
+    args.addAll(ServerCommand.toArgs(sc));
+    // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
+    args.add("--keep-running");
+    boolean firstShard = s == 0 && name.equals("server-0");
+    List<String> shardJava = javaOptions("IMPETUS_SHARD_JAVA_OPTS", () ->
+        concat(shardJit, classArchive.options(ClassArchive.Role.SHARD, firstShard)));
+    return ChildProcess.start(name, onHost(hosts == null ? null : hosts.plan().shard(s)), shardJava,
+        "io.impetus.cli.Impetus", args, Map.of(), out.resolve("logs/" + name + ".log"), line -> {
+          if (line.startsWith(ServerCommand.LISTENING + " ")) {
+            port.complete(Integer.parseInt(line.substring(ServerCommand.LISTENING.length() + 1).trim()));
+          }
+        });
+  }
+
+  /** The port {@code server} listens on, once it says; fails if it exits first or takes over 60 s. */
+  private static int awaitPort(ChildProcess server, CompletableFuture<Integer> port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        return port.get(200, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        if (!server.isAlive()) {
+          throw new IllegalStateException(server.name() + " exited before listening; see " + server.logFile());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(server.name() + " did not start within 60 s; see " + server.logFile());
+        }
+      }
+    }
+  }
+
+  /**
+   * Kubernetes' {@code restartPolicy: OnFailure} for shard {@code s}, told to crash: when its process
+   * dies (exit code not 0) while the run goes on, a new one is started with the same shard index, port
+   * and checkpoint folder (so it restores from its newest checkpoint and the workers reconnect to the
+   * address they know), without the crash. The restart is recorded for summary.json.
+   */
+  private void superviseCrash(Path out, int s, int port) {
+    ChildProcess crashing = servers.get(s);
+    crashing.onExit().thenAcceptAsync(code -> {
+      if (code == 0 || stopping) {
+        return;
+      }
+      long version = config.shardCrashes().get(s);
+      System.err.printf(Locale.ROOT, "impetus local: server-%d died at version %d (exit %d, --crash-shard);"
+          + " restarting it on port %d from its checkpoint%n", s, version, code, port);
+      try {
+        ServerConfig sc = config.server().withAddress(bind(s), port, s);
+        CompletableFuture<Integer> listening = new CompletableFuture<>();
+        ChildProcess restarted = startServer(out, s, sc, "server-" + s + "-restart-1", listening);
+        synchronized (servers) {
+          servers.set(s, restarted);
+        }
+        if (stopping) {
+          restarted.stop(10);
+          return;
+        }
+        awaitPort(restarted, listening);
+        restarts.add(new ShardRestart(s, version, code));
+      } catch (Exception e) {
+        System.err.println("impetus local: could not restart server-" + s + ": " + e.getMessage());
+      }
+    });
   }
 
   private int runWorkers(Path out, List<String> addresses) throws Exception {
@@ -357,10 +414,15 @@ public final class LocalLauncher {
   }
 
   private void stopAll() {
+    stopping = true;
     for (ChildProcess w : workers) {
       w.stop(5);
     }
-    for (ChildProcess s : servers) {
+    List<ChildProcess> shards;
+    synchronized (servers) {
+      shards = List.copyOf(servers);
+    }
+    for (ChildProcess s : shards) {
       s.stop(10);
     }
   }

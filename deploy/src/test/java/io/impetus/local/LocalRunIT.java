@@ -30,7 +30,7 @@ class LocalRunIT {
     return jar;
   }
 
-  private static int impetus(Path log, String... args) throws IOException, InterruptedException {
+  static int impetus(Path log, String... args) throws IOException, InterruptedException {
     return impetus(java.util.Map.of(), log, args);
   }
 

@@ -51,6 +51,7 @@ public final class Shard {
   private final Membership members;
   private final ConsistencyGate gate;
   private final Checkpointer checkpoints;
+  private final CrashAtVersion crash;
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   /** Pushes answered with an error; transport threads refuse too. */
   private final AtomicLong refusedPushes = new AtomicLong();
@@ -89,6 +90,7 @@ public final class Shard {
     this.members = new Membership(config.shardIndex(), config.workers(), config.workerTimeoutMillis(), clock);
     this.gate = new ConsistencyGate(config.mode(), config.stalenessBound(), config.backupWorkers(), members);
     this.checkpoints = checkpoints;
+    this.crash = new CrashAtVersion(config.shardIndex(), config.crashAtVersion());
     checkpoints.restored().ifPresent(this::restore);
   }
 
@@ -128,11 +130,15 @@ public final class Shard {
         buffers);
   }
 
-  /** After an update: hands a snapshot to the checkpoint writer if one is due at this version. */
-  private void checkpointIfDue() {
+  /**
+   * After an update: hands a snapshot to the checkpoint writer if one is due at this version, then
+   * dies if fault injection says so ({@link CrashAtVersion}).
+   */
+  private void afterUpdate() {
     if (checkpoints.due(version())) {
       checkpoints.submit(snapshot());
     }
+    crash.afterUpdate(version(), checkpoints);
   }
 
   /**
@@ -332,7 +338,7 @@ public final class Shard {
     }
     recordProcessed(push, lag);
     if (applied) {
-      checkpointIfDue();
+      afterUpdate();
     }
     slot.release();
     gate.park(push);
@@ -390,7 +396,7 @@ public final class Shard {
       rememberRead(p.slot);
     }
     // A round boundary: every shard's checkpoint at this version holds the same step, a consistent cut.
-    checkpointIfDue();
+    afterUpdate();
     SliceHeader header = SliceHeader.newBuilder().setVersion(version()).setLength(params.length).build();
     for (PendingPush p : round) {
       p.reply.slice(header, params);

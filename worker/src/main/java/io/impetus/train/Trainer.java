@@ -26,11 +26,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Recovery: when a shard says the worker must join again (ABORTED: its lease expired), does not
  * know the worker (NOT_FOUND: the shard restarted and lost its state) or cannot be reached
- * (UNAVAILABLE: it is restarting), the worker drops this step's gradient and joins every shard
- * again, waiting up to {@code --connect-timeout}. A restarted, empty shard is then initialized from
- * the worker's own copy of the parameters (the freshest it received), so training continues with
- * the shard's optimizer state reset rather than failing. After {@value #MAX_RECOVERIES}
- * consecutive failed steps the worker gives up.
+ * (UNAVAILABLE: it is restarting), the worker joins every shard again, waiting up to {@code
+ * --connect-timeout}, then pushes the step's gradient once more as the same (worker, step), which
+ * the shards' exactly-once bookkeeping makes safe (see {@link #retry}); a step that cannot be retried
+ * is dropped (with {@code --overlap}, the failed step and the one computed meanwhile always are). A
+ * restarted, empty shard is initialized from the worker's own copy of the parameters (the freshest
+ * it received), so training continues with the shard's optimizer state reset rather than failing.
+ * After {@value #MAX_RECOVERIES} consecutive failed steps the worker gives up.
  *
  * <p>With {@code --overlap} the worker computes step t's gradient while step t-1's push is in flight,
  * into a second parameter array: step t's gradient is then computed from parameters one reply older
@@ -144,9 +146,12 @@ public final class Trainer {
         result = current.result.get();
       } catch (ExecutionException e) {
         rejoinOrThrow(e, step, ++failedInARow, params);
-        paramsVersions = client.versions();
         totals.rejoins++;
-        continue;
+        result = retry(current, grad, inFlight);
+        if (result == null) {
+          paramsVersions = client.versions();
+          continue;
+        }
       }
       failedInARow = 0;
       paramsVersions = result.versions();
@@ -159,7 +164,7 @@ public final class Trainer {
       finish(pending, result, System.nanoTime() - waitStart, totals, batcher, total, params);
     }
     List<String> dataPlanes = client.dataPlanes();
-    client.leave().get();
+    leave(total, params);
     return new TrainingReport(
         config.rank(), total, totals.samples, totals.start, System.currentTimeMillis(), totals.loss,
         total == 0 ? 0 : totals.stalenessSum / total, totals.maxStaleness, totals.dropped, totals.rejoins,
@@ -180,6 +185,45 @@ public final class Trainer {
     log.warn("worker {}: step {} failed ({}: {}); joining the shards again", config.rank(), step,
         status.getCode(), status.getDescription());
     client.join(params, config.connectTimeoutSeconds()).get();
+  }
+
+  /**
+   * Leaves every shard. A shard that failed as the worker finished (it is restarting) is joined again
+   * first, so that it too learns that this worker is done rather than waiting for its lease to expire.
+   */
+  private void leave(long total, float[] params) throws ExecutionException, InterruptedException {
+    try {
+      client.leave().get();
+    } catch (ExecutionException e) {
+      rejoinOrThrow(e, total, 1, params);
+      client.leave().get();
+    }
+  }
+
+  /**
+   * After a rejoin, pushes the failed step's gradient again as the same (worker, step), so that no
+   * shard misses it: a shard that had processed it before the failure answers the repeat without
+   * applying it again (exactly-once), and a shard restored from a checkpoint of the version the
+   * gradient was computed from applies it, in sync mode completing the round as if it had never
+   * stopped. Returns null, the step dropped, when a shard came back older than that version (it would
+   * refuse a gradient computed from parameters it no longer has) or when the retry fails too.
+   */
+  private PushResult retry(Pending step, float[] grad, float[] into) throws InterruptedException {
+    long[] rejoined = client.versions();
+    for (int s = 0; s < rejoined.length; s++) {
+      if (rejoined[s] < step.readVersions[s]) {
+        log.warn("worker {}: step {} dropped: shard {} came back at version {}, older than the gradient's {}",
+            config.rank(), step.step, s, rejoined[s], step.readVersions[s]);
+        return null;
+      }
+    }
+    try {
+      return client.pushPull(grad, step.readVersions, (float) step.loss, step.batchSize, step.step, into).get();
+    } catch (ExecutionException e) {
+      log.warn("worker {}: step {} dropped: its retry failed too ({})", config.rank(), step.step,
+          Status.fromThrowable(e.getCause()).getCode());
+      return null;
+    }
   }
 
   /** Accounts for a step whose reply has arrived, evaluates at the end of an epoch, and reports it. */

@@ -81,9 +81,13 @@ class ShardRestartTest {
       long restored = checkpointed ? 20 : 0;
       assertEquals(checkpointed ? 20 : -1, restarted.getRestoredVersion());
       if (!overlap) {
-        // The new shard applied steps 21..39; its slice of step 20 was lost with the crash (the push
-        // reached a process the worker had not joined yet), while the shard that stayed up applied every step.
-        assertEquals(restored + 19, restarted.getVersion());
+        // Step 20's push reached a process the worker had not joined yet, and the worker pushed it again
+        // after the rejoin. Restored at version 20, the version step 20's gradient was computed from, the
+        // new shard applied it (the other shard answered the repeat without applying it twice): steps
+        // 20..39, every one. Empty, the new shard came back at 0, so the retry was not sent and step 20
+        // is lost there: steps 21..39. The shard that stayed up applied every step.
+        assertEquals(checkpointed ? restored + 20 : restored + 19, restarted.getVersion());
+        assertEquals(checkpointed ? 1 : 0, shards.status().get(0).getPushesDeduplicated());
         assertEquals(40, shards.status().get(0).getVersion());
       } else {
         // Step 20's push fails on the new shard; step 21's gradient, computed while it was in flight,
