@@ -43,8 +43,20 @@ class SimVsRealTest {
       assertEquals(s.label(), row.get("setting"));
       assertEquals(i % 2 == 0 ? "histogram" : "trace", row.get("delay_model"));
       assertEquals(s.updates(), row.get("updates"), row.toString());
+      // Every figure is a number, or (a run that diverged to infinity; a gap where only one side diverged)
+      // null with a note saying why, and such a row is out of tolerance: real runs differ from run to run,
+      // so which rows diverge is not fixed.
       for (String key : List.of("real_final_loss", "sim_final_loss", "final_log10_gap", "max_checkpoint_log10_gap")) {
-        assertTrue(row.get(key) instanceof Double d && d >= 0, key + " in " + row);
+        Object v = row.get(key);
+        if (v == null) {
+          assertTrue(row.get(key + "_note") instanceof String, key + " is null without a note in " + row);
+        } else {
+          assertTrue(v instanceof Double d && d >= 0, key + " in " + row);
+        }
+      }
+      if (row.get("final_log10_gap") == null) {
+        assertTrue(!row.get("real_diverged").equals(row.get("sim_diverged")), "a null gap: one side diverged, " + row);
+        assertEquals("no", row.get("within_tolerance"), row.toString());
       }
       allWithin &= row.get("within_tolerance").equals("yes");
     }
