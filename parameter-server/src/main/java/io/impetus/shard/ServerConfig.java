@@ -1,5 +1,6 @@
 package io.impetus.shard;
 
+import io.impetus.optim.GradNormClip;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.shard.checkpoint.CheckpointSettings;
@@ -27,6 +28,8 @@ import java.nio.file.Path;
  * @param doorbell whether workers that attach a segment are offered the shard's doorbell (a socket in
  *     {@code sharedMemoryDir} that carries their push headers without HTTP/2), or push over gRPC
  * @param checkpoints where and how often the shard checkpoints its state, and restores it from
+ * @param clipGradNorm the L2 norm each pushed gradient of this shard's slice is clipped to before the
+ *     optimizer ({@code --clip-grad-norm}; per slice, not per model), or {@link GradNormClip#NONE}
  */
 public record ServerConfig(
     String host,
@@ -42,7 +45,8 @@ public record ServerConfig(
     OptimizerConfig optimizer,
     Path sharedMemoryDir,
     boolean doorbell,
-    CheckpointSettings checkpoints) {
+    CheckpointSettings checkpoints,
+    GradNormClip clipGradNorm) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -81,6 +85,29 @@ public record ServerConfig(
     if (checkpoints == null) {
       throw new IllegalArgumentException("checkpoint settings are required (CheckpointSettings.none() for none)");
     }
+    if (clipGradNorm == null) {
+      throw new IllegalArgumentException("clipping is required (GradNormClip.NONE for none)");
+    }
+  }
+
+  /** As the canonical constructor, without clipping. */
+  public ServerConfig(
+      String host,
+      int port,
+      int shardIndex,
+      int numShards,
+      int workers,
+      ConsistencyMode mode,
+      int backupWorkers,
+      long stalenessBound,
+      long workerTimeoutMillis,
+      StalenessPolicy policy,
+      OptimizerConfig optimizer,
+      Path sharedMemoryDir,
+      boolean doorbell,
+      CheckpointSettings checkpoints) {
+    this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
+        optimizer, sharedMemoryDir, doorbell, checkpoints, GradNormClip.NONE);
   }
 
   /** As the canonical constructor, without checkpoints. */
@@ -134,36 +161,42 @@ public record ServerConfig(
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, clipGradNorm);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, clipGradNorm);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, clipGradNorm);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints);
+        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, clipGradNorm);
   }
 
   /** A copy that checkpoints (and restores) as {@code settings} say. */
   public ServerConfig withCheckpoints(CheckpointSettings settings) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, clipGradNorm);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, clipGradNorm);
+  }
+
+  /** A copy that clips each gradient of the slice to {@code clip} before the optimizer. */
+  public ServerConfig withClipGradNorm(GradNormClip clip) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, clip);
   }
 }
