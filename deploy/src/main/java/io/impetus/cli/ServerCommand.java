@@ -66,7 +66,8 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_IDLE_TIMEOUT", "idle-timeout"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
-      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true")));
+      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
+      ClipFlags.ENVIRONMENT));
 
   private static List<EnvVar> withCheckpoints(List<EnvVar> vars) {
     List<EnvVar> all = new ArrayList<>(vars);
@@ -103,6 +104,7 @@ public final class ServerCommand implements Command {
             + " their push headers without HTTP/2): their headers go on a header stream (PushPullSharedStream)").get());
     ConsistencyFlags.addTo(o);
     CheckpointFlags.addTo(o, "default: none");
+    ClipFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
     return o;
@@ -177,7 +179,7 @@ public final class ServerCommand implements Command {
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
-          .withCheckpoints(CheckpointFlags.parse(f, null));
+          .withCheckpoints(CheckpointFlags.parse(f, null)).withClipGradNorm(ClipFlags.parse(f));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -195,6 +197,7 @@ public final class ServerCommand implements Command {
     a.addAll(ConsistencyFlags.boundArgs(c));
     a.addAll(OptimizerFlags.toArgs(c.optimizer()));
     a.addAll(CheckpointFlags.toArgs(c.checkpoints()));
+    a.addAll(ClipFlags.toArgs(c.clipGradNorm()));
     if (c.sharedMemoryDir() == null) {
       a.add("--no-shm");
     } else {
