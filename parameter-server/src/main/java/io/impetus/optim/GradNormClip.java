@@ -13,35 +13,26 @@ package io.impetus.optim;
  *
  * <p>Immutable. Costs one read pass over the gradient to take the norm, plus a write pass when it
  * clips; {@link #NONE} costs nothing.
+ *
+ * @param maxNorm the norm it clips to, 0 for none
  */
-public final class GradNormClip {
+public record GradNormClip(double maxNorm) {
   /** No clipping. */
   public static final GradNormClip NONE = new GradNormClip(0);
 
   /** PyTorch's guard against a zero norm. */
   private static final double NORM_EPS = 1e-6;
 
-  private final double maxNorm;
-
-  private GradNormClip(double maxNorm) {
-    this.maxNorm = maxNorm;
-  }
-
-  /**
-   * Clipping to {@code maxNorm}, or {@link #NONE} for 0.
-   *
-   * @throws IllegalArgumentException naming {@code --clip-grad-norm} unless it is finite and >= 0
-   */
-  public static GradNormClip of(double maxNorm) {
+  /** @throws IllegalArgumentException naming {@code --clip-grad-norm} unless it is finite and >= 0 */
+  public GradNormClip {
     if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
       throw new IllegalArgumentException("--clip-grad-norm must be a finite number > 0 (0 for none), got " + maxNorm);
     }
-    return maxNorm == 0 ? NONE : new GradNormClip(maxNorm);
   }
 
-  /** The norm it clips to, 0 for none. */
-  public double maxNorm() {
-    return maxNorm;
+  /** Clipping to {@code maxNorm} (0: none), validated as the constructor does. */
+  public static GradNormClip of(double maxNorm) {
+    return new GradNormClip(maxNorm);
   }
 
   /** Whether it clips at all. */
