@@ -11,8 +11,6 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.impetus.optim.GradNormClip;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
-import io.impetus.proto.JoinRequest;
-import io.impetus.proto.PushHeader;
 import io.impetus.proto.StatusReply;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -24,46 +22,26 @@ import org.junit.jupiter.api.Test;
  * A shard refuses an update that would make a parameter or an optimizer value non-finite: the slice,
  * the optimizer state and the version stay as they were, the refusal is counted as {@code
  * non_finite_update}, and the worker gets its ordinary reply marked dropped, which it takes in its
- * stride. And {@code --clip-grad-norm} clips each slice's gradient before the optimizer.
+ * stride. And {@code --clip-grad-norm} clips each slice's gradient before the optimizer. The core
+ * tests drive the shard as {@link ShardCoreTest} does, on the test's thread.
  */
 class NumericSafetyTest {
-  private static final float[] INIT = {1f, 2f, 4f};
+  private static final float[] INIT = ShardCoreTest.INIT;
   private static final OptimizerConfig ADAM = OptimizerConfig.defaults(OptimizerKind.ADAM, 0.01);
 
   private static ServerConfig config(ConsistencyMode mode, int workers, OptimizerConfig optimizer) {
     return new ServerConfig("127.0.0.1", 0, 0, 1, workers, mode, optimizer);
   }
 
-  private static Shard start(ServerConfig config) throws ShardException {
-    Shard shard = new Shard(config, () -> 0L);
-    for (int w = 0; w < config.workers(); w++) {
-      shard.join(JoinRequest.newBuilder().setWorkerId(w)
-          .setLayout(ShardTestClient.layout(INIT.length, 1, 0, ShardTestClient.FINGERPRINT)).build());
-    }
-    assertFalse(shard.initialize(INIT.clone()));
-    return shard;
-  }
-
-  /** Pushes {@code gradient} as a transport does: claim the buffer, fill it, hand it over. */
-  private static RecordingReply push(Shard shard, int worker, long readVersion, long step, float[] gradient)
-      throws ShardException {
-    PushHeader header = ShardTestClient.header(worker, readVersion, step, gradient.length);
-    WorkerSlot slot = shard.claim(header);
-    System.arraycopy(gradient, 0, slot.gradient(), 0, gradient.length);
-    RecordingReply reply = new RecordingReply();
-    shard.push(slot, header, reply);
-    return reply;
-  }
-
   @Test
   void adamRefusesAHugeFiniteGradientKeepsItsStateAndGoesOnAsIfItNeverCame() throws Exception {
-    Shard refusing = start(config(ConsistencyMode.ASYNC, 1, ADAM));
-    Shard reference = start(config(ConsistencyMode.ASYNC, 1, ADAM));
-    push(refusing, 0, 0, 0, new float[] {0.5f, -1f, 2f});
-    push(reference, 0, 0, 0, new float[] {0.5f, -1f, 2f});
+    Shard refusing = ShardCoreTest.start(config(ConsistencyMode.ASYNC, 1, ADAM));
+    Shard reference = ShardCoreTest.start(config(ConsistencyMode.ASYNC, 1, ADAM));
+    ShardCoreTest.push(refusing, 0, 0, 0, new float[] {0.5f, -1f, 2f});
+    ShardCoreTest.push(reference, 0, 0, 0, new float[] {0.5f, -1f, 2f});
 
     // Squared in the second moment, 1e38 leaves the float range: the update would store an infinity.
-    RecordingReply refused = push(refusing, 0, 1, 1, new float[] {0.25f, 1e38f, 0.25f});
+    RecordingReply refused = ShardCoreTest.push(refusing, 0, 1, 1, new float[] {0.25f, 1e38f, 0.25f});
     assertTrue(refused.header.getDropped(), "the worker is told, as for a dropped gradient");
     assertEquals(1, refused.header.getVersion(), "the version does not move");
     RecordingReply pulled = new RecordingReply();
@@ -76,18 +54,18 @@ class NumericSafetyTest {
     assertEquals(1, status.getWorkers(0).getDropped());
 
     // Adam's moments and step count are untouched: the next update is the reference's second one.
-    RecordingReply next = push(refusing, 0, 1, 2, new float[] {-0.5f, 0.75f, 1f});
-    RecordingReply expected = push(reference, 0, 1, 1, new float[] {-0.5f, 0.75f, 1f});
+    RecordingReply next = ShardCoreTest.push(refusing, 0, 1, 2, new float[] {-0.5f, 0.75f, 1f});
+    RecordingReply expected = ShardCoreTest.push(reference, 0, 1, 1, new float[] {-0.5f, 0.75f, 1f});
     assertFalse(next.header.getDropped());
     assertEquals(2, next.header.getVersion());
     assertArrayEquals(expected.values, next.values, 0f);
   }
 
   @Test
-  void syncRefusesTheRoundWhoseAverageWouldOverflowAndAnswersEveryPushDropped() throws Exception {
-    Shard shard = start(config(ConsistencyMode.SYNC, 2, OptimizerConfig.sgd(100, 0.0)));
-    RecordingReply first = push(shard, 1, 0, 0, new float[] {1f, 3e38f, 1f});
-    RecordingReply second = push(shard, 0, 0, 0, new float[] {1f, 3e38f, 1f});
+  void syncRefusesTheRoundWhoseUpdateWouldOverflowAndAnswersEveryPushDropped() throws Exception {
+    Shard shard = ShardCoreTest.start(config(ConsistencyMode.SYNC, 2, OptimizerConfig.sgd(100, 0.0)));
+    RecordingReply first = ShardCoreTest.push(shard, 1, 0, 0, new float[] {1f, 1e38f, 1f});
+    RecordingReply second = ShardCoreTest.push(shard, 0, 0, 0, new float[] {1f, 1e38f, 1f});
     for (RecordingReply r : new RecordingReply[] {first, second}) {
       assertTrue(r.header.getDropped());
       assertEquals(0, r.header.getVersion());
@@ -95,17 +73,17 @@ class NumericSafetyTest {
     }
     assertEquals(Map.of("non_finite_update", 2L), shard.status().getRejectedMap());
     // The next round applies: p = INIT - 100 * average.
-    push(shard, 1, 0, 1, new float[] {0.01f, 0f, 0f});
-    RecordingReply applied = push(shard, 0, 0, 1, new float[] {0.03f, 0f, 0f});
+    ShardCoreTest.push(shard, 1, 0, 1, new float[] {0.01f, 0f, 0f});
+    RecordingReply applied = ShardCoreTest.push(shard, 0, 0, 1, new float[] {0.03f, 0f, 0f});
     assertEquals(1, applied.header.getVersion());
     assertArrayEquals(new float[] {1f - 100f * 0.02f, 2f, 4f}, applied.values, 1e-6f);
   }
 
   @Test
   void clipGradNormScalesTheSlicesGradientBeforeTheOptimizer() throws Exception {
-    Shard shard = start(config(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.0))
+    Shard shard = ShardCoreTest.start(config(ConsistencyMode.ASYNC, 1, OptimizerConfig.sgd(0.5, 0.0))
         .withClipGradNorm(GradNormClip.of(1.0)));
-    RecordingReply reply = push(shard, 0, 0, 0, new float[] {3f, 0f, -4f}); // norm 5
+    RecordingReply reply = ShardCoreTest.push(shard, 0, 0, 0, new float[] {3f, 0f, -4f}); // norm 5
     // By hand: g * (1 / (5 + 1e-6)) as a float, then p - 0.5 * g (one fused multiply-add, as torch).
     float c = (float) (1.0 / 5.000001);
     float[] expected = {Math.fma(-0.5f, 3f * c, 1f), 2f, Math.fma(-0.5f, -4f * c, 4f)};
