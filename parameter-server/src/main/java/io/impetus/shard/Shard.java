@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * by (worker, step): one that repeats a step already processed for its worker is answered, never
  * applied twice.
  *
+ * <p>Numeric safety: an update that would make a parameter or an optimizer value NaN or infinite is
+ * refused, leaving slice, optimizer state and version as they were; it is counted as {@code
+ * non_finite_update} and answered as a dropped gradient. Each gradient is clipped first when the
+ * config asks for it ({@code --clip-grad-norm}, per slice).
+ *
  * <p>Threading: {@link #index}, {@link #sliceLength}, {@link #claim}, {@link #refuse} and {@link
  * #nonFinite} are safe from any thread; they let transport threads validate a push before handing it
  * over. Every other method must run on the shard's {@link UpdateLoop}, which is what lets the state go
