@@ -66,7 +66,8 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_IDLE_TIMEOUT", "idle-timeout"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
-      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true")));
+      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
+      ClipFlags.ENVIRONMENT));
 
   private static List<EnvVar> withCheckpoints(List<EnvVar> vars) {
     List<EnvVar> all = new ArrayList<>(vars);
@@ -106,6 +107,7 @@ public final class ServerCommand implements Command {
             + " that makes its version V, once the checkpoints due so far are on disk (impetus local: --crash-shard I:V)"));
     ConsistencyFlags.addTo(o);
     CheckpointFlags.addTo(o, "default: none");
+    ClipFlags.addTo(o);
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
     return o;
@@ -189,7 +191,8 @@ public final class ServerCommand implements Command {
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
-          .withCheckpoints(CheckpointFlags.parse(f, null)).withCrashAtVersion(crashAtVersion(f));
+          .withCheckpoints(CheckpointFlags.parse(f, null)).withCrashAtVersion(crashAtVersion(f))
+          .withClipGradNorm(ClipFlags.parse(f));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -210,6 +213,7 @@ public final class ServerCommand implements Command {
     if (c.crashAtVersion() > 0) {
       OptimizerFlags.add(a, "crash-at-version", Long.toString(c.crashAtVersion()));
     }
+    a.addAll(ClipFlags.toArgs(c.clipGradNorm()));
     if (c.sharedMemoryDir() == null) {
       a.add("--no-shm");
     } else {

@@ -1,6 +1,7 @@
 package io.impetus.local;
 
 import io.impetus.cli.CheckpointFlags;
+import io.impetus.cli.ClipFlags;
 import io.impetus.cli.Command;
 import io.impetus.cli.ConsistencyFlags;
 import io.impetus.cli.EnvVar;
@@ -51,7 +52,8 @@ public final class LocalCommand implements Command {
       EnvVar.forFlag("IMPETUS_WIRE_PRECISION", "wire-precision"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
-      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"));
+      EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
+      ClipFlags.ENVIRONMENT);
 
   /** Old flag names, accepted for one release: the fault-injection flags are named as on impetus worker. */
   static final Map<String, String> RENAMED = Map.of("straggler", "slowdown", "crash-worker", "crash-at-step");
@@ -119,6 +121,7 @@ public final class LocalCommand implements Command {
             + " one start-up and one JIT for several workers, at the price of their isolation (a worker named by"
             + " --crash-at-step still gets a process of its own)"));
     ConsistencyFlags.addTo(o);
+    ClipFlags.addTo(o);
     CheckpointFlags.addTo(o, "default: RUN_DIR/checkpoints, which then holds at least each shard's final checkpoint"
         + " (replacing an earlier run's unless --checkpoint-interval is given: then the shards continue from it)");
     WorkerCommand.addTraining(o);
@@ -182,7 +185,7 @@ public final class LocalCommand implements Command {
       server = new ServerConfig(server.host(), 0, 0, shards, workers, mode, server.backupWorkers(),
           server.stalenessBound(), server.workerTimeoutMillis(), server.policy(),
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f), ServerCommand.doorbell(f))
-          .withCheckpoints(CheckpointFlags.parse(f, out.resolve("checkpoints")));
+          .withCheckpoints(CheckpointFlags.parse(f, out.resolve("checkpoints"))).withClipGradNorm(ClipFlags.parse(f));
       return new LocalConfig(
           shards,
           server,

@@ -56,8 +56,23 @@ public final class Adam implements Optimizer {
 
   @Override
   public void step(float[] params, float[] grad, OptimizerState state, double lr) {
+    update(params, grad, checkedState(params, grad, state, lr), lr, null);
+  }
+
+  @Override
+  public boolean stepIfFinite(float[] params, float[] grad, OptimizerState state, double lr, UpdateUndo undo) {
     AdamState s = checkedState(params, grad, state, lr);
-    long t = s.advance();
+    undo.prepare(params.length, amsgrad ? 3 : 2);
+    return update(params, grad, s, lr, undo);
+  }
+
+  /**
+   * One pass over the slice. With an {@code undo}, each element's new values are checked before they
+   * are stored, and the first non-finite one restores the elements already written and refuses the
+   * update; the step count advances only once the whole slice is written.
+   */
+  private boolean update(float[] params, float[] grad, AdamState s, double lr, UpdateUndo undo) {
+    long t = s.steps() + 1;
     float negStepSize = (float) -(lr / (1 - Math.pow(config.beta1(), t))); // value=-step_size
     float bc2Sqrt = (float) Math.sqrt(1 - Math.pow(config.beta2(), t));
     float decay = (float) (1 - lr * config.weightDecay()); // AdamW only
@@ -67,14 +82,31 @@ public final class Adam implements Optimizer {
     for (int i = 0; i < params.length; i++) {
       float p = decoupled ? params[i] * decay : params[i];
       float g = !decoupled && wd != 0 ? Math.fma(wd, p, grad[i]) : grad[i]; // grad.add(param, alpha=wd)
-      float mi = m[i] = Math.fma(oneMinusB1, g, m[i] * b1); // exp_avg.mul_(b1).add_(g, alpha=1-b1)
-      float vi = v[i] = Math.fma(oneMinusB2 * g, g, v[i] * b2); // exp_avg_sq.mul_(b2).addcmul_(g, g, 1-b2)
-      if (amsgrad) {
-        vi = vmax[i] = Math.max(vmax[i], vi);
+      float mi = Math.fma(oneMinusB1, g, m[i] * b1); // exp_avg.mul_(b1).add_(g, alpha=1-b1)
+      float vi = Math.fma(oneMinusB2 * g, g, v[i] * b2); // exp_avg_sq.mul_(b2).addcmul_(g, g, 1-b2)
+      float vUsed = amsgrad ? Math.max(vmax[i], vi) : vi;
+      float denom = (float) Math.sqrt(vUsed) / bc2Sqrt + eps; // eps after the bias correction
+      float pi = p + (negStepSize * mi) / denom; // addcdiv_: one rounding per op, no fusion
+      if (undo != null) {
+        if (UpdateUndo.nonFinite(pi, mi, vi, vUsed)) {
+          return undo.restore(i, params, m, v, vmax);
+        }
+        undo.params[i] = params[i];
+        undo.first[i] = m[i];
+        undo.second[i] = v[i];
+        if (amsgrad) {
+          undo.third[i] = vmax[i];
+        }
       }
-      float denom = (float) Math.sqrt(vi) / bc2Sqrt + eps; // eps after the bias correction
-      params[i] = p + (negStepSize * mi) / denom; // addcdiv_: one rounding per op, no fusion
+      m[i] = mi;
+      v[i] = vi;
+      if (amsgrad) {
+        vmax[i] = vUsed;
+      }
+      params[i] = pi;
     }
+    s.advance();
+    return true;
   }
 
   private AdamState checkedState(float[] params, float[] grad, OptimizerState state, double lr) {

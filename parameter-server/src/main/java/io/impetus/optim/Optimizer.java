@@ -17,6 +17,16 @@ public interface Optimizer {
   /** Applies one update with gradient {@code grad} at learning rate {@code lr}. */
   void step(float[] params, float[] grad, OptimizerState state, double lr);
 
+  /**
+   * As {@link #step}, unless the update would make a parameter or a state value NaN or infinite:
+   * then it is refused, and {@code params} and {@code state} (buffers and step count) are left
+   * bit-identical to before. Still one pass over the slice; {@code undo} holds what the pass
+   * overwrote until it is known to be finite (see {@link UpdateUndo} for the cost).
+   *
+   * @return whether the update was applied
+   */
+  boolean stepIfFinite(float[] params, float[] grad, OptimizerState state, double lr, UpdateUndo undo);
+
   /** The hyperparameters, for logs and status replies. */
   OptimizerConfig config();
 }

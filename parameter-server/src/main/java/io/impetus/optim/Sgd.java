@@ -55,29 +55,51 @@ public final class Sgd implements Optimizer {
     step(params, grad, state, lr, config.momentum());
   }
 
+  @Override
+  public boolean stepIfFinite(float[] params, float[] grad, OptimizerState state, double lr, UpdateUndo undo) {
+    return stepIfFinite(params, grad, state, lr, config.momentum(), undo);
+  }
+
   /**
    * One update with momentum {@code momentum} in place of the configured one, for policies that
    * tune momentum during training (the configured momentum must be non-zero, so the state has a
    * velocity buffer; a momentum of 0 here still updates the buffer, with the current gradient).
    */
   public void step(float[] params, float[] grad, OptimizerState state, double lr, double momentum) {
-    SgdState s = checkedState(params, grad, state, lr);
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-    }
+    update(params, grad, checkedState(params, grad, state, lr, momentum), lr, momentum, null);
+  }
+
+  /** As {@link #step(float[], float[], OptimizerState, double, double)}, refused as {@link #stepIfFinite} is. */
+  public boolean stepIfFinite(float[] params, float[] grad, OptimizerState state, double lr, double momentum,
+      UpdateUndo undo) {
+    SgdState s = checkedState(params, grad, state, lr, momentum);
+    undo.prepare(params.length, hasMomentum ? 1 : 0);
+    return update(params, grad, s, lr, momentum, undo);
+  }
+
+  /**
+   * One pass over the slice. With an {@code undo}, each element's new values are checked before they
+   * are stored, and the first non-finite one restores the elements already written and refuses the
+   * update; the step count advances only once the whole slice is written.
+   */
+  private boolean update(float[] params, float[] grad, SgdState s, double lr, double momentum, UpdateUndo undo) {
     float lrf = (float) lr; // torch rounds the Python lr to float32 (alpha=-lr)
     float mu = (float) momentum;
     float[] v = s.velocity();
+    boolean applied;
     if (!hasMomentum) {
-      plainStep(params, grad, lrf);
+      applied = plainStep(params, grad, lrf, undo);
     } else if (config.momentumStyle() == MomentumStyle.PYTORCH) {
-      pytorchStep(params, grad, v, lrf, mu, s.steps() == 0);
+      applied = pytorchStep(params, grad, v, lrf, mu, s.steps() == 0, undo);
     } else if (config.momentumStyle() == MomentumStyle.CLASSIC) {
-      classicStep(params, grad, v, lrf, mu);
+      applied = classicStep(params, grad, v, lrf, mu, undo);
     } else {
-      emaStep(params, grad, v, lrf, mu, (float) (1 - momentum));
+      applied = emaStep(params, grad, v, lrf, mu, (float) (1 - momentum), undo);
     }
-    s.advance();
+    if (applied) {
+      s.advance();
+    }
+    return applied;
   }
 
   /** {@code d = g + wd*p}; torch skips the add when wd is 0, which keeps the sign of a zero gradient. */
@@ -85,45 +107,84 @@ public final class Sgd implements Optimizer {
     return wd != 0 ? Math.fma(wd, p, g) : g;
   }
 
-  private void plainStep(float[] p, float[] g, float lr) {
+  private boolean plainStep(float[] p, float[] g, float lr, UpdateUndo undo) {
     for (int i = 0; i < p.length; i++) {
-      p[i] = Math.fma(-lr, decayed(g[i], p[i]), p[i]); // param.add_(d_p, alpha=-lr)
+      float pi = Math.fma(-lr, decayed(g[i], p[i]), p[i]); // param.add_(d_p, alpha=-lr)
+      if (undo != null && !keep(undo, i, p, pi, null, 0)) {
+        return false;
+      }
+      p[i] = pi;
     }
+    return true;
   }
 
   /** torch's order of operations; every {@code add_(y, alpha=a)} is one fused multiply-add, as in its kernel. */
-  private void pytorchStep(float[] p, float[] g, float[] v, float lr, float mu, boolean first) {
+  private boolean pytorchStep(float[] p, float[] g, float[] v, float lr, float mu, boolean first, UpdateUndo undo) {
     for (int i = 0; i < p.length; i++) {
       float d = decayed(g[i], p[i]);
       float buf = first ? d : Math.fma(oneMinusDampening, d, v[i] * mu); // buf.mul_(mu).add_(d, 1-dampening)
-      v[i] = buf;
       float dir = nesterov ? Math.fma(mu, buf, d) : buf; // d_p.add(buf, alpha=mu) uses the updated buf
-      p[i] = Math.fma(-lr, dir, p[i]);
+      float pi = Math.fma(-lr, dir, p[i]);
+      if (undo != null && !keep(undo, i, p, pi, v, buf)) {
+        return false;
+      }
+      v[i] = buf;
+      p[i] = pi;
     }
+    return true;
   }
 
   /** The buffer holds lr-scaled steps, so an lr change only affects new gradients. */
-  private void classicStep(float[] p, float[] g, float[] v, float lr, float mu) {
+  private boolean classicStep(float[] p, float[] g, float[] v, float lr, float mu, UpdateUndo undo) {
     for (int i = 0; i < p.length; i++) {
       float d = decayed(g[i], p[i]);
       float buf = Math.fma(lr, d, v[i] * mu);
+      float pi = p[i] - (nesterov ? Math.fma(mu, buf, lr * d) : buf);
+      if (undo != null && !keep(undo, i, p, pi, v, buf)) {
+        return false;
+      }
       v[i] = buf;
-      p[i] -= nesterov ? Math.fma(mu, buf, lr * d) : buf;
+      p[i] = pi;
     }
+    return true;
   }
 
   /** The buffer is an average of d on the gradient's scale, so lr applies to the whole history at use time. */
-  private void emaStep(float[] p, float[] g, float[] v, float lr, float mu, float oneMinusMu) {
+  private boolean emaStep(float[] p, float[] g, float[] v, float lr, float mu, float oneMinusMu, UpdateUndo undo) {
     for (int i = 0; i < p.length; i++) {
       float d = decayed(g[i], p[i]);
       float buf = Math.fma(oneMinusMu, d, v[i] * mu);
-      v[i] = buf;
       float dir = nesterov ? Math.fma(mu, buf, oneMinusMu * d) : buf;
-      p[i] = Math.fma(-lr, dir, p[i]);
+      float pi = Math.fma(-lr, dir, p[i]);
+      if (undo != null && !keep(undo, i, p, pi, v, buf)) {
+        return false;
+      }
+      v[i] = buf;
+      p[i] = pi;
     }
+    return true;
   }
 
-  private SgdState checkedState(float[] params, float[] grad, OptimizerState state, double lr) {
+  /**
+   * Before element {@code i} is overwritten with parameter {@code pi} and velocity {@code buf} (v is
+   * null for plain SGD, buf then ignored): saves its old values, or, if a new one is not finite,
+   * restores elements {@code [0, i)} and returns false.
+   */
+  private static boolean keep(UpdateUndo undo, int i, float[] p, float pi, float[] v, float buf) {
+    if (UpdateUndo.nonFinite(pi, buf)) {
+      return undo.restore(i, p, v, null, null);
+    }
+    undo.params[i] = p[i];
+    if (v != null) {
+      undo.first[i] = v[i];
+    }
+    return true;
+  }
+
+  private SgdState checkedState(float[] params, float[] grad, OptimizerState state, double lr, double momentum) {
+    if (!(momentum >= 0 && momentum < 1)) {
+      throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+    }
     StepChecks.sameLength(params, grad);
     StepChecks.learningRate(lr);
     SgdState s = StepChecks.stateOf(SgdState.class, state, "Sgd");

@@ -1,5 +1,6 @@
 package io.impetus.shard;
 
+import io.impetus.optim.GradNormClip;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.shard.checkpoint.CheckpointSettings;
@@ -30,6 +31,8 @@ import java.nio.file.Path;
  * @param crashAtVersion fault injection: the process kills itself (exit 137, as SIGKILL) right after
  *     applying the update that makes its version this one, once the checkpoints handed over so far
  *     are on disk ({@code --crash-at-version}); 0: never
+ * @param clipGradNorm the L2 norm each pushed gradient of this shard's slice is clipped to before the
+ *     optimizer ({@code --clip-grad-norm}; per slice, not per model), or {@link GradNormClip#NONE}
  */
 public record ServerConfig(
     String host,
@@ -46,7 +49,8 @@ public record ServerConfig(
     Path sharedMemoryDir,
     boolean doorbell,
     CheckpointSettings checkpoints,
-    long crashAtVersion) {
+    long crashAtVersion,
+    GradNormClip clipGradNorm) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -88,9 +92,12 @@ public record ServerConfig(
     if (crashAtVersion < 0) {
       throw new IllegalArgumentException("--crash-at-version must be at least 1 (0: never), got " + crashAtVersion);
     }
+    if (clipGradNorm == null) {
+      throw new IllegalArgumentException("clipping is required (GradNormClip.NONE for none)");
+    }
   }
 
-  /** As the canonical constructor, without fault injection. */
+  /** As the canonical constructor, without fault injection or clipping. */
   public ServerConfig(
       String host,
       int port,
@@ -107,7 +114,7 @@ public record ServerConfig(
       boolean doorbell,
       CheckpointSettings checkpoints) {
     this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
-        optimizer, sharedMemoryDir, doorbell, checkpoints, 0);
+        optimizer, sharedMemoryDir, doorbell, checkpoints, 0, GradNormClip.NONE);
   }
 
   /** As the canonical constructor, without checkpoints. */
@@ -161,42 +168,48 @@ public record ServerConfig(
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion);
+        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
   }
 
   /** A copy that checkpoints (and restores) as {@code settings} say. */
   public ServerConfig withCheckpoints(CheckpointSettings settings) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion, clipGradNorm);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion, clipGradNorm);
   }
 
   /** A copy that crashes at {@code version} (0: never; see {@code crashAtVersion}). */
   public ServerConfig withCrashAtVersion(long version) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version, clipGradNorm);
+  }
+
+  /** A copy that clips each gradient of the slice to {@code clip} before the optimizer. */
+  public ServerConfig withClipGradNorm(GradNormClip clip) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip);
   }
 }

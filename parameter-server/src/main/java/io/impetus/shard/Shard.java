@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * by (worker, step): one that repeats a step already processed for its worker is answered, never
  * applied twice.
  *
+ * <p>Numeric safety: an update that would make a parameter or an optimizer value NaN or infinite is
+ * refused, leaving slice, optimizer state and version as they were; it is counted as {@code
+ * non_finite_update} and answered as a dropped gradient. Each gradient is clipped first when the
+ * config asks for it ({@code --clip-grad-norm}, per slice).
+ *
  * <p>Threading: {@link #index}, {@link #sliceLength}, {@link #claim}, {@link #refuse} and {@link
  * #nonFinite} are safe from any thread; they let transport threads validate a push before handing it
  * over. Every other method must run on the shard's {@link UpdateLoop}, which is what lets the state go
@@ -45,6 +50,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Shard {
   private static final Logger log = LoggerFactory.getLogger(Shard.class);
+  /** The reason under which refused updates with a non-finite result are counted. */
+  static final String NON_FINITE_UPDATE = "non_finite_update";
 
   private final ServerConfig config;
   private final StalenessPolicy policy;
@@ -103,8 +110,9 @@ public final class Shard {
     layout = new SliceLayout(l.numParams(), l.fingerprint(), l.model(), l.rangeStart(), l.rangeEnd(), l.length());
     params = s.params();
     average = new float[params.length];
-    updater = new SliceUpdater(config.optimizer(), policy, checkpoints.restoredOptimizerState(config.optimizer()),
-        s.version(), StalenessRecorder.of(s.staleness()), s.lastMomentum());
+    updater = guarded(new SliceUpdater(config.optimizer(), policy,
+        checkpoints.restoredOptimizerState(config.optimizer()), s.version(), StalenessRecorder.of(s.staleness()),
+        s.lastMomentum()));
     stepLag = StalenessRecorder.of(s.stepLag());
     members.restore(s.workers());
     sliceLength = params.length;
@@ -228,10 +236,18 @@ public final class Shard {
     layout = SliceLayout.fix(request.getLayout(), index(), config.numShards());
     params = new float[layout.length()];
     average = new float[layout.length()];
-    updater = new SliceUpdater(config.optimizer(), policy, layout.length());
+    updater = guarded(new SliceUpdater(config.optimizer(), policy, layout.length()));
     sliceLength = layout.length();
     log.info("shard {}: layout of model '{}' fixed: {} parameters, this shard owns [{}, {})",
         index(), layout.model(), layout.numParams(), layout.rangeStart(), layout.rangeEnd());
+  }
+
+  /**
+   * The shard's numeric safety: an update that would leave a non-finite parameter or optimizer value is
+   * refused (and the slice kept as it was), and each gradient is clipped first if the config says so.
+   */
+  private SliceUpdater guarded(SliceUpdater u) {
+    return u.refusingNonFinite().clipping(config.clipGradNorm());
   }
 
   /** Sets the initial values unless another worker already did; returns whether it was already set. */
@@ -331,10 +347,13 @@ public final class Shard {
     WorkerSlot slot = push.slot;
     long lag = version() - push.header.getReadVersion();
     long t0 = System.nanoTime();
-    boolean applied = updater.apply(params, slot.gradient, lag, slot.readParams);
+    SliceUpdater.Outcome outcome = updater.apply(params, slot.gradient, lag, slot.readParams);
     applyTimer.record(System.nanoTime() - t0);
-    if (!applied) {
+    boolean applied = outcome.applied();
+    if (outcome == SliceUpdater.Outcome.DROPPED) {
       drop(push, "too_stale");
+    } else if (outcome == SliceUpdater.Outcome.NON_FINITE) {
+      refuseNonFiniteUpdate(push);
     }
     recordProcessed(push, lag);
     if (applied) {
@@ -359,6 +378,23 @@ public final class Shard {
     }
     gate.collect(push);
     applyFullRound();
+  }
+
+  /**
+   * A gradient whose update would have made a parameter or an optimizer value non-finite: nothing was
+   * changed. The worker is told as of a dropped gradient (its reply says {@code dropped}, which it
+   * takes in its stride, with the unchanged slice) and the refusal is counted as {@value
+   * #NON_FINITE_UPDATE}. The log names the push, for the first refusal and then at powers of two so a
+   * worker that keeps sending such gradients cannot flood it.
+   */
+  private void refuseNonFiniteUpdate(PendingPush push) {
+    drop(push, NON_FINITE_UPDATE);
+    long n = rejected.get(NON_FINITE_UPDATE).get();
+    if (Long.bitCount(n) == 1) {
+      log.warn("shard {}: refused the gradient of worker {} step {} (read version {}): the update would make a "
+              + "parameter or an optimizer value NaN or infinite; the slice is unchanged ({} refused so far)", index(),
+          push.header.getWorkerId(), push.header.getWorkerStep(), push.header.getReadVersion(), n);
+    }
   }
 
   private void drop(PendingPush push, String reason) {
@@ -388,16 +424,22 @@ public final class Shard {
         average[i] /= n;
       }
     }
-    updater.applyFresh(params, average, round.size());
+    boolean applied = updater.applyFresh(params, average, round.size()).applied();
     applyTimer.record(System.nanoTime() - t0);
     for (PendingPush p : round) {
+      if (!applied) {
+        refuseNonFiniteUpdate(p);
+      }
       recordProcessed(p, 0);
       p.slot.release();
       rememberRead(p.slot);
     }
-    // A round boundary: every shard's checkpoint at this version holds the same step, a consistent cut.
-    afterUpdate();
-    SliceHeader header = SliceHeader.newBuilder().setVersion(version()).setLength(params.length).build();
+    if (applied) {
+      // A round boundary: every shard's checkpoint at this version holds the same step, a consistent cut.
+      afterUpdate();
+    }
+    SliceHeader header = SliceHeader.newBuilder().setVersion(version()).setLength(params.length)
+        .setDropped(!applied).build();
     for (PendingPush p : round) {
       p.reply.slice(header, params);
     }

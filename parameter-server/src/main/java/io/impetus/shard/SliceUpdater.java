@@ -1,10 +1,12 @@
 package io.impetus.shard;
 
+import io.impetus.optim.GradNormClip;
 import io.impetus.optim.Optimizer;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerState;
 import io.impetus.optim.Optimizers;
 import io.impetus.optim.Sgd;
+import io.impetus.optim.UpdateUndo;
 import io.impetus.staleness.MomentumCompensation;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.staleness.StalenessRecorder;
@@ -12,21 +14,42 @@ import io.impetus.staleness.UpdatePlan;
 
 /**
  * Applies gradients to one slice exactly as a shard does: the learning rate from the schedule at
- * the current version, the staleness policy's adjustment (or drop), then the optimizer. Owns the
+ * the current version, the staleness policy's adjustment (or drop), the optional gradient clipping,
+ * then the optimizer; a shard's updater also refuses an update that would leave a non-finite
+ * parameter or optimizer value (the slice and its state then stay exactly as they were), while the
+ * study's simulator lets a diverging run diverge, since that is what it measures. Owns the
  * optimizer state, the version (updates applied) and the staleness record of applied gradients.
  * The parameter server's shards and the study's simulator both update through this class, so a
  * simulated run sees the same arithmetic as a real one.
  *
  * <p>Not thread-safe: one thread (a shard's update loop, the simulator) drives it. Allocates
- * nothing per update.
+ * nothing per update (the {@link UpdateUndo} is allocated on the first one and reused).
  */
 public final class SliceUpdater {
+  /** What became of one gradient. */
+  public enum Outcome {
+    /** It updated the slice. */
+    APPLIED,
+    /** The staleness policy dropped it. */
+    DROPPED,
+    /** The update would have made a parameter or an optimizer value NaN or infinite: nothing changed. */
+    NON_FINITE;
+
+    /** Whether it updated the slice. */
+    public boolean applied() {
+      return this == APPLIED;
+    }
+  }
+
   private final OptimizerConfig config;
   private final Optimizer optimizer;
   private final OptimizerState state;
   private final StalenessPolicy policy;
   private final UpdatePlan plan = new UpdatePlan();
   private final StalenessRecorder staleness;
+  private final UpdateUndo undo = new UpdateUndo();
+  private GradNormClip clip = GradNormClip.NONE;
+  private boolean refuseNonFinite;
   private long version;
   private double lastMomentum;
 
@@ -62,40 +85,81 @@ public final class SliceUpdater {
   }
 
   /**
+   * Clips each gradient to an L2 norm of at most {@code clip}'s bound before the optimizer sees it
+   * (per slice: see {@link GradNormClip}). Call before the first update.
+   */
+  public SliceUpdater clipping(GradNormClip clip) {
+    this.clip = clip;
+    return this;
+  }
+
+  /**
+   * Refuses every update that would make a parameter or an optimizer value NaN or infinite (see
+   * {@link Optimizer#stepIfFinite}), as a shard must; without it an update is applied whatever it
+   * yields. Call before the first update.
+   */
+  public SliceUpdater refusingNonFinite() {
+    this.refuseNonFinite = true;
+    return this;
+  }
+
+  /**
    * Applies {@code grad}, computed from the parameters {@code staleness} updates ago, unless the
-   * policy drops it. May rewrite {@code grad} (delay compensation).
+   * policy drops it or the update would leave a non-finite value. May rewrite {@code grad} (delay
+   * compensation, clipping).
    *
    * @param readParams the slice the gradient was computed from, or null (only dc-asgd uses it)
-   * @return whether the gradient was applied
+   * @return what became of the gradient; only an applied one moves the version and is recorded
    */
-  public boolean apply(float[] params, float[] grad, long staleness, float[] readParams) {
+  public Outcome apply(float[] params, float[] grad, long staleness, float[] readParams) {
     plan.reset(currentLr(), config.momentum());
     policy.adjust(plan, staleness, grad, params, readParams, this.staleness.mean());
     if (plan.drop()) {
-      return false;
+      return Outcome.DROPPED;
     }
-    step(params, grad);
+    if (!step(params, grad)) {
+      return Outcome.NON_FINITE;
+    }
     this.staleness.record(staleness);
-    return true;
+    return Outcome.APPLIED;
   }
 
-  /** Applies {@code grad} of {@code count} fresh gradients averaged (a sync step): no policy applies. */
-  public void applyFresh(float[] params, float[] grad, int count) {
+  /**
+   * Applies {@code grad} of {@code count} fresh gradients averaged (a sync step): no policy applies.
+   * May rewrite {@code grad} (clipping).
+   *
+   * @return {@link Outcome#APPLIED}, or {@link Outcome#NON_FINITE} when the update was refused
+   */
+  public Outcome applyFresh(float[] params, float[] grad, int count) {
     plan.reset(currentLr(), config.momentum());
-    step(params, grad);
+    if (!step(params, grad)) {
+      return Outcome.NON_FINITE;
+    }
     for (int i = 0; i < count; i++) {
       staleness.record(0);
     }
+    return Outcome.APPLIED;
   }
 
-  private void step(float[] params, float[] grad) {
-    if (plan.momentum() != config.momentum() && optimizer instanceof Sgd sgd) {
-      sgd.step(params, grad, state, plan.lr(), plan.momentum());
+  /** Clips, then runs the optimizer (refusing a non-finite result if asked to); counts a version if applied. */
+  private boolean step(float[] params, float[] grad) {
+    clip.clip(grad);
+    boolean applied = true;
+    boolean ownMomentum = plan.momentum() != config.momentum() && optimizer instanceof Sgd;
+    if (refuseNonFinite && ownMomentum) {
+      applied = ((Sgd) optimizer).stepIfFinite(params, grad, state, plan.lr(), plan.momentum(), undo);
+    } else if (refuseNonFinite) {
+      applied = optimizer.stepIfFinite(params, grad, state, plan.lr(), undo);
+    } else if (ownMomentum) {
+      ((Sgd) optimizer).step(params, grad, state, plan.lr(), plan.momentum());
     } else {
       optimizer.step(params, grad, state, plan.lr());
     }
-    lastMomentum = plan.momentum();
-    version++;
+    if (applied) {
+      lastMomentum = plan.momentum();
+      version++;
+    }
+    return applied;
   }
 
   /** Updates applied so far. */

@@ -22,13 +22,17 @@ import org.junit.jupiter.api.Test;
  * which stands in for the update loop. The shard is shard 0 of 1, for a 3-parameter model.
  */
 class ShardCoreTest {
-  private static final float[] INIT = {1f, 2f, 4f};
+  static final float[] INIT = {1f, 2f, 4f};
 
   private static Shard start(ConsistencyMode mode, int workers) throws ShardException {
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, 1, workers, mode, 0, 0, 60_000,
-        new StalenessPolicy.None(), OptimizerConfig.sgd(0.5, 0.0));
+    return start(new ServerConfig("127.0.0.1", 0, 0, 1, workers, mode, 0, 0, 60_000,
+        new StalenessPolicy.None(), OptimizerConfig.sgd(0.5, 0.0)));
+  }
+
+  /** A shard 0 of 1 for the 3-parameter model, every worker of {@code config} joined, initialized to {@link #INIT}. */
+  static Shard start(ServerConfig config) throws ShardException {
     Shard shard = new Shard(config, () -> 0L);
-    for (int w = 0; w < workers; w++) {
+    for (int w = 0; w < config.workers(); w++) {
       shard.join(JoinRequest.newBuilder().setWorkerId(w)
           .setLayout(ShardTestClient.layout(INIT.length, 1, 0, ShardTestClient.FINGERPRINT)).build());
     }
@@ -37,7 +41,7 @@ class ShardCoreTest {
   }
 
   /** Pushes {@code gradient} as a transport does: claim the buffer, fill it, hand it over. */
-  private static RecordingReply push(Shard shard, int worker, long readVersion, long step, float[] gradient)
+  static RecordingReply push(Shard shard, int worker, long readVersion, long step, float[] gradient)
       throws ShardException {
     PushHeader header = ShardTestClient.header(worker, readVersion, step, gradient.length);
     WorkerSlot slot = shard.claim(header);

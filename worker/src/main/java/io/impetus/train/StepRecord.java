@@ -10,7 +10,7 @@ package io.impetus.train;
  * @param loss the minibatch loss at the parameters the gradient was computed from
  * @param staleness the largest staleness any shard measured for this gradient
  * @param stepLag the largest step lag any shard measured (newest live worker step minus this one)
- * @param dropped whether a shard dropped this gradient (too stale, or late for its sync step)
+ * @param dropped whether a shard dropped this gradient (too stale, late for its sync step, or its update would have been non-finite)
  * @param samples examples in the minibatch
  * @param computeNanos time spent in forward/backward (including any injected delay)
  * @param waitNanos time spent waiting for the push-pull replies

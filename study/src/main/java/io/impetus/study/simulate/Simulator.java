@@ -128,7 +128,7 @@ public final class Simulator {
       }
       // Staleness as a shard measures it: updates applied since the read (dropped gradients apply none).
       long versions = updater.version() - versionAt[staleSlot];
-      if (!updater.apply(next, grad, versions, stale)) {
+      if (!updater.apply(next, grad, versions, stale).applied()) {
         dropped++;
       }
       versionAt[nextSlot] = updater.version();
