@@ -98,7 +98,12 @@ public final class Trainer {
     double cpuAtStart = ProcessCpu.seconds();
     Pending pending = null;
     int failedInARow = 0;
-    for (long step = 0; step < total; step++) {
+    // Resuming: draw the earlier steps' batches unused, so every later batch is the one the
+    // uninterrupted run would have drawn (the shuffles are a sequence from one seeded generator).
+    for (long skipped = 0; batcher != null && skipped < Math.min(config.startStep(), total); skipped++) {
+      batcher.nextAcrossEpochs(batch);
+    }
+    for (long step = config.startStep(); step < total; step++) {
       int epoch = (int) step;
       if (batcher != null) {
         batcher.nextAcrossEpochs(batch);
