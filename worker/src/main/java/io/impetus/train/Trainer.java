@@ -99,7 +99,7 @@ public final class Trainer {
     Pending pending = null;
     int failedInARow = 0;
     // Resuming: draw the earlier steps' batches unused, so every later batch is the one the
-    // uninterrupted run would have drawn (the shuffles are a sequence from one seeded generator).
+    // uninterrupted run would have drawn (each epoch's shuffle depends on seed, rank and epoch only).
     for (long skipped = 0; batcher != null && skipped < Math.min(config.startStep(), total); skipped++) {
       batcher.nextAcrossEpochs(batch);
     }
