@@ -94,7 +94,8 @@ public final class Trainer {
     long total = TrainingPlan.totalSteps(config.epochs(), config.steps(), batcher == null ? 0 : batcher.stepsPerEpoch());
     SplittableRandom delays = new SplittableRandom(config.seed() * 1_000_003L + config.rank());
 
-    Totals totals = new Totals(System.currentTimeMillis(), total / 5);
+    // The warm-up is the first fifth of the steps this process takes (a resumed worker starts later).
+    Totals totals = new Totals(System.currentTimeMillis(), config.startStep() + (total - config.startStep()) / 5);
     double cpuAtStart = ProcessCpu.seconds();
     Pending pending = null;
     int failedInARow = 0;
