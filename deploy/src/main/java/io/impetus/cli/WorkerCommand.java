@@ -90,6 +90,9 @@ public final class WorkerCommand implements Command {
         "sleep this long at every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
     o.addOption(OptimizerFlags.valued("slowdown", "FACTOR",
         "fault injection: compute FACTOR times slower than possible, a straggler (default 1; impetus local: --slowdown RANK:FACTOR)"));
+    o.addOption(OptimizerFlags.valued("start-step", "STEP",
+        "the first step to take (default 0): the batches of earlier steps are skipped, so a run resumed from a"
+            + " checkpoint continues the planned data order (impetus local --resume sets it)"));
     o.addOption(OptimizerFlags.valued("crash-at-step", "STEP",
         "fault injection: the process dies abruptly after step STEP (impetus local: --crash-at-step RANK:STEP)"));
     o.addOption(Option.builder().longOpt("evaluate")
@@ -237,7 +240,8 @@ public final class WorkerCommand implements Command {
           transport(f),
           shmDir(f),
           f.string("staleness-file") == null ? null : Path.of(f.string("staleness-file")),
-          wirePrecision(f));
+          wirePrecision(f),
+          f.longOrNull("start-step") == null ? 0 : f.longOrNull("start-step"));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -287,6 +291,9 @@ public final class WorkerCommand implements Command {
       OptimizerFlags.add(a, "staleness-file", c.stalenessFile().toString());
     }
     OptimizerFlags.add(a, "wire-precision", c.wirePrecision().cliName());
+    if (c.startStep() > 0) {
+      OptimizerFlags.add(a, "start-step", Long.toString(c.startStep()));
+    }
     return a;
   }
 

@@ -22,6 +22,7 @@ import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerDelay;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import io.impetus.train.TrainingPlan;
@@ -138,6 +139,9 @@ public final class LocalCommand implements Command {
         "with --simulate-hosts: each host's link rate, both directions, in tc syntax (1gbit, 10gbit, 500mbit),"
             + " or none for unshaped links (default 1gbit)"));
     o.addOption(OptimizerFlags.valued("out", "DIR", "run folder (default runs/<timestamp>-<model>)"));
+    o.addOption(OptimizerFlags.valued("resume", "RUN_DIR",
+        "continue the stopped or crashed run in RUN_DIR from its newest complete checkpoint to its planned end, with"
+            + " the flags in its command.txt (no other flag but --no-progress may be given; docs/checkpoints.md)"));
     o.addOption(Option.builder().longOpt("no-progress").desc("no progress bar").get());
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
         "every worker sleeps this long at every step, in ms: fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA"));
@@ -266,6 +270,9 @@ public final class LocalCommand implements Command {
 
   @Override
   public int run(Flags flags) throws Exception {
+    if (flags.has("resume")) {
+      return resume(flags);
+    }
     LocalConfig config = parse(flags);
     if (config.simulateHosts()) {
       String missing = SimulatedHosts.missingPrerequisite();
@@ -282,5 +289,68 @@ public final class LocalCommand implements Command {
     long stepsPerWorker = stepsPerWorker(workload, config.shards(), config.workers(), config.batchSize(),
         config.epochs(), config.steps());
     return new LocalLauncher(config, workload, stepsPerWorker).run();
+  }
+
+  /** The flags {@code --resume} may be given with: none of them changes the plan. */
+  static final Set<String> RESUME_FLAGS = Set.of("resume", "no-progress");
+
+  /**
+   * {@code impetus local --resume RUN_DIR}: the run command.txt describes, continued from the newest
+   * checkpoint every shard holds complete into the same run folder.
+   */
+  private int resume(Flags flags) throws Exception {
+    for (Option given : flags.commandLine().getOptions()) {
+      if (!RESUME_FLAGS.contains(given.getLongOpt())) {
+        throw new UsageException("--resume continues the run with the flags it was planned with (RUN_DIR/command.txt);"
+            + " --" + given.getLongOpt() + " cannot be given with it");
+      }
+    }
+    Path runDir = Path.of(flags.string("resume"));
+    LocalConfig config;
+    try {
+      config = parse(resumedFlags(runDir, flags.has("no-progress")));
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    long stepsPerWorker = stepsPerWorker(parsedWorkload, config.shards(), config.workers(), config.batchSize(),
+        config.epochs(), config.steps());
+    Path checkpoints = config.server().checkpoints().dir();
+    ResumePoint point;
+    try {
+      point = ResumePoint.find(checkpoints, config.shards(), config.workers(), config.mode());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--resume: " + e.getMessage());
+    }
+    if (point.startSteps().stream().allMatch(s -> s >= stepsPerWorker)) {
+      throw new UsageException("--resume: the run in " + runDir + " is complete: its checkpoint version "
+          + point.version() + " is past its last step (" + stepsPerWorker + " per worker)");
+    }
+    point.dropNewerCheckpoints(checkpoints, config.shards());
+    System.out.printf(java.util.Locale.ROOT, "impetus local: resuming %s from checkpoint version %d; workers start at"
+        + " steps %s of %d%n", runDir, point.version(), point.startSteps(), stepsPerWorker);
+    return new LocalLauncher(config, parsedWorkload, stepsPerWorker, point).run();
+  }
+
+  /**
+   * The flags of the run in {@code runDir}, as its command.txt records them, with the run folder
+   * {@code runDir} (wherever the run was started from) and {@code --no-progress} when asked for.
+   */
+  private Flags resumedFlags(Path runDir, boolean noProgress) throws Exception {
+    List<String> planned = RunFolder.plannedCommand(runDir);
+    List<String> args = new java.util.ArrayList<>();
+    for (int i = 1; i < planned.size(); i++) {
+      String a = planned.get(i);
+      if (a.equals("--out")) {
+        i++; // and its value
+      } else if (!a.startsWith("--out=")) {
+        args.add(a);
+      }
+    }
+    args.addAll(List.of("--out", runDir.toString()));
+    if (noProgress && !args.contains("--no-progress")) {
+      args.add("--no-progress");
+    }
+    withArgs(planned);
+    return Flags.parse(this, "local", args, System.getenv(), System.err);
   }
 }

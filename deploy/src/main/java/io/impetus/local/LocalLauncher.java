@@ -54,15 +54,27 @@ public final class LocalLauncher {
   private final List<ShardRestart> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The run's simulated hosts with {@code --simulate-hosts}, else null. */
   private volatile SimulatedHosts hosts;
+  /** Where a resumed run continues from, or null for a run from the start. */
+  private final ResumePoint resume;
 
   /**
    * @param workload the model and data the workers will train (used here for the final loss)
    * @param stepsPerWorker steps each worker takes
    */
   public LocalLauncher(LocalConfig config, Workload workload, long stepsPerWorker) {
+    this(config, workload, stepsPerWorker, null);
+  }
+
+  /**
+   * A launcher that continues the run in {@code config.out()} from {@code resume} (null: runs from the
+   * start): the shards restore the checkpoint, every worker starts at its step, the run folder keeps
+   * the earlier metrics and records the resume.
+   */
+  public LocalLauncher(LocalConfig config, Workload workload, long stepsPerWorker, ResumePoint resume) {
     this.config = config;
     this.workload = workload;
     this.stepsPerWorker = stepsPerWorker;
+    this.resume = resume;
   }
 
   /** Runs the job; returns the exit code (0 when every worker finished). */
@@ -70,7 +82,13 @@ public final class LocalLauncher {
     Path out = config.out();
     Files.createDirectories(out);
     RunFolder folder = new RunFolder(out);
-    folder.writeCommand(config.commandLine());
+    String resumedAt = java.time.Instant.now().toString();
+    if (resume == null) {
+      folder.writeCommand(config.commandLine());
+    } else {
+      folder.recordResume(resume.version(), resumedAt);
+      folder.keepMetricsBefore(resume.startSteps());
+    }
     Thread cleanup = new Thread(() -> {
       interrupted = true;
       stopAll();
@@ -104,6 +122,12 @@ public final class LocalLauncher {
               failures);
       if (!config.shardCrashes().isEmpty()) {
         summary.json().put("restarts", ShardRestart.toJson(restarts, status));
+      }
+      if (resume != null) {
+        Map<String, Object> resumedFrom = new java.util.LinkedHashMap<>();
+        resumedFrom.put("version", resume.version());
+        resumedFrom.put("at", resumedAt);
+        summary.json().put("resumed_from", resumedFrom);
       }
       folder.mergeMetrics(config.workers());
       StalenessCsv.merge(out, config.workers());
@@ -292,7 +316,8 @@ public final class LocalLauncher {
         config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
         out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
         config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
-        config.transport(), config.server().sharedMemoryDir(), StalenessCsv.workerFile(out, r), config.wirePrecision());
+        config.transport(), config.server().sharedMemoryDir(), StalenessCsv.workerFile(out, r), config.wirePrecision(),
+        resume == null ? 0 : resume.startSteps().get(r));
   }
 
   /**

@@ -53,6 +53,65 @@ final class RunFolder {
     Files.writeString(dir.resolve("command.txt"), sb.append('\n').toString());
   }
 
+  /**
+   * Appends to command.txt a comment line saying that the run was resumed from checkpoint
+   * {@code version} at {@code at} (the first line stays the command that planned the run).
+   */
+  void recordResume(long version, String at) throws IOException {
+    Files.writeString(dir.resolve("command.txt"), "# resumed from checkpoint version " + version + " at " + at
+        + ": ./impetus local --resume " + dir + "\n", java.nio.file.StandardOpenOption.APPEND);
+  }
+
+  /** The command that planned the run: command.txt's first line, without {@code ./impetus}. */
+  static List<String> plannedCommand(Path runDir) throws IOException {
+    Path file = runDir.resolve("command.txt");
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException("--resume: " + runDir + " is not a run folder (it has no command.txt)");
+    }
+    String line = Files.readAllLines(file).stream().findFirst().orElse("");
+    List<String> words = ShellWords.split(line);
+    if (words.size() < 2 || !words.get(0).endsWith("impetus") || !words.get(1).equals("local")) {
+      throw new IllegalArgumentException("--resume: " + file + " does not start with an impetus local command");
+    }
+    return words.subList(1, words.size());
+  }
+
+  /**
+   * Before a resumed run's workers start: keeps, of every worker's metrics rows so far, those of the
+   * steps before the step it resumes at (the later ones are taken again) in
+   * {@code workers/worker-R-before-resume.csv}, which {@link #mergeMetrics} puts in front of the new rows.
+   */
+  void keepMetricsBefore(List<Long> startSteps) throws IOException {
+    for (int r = 0; r < startSteps.size(); r++) {
+      List<String> header = null;
+      List<List<String>> kept = new ArrayList<>();
+      for (Path p : List.of(beforeResume(r), dir.resolve("workers/worker-" + r + ".csv"))) {
+        if (!Files.exists(p)) {
+          continue;
+        }
+        CsvTable table = CsvTable.readDroppingTornTail(p);
+        if (table.header().isEmpty()) {
+          continue;
+        }
+        header = table.header();
+        int step = table.column("step");
+        for (CsvTable.Row row : table.rows()) {
+          if (row.integer(step) < startSteps.get(r)) {
+            kept.add(row.values());
+          }
+        }
+      }
+      Files.deleteIfExists(dir.resolve("workers/worker-" + r + ".csv"));
+      if (header != null) {
+        CsvTable.write(beforeResume(r), header, kept);
+      }
+    }
+  }
+
+  private Path beforeResume(int r) {
+    return dir.resolve("workers/worker-" + r + "-before-resume.csv");
+  }
+
   void writeSummary(Map<String, Object> summary) throws IOException {
     FiniteJson.write(dir.resolve("summary.json"), summary);
   }
@@ -75,8 +134,12 @@ final class RunFolder {
   void mergeMetrics(int workers) throws IOException {
     List<Object[]> rows = new ArrayList<>(); // {time, fields}
     List<String> header = null;
+    List<Path> files = new ArrayList<>();
     for (int r = 0; r < workers; r++) {
-      Path p = dir.resolve("workers/worker-" + r + ".csv");
+      files.add(beforeResume(r));
+      files.add(dir.resolve("workers/worker-" + r + ".csv"));
+    }
+    for (Path p : files) {
       if (!Files.exists(p)) {
         continue;
       }

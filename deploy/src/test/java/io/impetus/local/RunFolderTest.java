@@ -48,6 +48,33 @@ class RunFolderTest {
   }
 
   @Test
+  void aResumedRunKeepsTheRowsOfTheStepsBeforeItsStartAndMergesThemBeforeTheNewOnes() throws Exception {
+    String h = StepRecord.CSV_HEADER + "\n";
+    String a0 = row(1.0, 0, 0, "", "");
+    String a1 = row(2.0, 0, 1, "", "");
+    String b0 = row(1.5, 1, 0, "", "");
+    worker(0, h + a0 + "\n" + a1 + "\n" + row(3.0, 0, 2, "", "") + "\n"); // step 2 is taken again
+    worker(1, h + b0 + "\n" + row(2.5, 1, 1, "", "").substring(0, 9)); // killed mid-row
+    new RunFolder(dir).keepMetricsBefore(List.of(2L, 1L));
+    assertTrue(Files.notExists(dir.resolve("workers/worker-0.csv")));
+
+    String again = row(5.0, 0, 2, "", "");
+    worker(0, h + again + "\n");
+    new RunFolder(dir).mergeMetrics(2);
+    assertEquals(h + a0 + "\n" + b0 + "\n" + a1 + "\n" + again + "\n", Files.readString(dir.resolve("metrics.csv")));
+  }
+
+  @Test
+  void thePlannedCommandIsCommandTxtsFirstLineAndARunFolderWithoutOneIsRefused() throws Exception {
+    new RunFolder(dir).writeCommand(List.of("local", "--model", "mlp", "--out", "runs/a b"));
+    new RunFolder(dir).recordResume(200, "2026-01-01T00:00:00Z");
+    assertEquals(List.of("local", "--model", "mlp", "--out", "runs/a b"), RunFolder.plannedCommand(dir));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> RunFolder.plannedCommand(dir.resolve("none")));
+    assertEquals("--resume: " + dir.resolve("none") + " is not a run folder (it has no command.txt)", e.getMessage());
+  }
+
+  @Test
   void noWorkerFilesGiveAHeaderOnlyMetricsFileThatReadsAsNoRows() throws Exception {
     new RunFolder(dir).mergeMetrics(2);
     assertEquals(StepRecord.CSV_HEADER + "\n", Files.readString(dir.resolve("metrics.csv")));

@@ -101,7 +101,7 @@ class ShardCrashIT {
     assertTrue(survived > 40 && survived <= 90 - 10, "shard 1 applied " + survived);
   }
 
-  private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+  static void assertBitsEqual(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what);
     int[] e = new int[expected.length];
     int[] a = new int[actual.length];

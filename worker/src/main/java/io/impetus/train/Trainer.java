@@ -94,11 +94,17 @@ public final class Trainer {
     long total = TrainingPlan.totalSteps(config.epochs(), config.steps(), batcher == null ? 0 : batcher.stepsPerEpoch());
     SplittableRandom delays = new SplittableRandom(config.seed() * 1_000_003L + config.rank());
 
-    Totals totals = new Totals(System.currentTimeMillis(), total / 5);
+    // The warm-up is the first fifth of the steps this process takes (a resumed worker starts later).
+    Totals totals = new Totals(System.currentTimeMillis(), config.startStep() + (total - config.startStep()) / 5);
     double cpuAtStart = ProcessCpu.seconds();
     Pending pending = null;
     int failedInARow = 0;
-    for (long step = 0; step < total; step++) {
+    // Resuming: draw the earlier steps' batches unused, so every later batch is the one the
+    // uninterrupted run would have drawn (each epoch's shuffle depends on seed, rank and epoch only).
+    for (long skipped = 0; batcher != null && skipped < Math.min(config.startStep(), total); skipped++) {
+      batcher.nextAcrossEpochs(batch);
+    }
+    for (long step = config.startStep(); step < total; step++) {
       int epoch = (int) step;
       if (batcher != null) {
         batcher.nextAcrossEpochs(batch);

@@ -35,6 +35,8 @@ import java.util.List;
  * @param stalenessFile CSV file to write one row per update a shard applied for this worker to
  *     (see {@link StalenessTrace}), or null to record none
  * @param wirePrecision how many bits a float takes on the grpc path (gradients up, parameters back)
+ * @param startStep the first step this worker takes (0; more when resuming a run from a checkpoint:
+ *     the batches of the steps before it are drawn and skipped, so the data order is the planned one)
  */
 public record WorkerConfig(
     List<String> servers,
@@ -59,11 +61,26 @@ public record WorkerConfig(
     Transport transport,
     Path shmDir,
     Path stalenessFile,
-    WirePrecision wirePrecision) {
+    WirePrecision wirePrecision,
+    long startStep) {
+
+  /** As the canonical constructor, starting at step 0. */
+  public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
+      Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
+      long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep, DataOptions data,
+      boolean evaluate, boolean overlap, Transport transport, Path shmDir, Path stalenessFile,
+      WirePrecision wirePrecision) {
+    this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
+        reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, data, evaluate, overlap, transport, shmDir,
+        stalenessFile, wirePrecision, 0);
+  }
 
   /** Validates with messages that name the command-line flag. */
   public WorkerConfig {
     servers = List.copyOf(servers);
+    if (startStep < 0) {
+      throw new IllegalArgumentException("--start-step must be at least 0, got " + startStep);
+    }
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("--servers needs at least one host:port");
     }

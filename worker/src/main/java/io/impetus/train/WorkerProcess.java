@@ -61,6 +61,11 @@ public final class WorkerProcess {
       metrics.newLine();
     }
     BufferedWriter metricsOut = metrics;
+    // Stopped (Ctrl-C, SIGTERM), the worker still leaves the rows of the steps it took: a resumed run keeps them.
+    Thread flushMetrics = new Thread(() -> flushQuietly(metricsOut), "worker-" + config.rank() + "-metrics-flush");
+    if (metricsOut != null) {
+      Runtime.getRuntime().addShutdownHook(flushMetrics);
+    }
     StalenessTrace trace = config.stalenessFile() == null ? null : StalenessTrace.open(config.stalenessFile());
     // Shards may start after their workers (Kubernetes starts both Jobs at once): log what we wait for.
     try (ConnectionWatch watch = ConnectionWatch.start(channels.owned(), config.servers(), CONNECTION_LOG_MILLIS);
@@ -120,12 +125,29 @@ public final class WorkerProcess {
       return 1;
     } finally {
       if (metricsOut != null) {
+        removeHook(flushMetrics);
         metricsOut.close();
       }
       if (trace != null) {
         trace.close();
       }
       System.out.flush();
+    }
+  }
+
+  private static void flushQuietly(BufferedWriter out) {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      // closed already, or the disk failed as the JVM stops: nothing left to do
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running already
     }
   }
 }
