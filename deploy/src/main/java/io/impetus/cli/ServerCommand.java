@@ -67,7 +67,8 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
       EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
-      ClipFlags.ENVIRONMENT));
+      ClipFlags.ENVIRONMENT,
+      TokenFlags.ENVIRONMENT));
 
   private static List<EnvVar> withCheckpoints(List<EnvVar> vars) {
     List<EnvVar> all = new ArrayList<>(vars);
@@ -108,6 +109,7 @@ public final class ServerCommand implements Command {
     ConsistencyFlags.addTo(o);
     CheckpointFlags.addTo(o, "default: none");
     ClipFlags.addTo(o);
+    TokenFlags.addTo(o, "every call but health checks must carry it");
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
     return o;
@@ -231,7 +233,7 @@ public final class ServerCommand implements Command {
     ShardLifecycle.Settings settings = lifecycle(flags);
     Integer metricsPort = metricsPort(flags);
     ShardServer server =
-        new ShardServer(ShardServer.netty(config), config)
+        new ShardServer(ShardServer.netty(config), config, TokenFlags.parse(flags))
             .start();
     Thread onSignal = new Thread(() -> stop(server, "stopped by a signal"), "shard-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
