@@ -63,6 +63,7 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_LR", "lr"),
       EnvVar.forFlag("IMPETUS_MOMENTUM", "momentum"),
       EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
+      MetricsEndpoint.ADDRESS_ENVIRONMENT,
       EnvVar.forFlag("IMPETUS_IDLE_TIMEOUT", "idle-timeout"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
@@ -90,6 +91,7 @@ public final class ServerCommand implements Command {
     o.addOption(OptimizerFlags.valued("num-shards", "S", "number of shards in the plan (default 1)"));
     o.addOption(OptimizerFlags.valued("workers", "N", "number of workers; sync mode waits for all of them (default 1)"));
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
+    MetricsEndpoint.addAddressTo(o);
     o.addOption(OptimizerFlags.valued("idle-timeout", "SECONDS",
         "exit after this long without any worker call (default 0: never)"));
     o.addOption(Option.builder().longOpt("keep-running")
@@ -237,7 +239,7 @@ public final class ServerCommand implements Command {
             .start();
     Thread onSignal = new Thread(() -> stop(server, "stopped by a signal"), "shard-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
-    try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsPort, registry -> ShardMetrics.register(registry, server));
+    try (MetricsEndpoint metrics = MetricsEndpoint.start(flags.string("metrics-address"), metricsPort, registry -> ShardMetrics.register(registry, server));
         ShardLifecycle lifecycle = ShardLifecycle.watch(server, settings)) {
       System.out.println(LISTENING + " " + server.port());
       System.out.flush();

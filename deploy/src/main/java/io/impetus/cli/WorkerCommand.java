@@ -56,6 +56,7 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_SEED", "seed"),
       EnvVar.forFlag("IMPETUS_CONNECT_TIMEOUT", "connect-timeout"),
       EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
+      MetricsEndpoint.ADDRESS_ENVIRONMENT,
       TokenFlags.ENVIRONMENT,
       EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
       EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
@@ -88,6 +89,7 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS",
         "how long to wait for the shards to be reachable and joined (default 60)"));
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
+    MetricsEndpoint.addAddressTo(o);
     TokenFlags.addTo(o, "every call to the shards carries it");
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
         "sleep this long at every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
@@ -303,7 +305,7 @@ public final class WorkerCommand implements Command {
     }
     WorkerMetrics[] metrics = new WorkerMetrics[1];
     try (MetricsEndpoint endpoint =
-        MetricsEndpoint.start(metricsPort, registry -> metrics[0] = new WorkerMetrics(registry, config.rank()))) {
+        MetricsEndpoint.start(flags.string("metrics-address"), metricsPort, registry -> metrics[0] = new WorkerMetrics(registry, config.rank()))) {
       return WorkerProcess.run(config, metrics[0], token);
     }
   }
