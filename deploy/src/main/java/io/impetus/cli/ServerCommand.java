@@ -63,11 +63,13 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_LR", "lr"),
       EnvVar.forFlag("IMPETUS_MOMENTUM", "momentum"),
       EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
+      MetricsEndpoint.ADDRESS_ENVIRONMENT,
       EnvVar.forFlag("IMPETUS_IDLE_TIMEOUT", "idle-timeout"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
       EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
-      ClipFlags.ENVIRONMENT));
+      ClipFlags.ENVIRONMENT,
+      TokenFlags.ENVIRONMENT));
 
   private static List<EnvVar> withCheckpoints(List<EnvVar> vars) {
     List<EnvVar> all = new ArrayList<>(vars);
@@ -89,6 +91,7 @@ public final class ServerCommand implements Command {
     o.addOption(OptimizerFlags.valued("num-shards", "S", "number of shards in the plan (default 1)"));
     o.addOption(OptimizerFlags.valued("workers", "N", "number of workers; sync mode waits for all of them (default 1)"));
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
+    MetricsEndpoint.addAddressTo(o);
     o.addOption(OptimizerFlags.valued("idle-timeout", "SECONDS",
         "exit after this long without any worker call (default 0: never)"));
     o.addOption(Option.builder().longOpt("keep-running")
@@ -108,6 +111,7 @@ public final class ServerCommand implements Command {
     ConsistencyFlags.addTo(o);
     CheckpointFlags.addTo(o, "default: none");
     ClipFlags.addTo(o);
+    TokenFlags.addTo(o, "every call but health checks must carry it");
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
     return o;
@@ -231,11 +235,11 @@ public final class ServerCommand implements Command {
     ShardLifecycle.Settings settings = lifecycle(flags);
     Integer metricsPort = metricsPort(flags);
     ShardServer server =
-        new ShardServer(ShardServer.netty(config), config)
+        new ShardServer(ShardServer.netty(config), config, TokenFlags.parse(flags))
             .start();
     Thread onSignal = new Thread(() -> stop(server, "stopped by a signal"), "shard-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
-    try (MetricsEndpoint metrics = MetricsEndpoint.start(metricsPort, registry -> ShardMetrics.register(registry, server));
+    try (MetricsEndpoint metrics = MetricsEndpoint.start(flags.string("metrics-address"), metricsPort, registry -> ShardMetrics.register(registry, server));
         ShardLifecycle lifecycle = ShardLifecycle.watch(server, settings)) {
       System.out.println(LISTENING + " " + server.port());
       System.out.flush();

@@ -5,6 +5,7 @@ import io.impetus.client.WirePrecision;
 import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
+import io.impetus.wire.BearerToken;
 import io.impetus.train.WorkerDelay;
 import io.impetus.train.WorkerMetrics;
 import io.impetus.train.WorkerProcess;
@@ -55,6 +56,8 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_SEED", "seed"),
       EnvVar.forFlag("IMPETUS_CONNECT_TIMEOUT", "connect-timeout"),
       EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
+      MetricsEndpoint.ADDRESS_ENVIRONMENT,
+      TokenFlags.ENVIRONMENT,
       EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
       EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
@@ -86,6 +89,8 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS",
         "how long to wait for the shards to be reachable and joined (default 60)"));
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
+    MetricsEndpoint.addAddressTo(o);
+    TokenFlags.addTo(o, "every call to the shards carries it");
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
         "sleep this long at every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
     o.addOption(OptimizerFlags.valued("slowdown", "FACTOR",
@@ -300,14 +305,15 @@ public final class WorkerCommand implements Command {
   @Override
   public int run(Flags flags) throws Exception {
     WorkerConfig config = parse(flags);
+    BearerToken token = TokenFlags.parse(flags);
     Integer metricsPort = ServerCommand.metricsPort(flags);
     if (metricsPort == null) {
-      return WorkerProcess.run(config);
+      return WorkerProcess.run(config, step -> {}, token);
     }
     WorkerMetrics[] metrics = new WorkerMetrics[1];
     try (MetricsEndpoint endpoint =
-        MetricsEndpoint.start(metricsPort, registry -> metrics[0] = new WorkerMetrics(registry, config.rank()))) {
-      return WorkerProcess.run(config, metrics[0]);
+        MetricsEndpoint.start(flags.string("metrics-address"), metricsPort, registry -> metrics[0] = new WorkerMetrics(registry, config.rank()))) {
+      return WorkerProcess.run(config, metrics[0], token);
     }
   }
 }

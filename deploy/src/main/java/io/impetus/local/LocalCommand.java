@@ -2,6 +2,7 @@ package io.impetus.local;
 
 import io.impetus.cli.CheckpointFlags;
 import io.impetus.cli.ClipFlags;
+import io.impetus.cli.TokenFlags;
 import io.impetus.cli.Command;
 import io.impetus.cli.ConsistencyFlags;
 import io.impetus.cli.EnvVar;
@@ -54,7 +55,8 @@ public final class LocalCommand implements Command {
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_OVERLAP", "overlap", "when true"),
       EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
-      ClipFlags.ENVIRONMENT);
+      ClipFlags.ENVIRONMENT,
+      TokenFlags.ENVIRONMENT);
 
   /** Old flag names, accepted for one release: the fault-injection flags are named as on impetus worker. */
   static final Map<String, String> RENAMED = Map.of("straggler", "slowdown", "crash-worker", "crash-at-step");
@@ -123,6 +125,7 @@ public final class LocalCommand implements Command {
             + " --crash-at-step still gets a process of its own)"));
     ConsistencyFlags.addTo(o);
     ClipFlags.addTo(o);
+    TokenFlags.addTo(o, "the shards require it and the workers send it");
     CheckpointFlags.addTo(o, "default: RUN_DIR/checkpoints, which then holds at least each shard's final checkpoint"
         + " (replacing an earlier run's unless --checkpoint-interval is given: then the shards continue from it)");
     WorkerCommand.addTraining(o);
@@ -160,6 +163,16 @@ public final class LocalCommand implements Command {
   public LocalCommand withArgs(List<String> args) {
     this.rawArgs = List.copyOf(args);
     return this;
+  }
+
+  /**
+   * {@code --token-file} as an absolute path (the shards and workers run in other folders), checked
+   * now so that a bad file is refused before any process starts; null without the flag.
+   */
+  static Path tokenFile(Flags f) {
+    TokenFlags.parse(f);
+    Path file = TokenFlags.file(f);
+    return file == null ? null : file.toAbsolutePath();
   }
 
   /** The config the flags describe. */
@@ -211,7 +224,8 @@ public final class LocalCommand implements Command {
           WorkerCommand.wirePrecision(f),
           f.integer("worker-processes", workers),
           simulatedHosts,
-          rawArgs.isEmpty() ? List.of("local") : rawArgs);
+          rawArgs.isEmpty() ? List.of("local") : rawArgs,
+          tokenFile(f));
     } catch (io.impetus.data.DataFileException e) {
       throw e;
     } catch (IllegalArgumentException | ArithmeticException e) {

@@ -41,6 +41,8 @@ import java.util.Map;
  *     host of its own ({@code --simulate-hosts}, see {@link io.impetus.local.hosts.SimulatedHosts};
  *     {@link LinkRate#NONE} for unshaped links), or null to run them all on loopback
  * @param commandLine the arguments as typed, for command.txt
+ * @param tokenFile the file holding the job's bearer token ({@code --token-file}, absolute), passed to every shard
+ *     and worker; null: none
  */
 public record LocalConfig(
     int shards,
@@ -63,7 +65,8 @@ public record LocalConfig(
     WirePrecision wirePrecision,
     int workerProcesses,
     LinkRate simulatedHosts,
-    List<String> commandLine) {
+    List<String> commandLine,
+    Path tokenFile) {
 
   /** Validates with messages that name the command-line flag. */
   public LocalConfig {

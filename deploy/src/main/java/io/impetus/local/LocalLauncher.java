@@ -2,6 +2,7 @@ package io.impetus.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.cli.ServerCommand;
+import io.impetus.cli.TokenFlags;
 import io.impetus.cli.WorkerCommand;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
@@ -11,6 +12,7 @@ import io.impetus.proto.StatusReply;
 import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerProcess;
+import io.impetus.wire.BearerToken;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -196,6 +198,7 @@ public final class LocalLauncher {
       throws Exception {
     List<String> args = new ArrayList<>(List.of("server"));
     args.addAll(ServerCommand.toArgs(sc));
+    args.addAll(TokenFlags.toArgs(config.tokenFile()));
     // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
     args.add("--keep-running");
     boolean firstShard = s == 0 && name.equals("server-0");
@@ -277,7 +280,9 @@ public final class LocalLauncher {
       for (List<Integer> ranks : groups) {
         List<List<String>> args = new ArrayList<>();
         for (int r : ranks) {
-          args.add(WorkerCommand.toArgs(workerConfig(out, addresses, r)));
+          List<String> workerArgs = new ArrayList<>(WorkerCommand.toArgs(workerConfig(out, addresses, r)));
+          workerArgs.addAll(TokenFlags.toArgs(config.tokenFile()));
+          args.add(workerArgs);
         }
         boolean firstWorker = ranks.contains(0);
         List<String> java = javaOptions("IMPETUS_WORKER_JAVA_OPTS",
@@ -416,7 +421,8 @@ public final class LocalLauncher {
   }
 
   private ShardedClient connect(List<String> addresses) {
-    return new ShardedClient(ShardChannels.open(addresses), 0, workload.model().layout(), config.model());
+    BearerToken token = config.tokenFile() == null ? null : BearerToken.read(config.tokenFile(), "--token-file");
+    return new ShardedClient(ShardChannels.open(addresses, token), 0, workload.model().layout(), config.model());
   }
 
   /** Where shard {@code s} listens: loopback, or its simulated host's address. */

@@ -2,6 +2,7 @@ package io.impetus.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -182,16 +183,19 @@ class LocalRunIT {
     Path out = tmp.resolve("hosted");
     Path log = tmp.resolve("hosted.log");
     // One worker process asked for, but worker 2 will halt its JVM after step 10: it gets a process of
-    // its own, and ranks 0 and 1 run as threads of one JVM that outlives it.
+    // its own, and ranks 0 and 1 run as threads of one JVM that outlives it. With a token, the shards
+    // refuse every call without it, so finishing shows that both kinds of worker and the launcher send it.
+    Path token = Files.writeString(tmp.resolve("token"), "0123456789abcdef0123456789abcdef\n");
     int code = impetus(log, "local", "--model", "mlp-x2", "--workers", "3", "--worker-processes", "1", "--shards", "2",
         "--epochs", "4", "--batch-size", "32", "--crash-at-step", "2:10", "--worker-timeout", "2", "--out",
-        out.toString(), "--no-progress");
+        out.toString(), "--no-progress", "--token-file", token.toString());
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(0, code, output);
     assertTrue(Files.size(out.resolve("logs/workers-0-1.log")) > 0, output);
     assertTrue(Files.size(out.resolve("logs/worker-2.log")) > 0, output);
     assertTrue(Files.notExists(out.resolve("logs/worker-0.log")), output);
     assertTrue(output.contains("worker-2 exited with code 137 (crashed on purpose, --crash-at-step)"), output);
+    assertFalse(Files.readString(out.resolve("logs/server-0.log")).contains("without a valid bearer token"));
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals("completed_with_lost_workers", summary.get("status").asText(), summary.toString());
     assertEquals(1, summary.get("lost_workers").size());

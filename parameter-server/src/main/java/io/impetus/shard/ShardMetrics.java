@@ -25,6 +25,7 @@ import java.util.function.Function;
  *   <li>{@code impetus_shard_staleness}: histogram of applied gradients' staleness, in versions
  *   <li>{@code impetus_shard_checkpoints_total{outcome}}: checkpoints written or failed
  *   <li>{@code impetus_shard_pushes_total{outcome}}: pushes applied, deduplicated or refused
+ *   <li>{@code impetus_shard_unauthenticated_calls_total}: calls refused for a missing or wrong bearer token
  *   <li>{@code impetus_shard_live_workers}, {@code impetus_shard_expected_workers}
  *   <li>{@code impetus_shard_initialized} (0/1), {@code impetus_shard_learning_rate},
  *       {@code impetus_shard_idle_seconds}
@@ -71,6 +72,9 @@ public final class ShardMetrics {
     byOutcome(registry, "impetus_shard_pushes", "pushes by outcome (a deduplicated one repeated a processed step)",
         server, shard, Map.of("applied", StatusReply::getPushesApplied, "deduplicated",
             StatusReply::getPushesDeduplicated, "refused", StatusReply::getPushesRefused));
+    CounterWithCallback.builder().name("impetus_shard_unauthenticated_calls")
+        .help("calls refused for a missing or wrong bearer token").labelNames("shard")
+        .callback(cb -> cb.call(server.unauthenticatedCalls(), shard)).register(registry);
     registry.register(new StalenessHistogram(server, shard));
   }
 

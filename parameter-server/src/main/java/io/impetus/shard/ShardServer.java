@@ -3,6 +3,7 @@ package io.impetus.shard;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.impetus.proto.StatusReply;
@@ -10,6 +11,8 @@ import io.impetus.shard.checkpoint.Checkpointer;
 import io.impetus.shard.transport.Doorbell;
 import io.impetus.shard.transport.SegmentPushes;
 import io.impetus.shard.transport.ShardService;
+import io.impetus.shard.transport.TokenCheck;
+import io.impetus.wire.BearerToken;
 import io.impetus.wire.WireMethods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * the server, and the server's calls end before the update loop that answers them.
  *
  * <p>Beside the shard service it serves the standard gRPC health service ({@link ShardHealth}) and
- * server reflection, and it publishes a {@link #snapshot} of the shard's status for observers
+ * server reflection. Given a {@link BearerToken}, it serves the shard service and reflection only to
+ * calls that carry it ({@link TokenCheck}); health stays open for probes.
+ * It publishes a {@link #snapshot} of the shard's status for observers
  * (metrics, the exit-when-done watch): the shard's state belongs to its update thread, so instead of
  * locking it, the update thread itself copies its status out every {@link #SNAPSHOT_PERIOD_MILLIS}.
  */
@@ -53,6 +58,8 @@ public final class ShardServer {
   private final ActivityTracker activity;
   private final SegmentPushes segmentPushes;
   private final ShardService service;
+  /** Refuses calls without the job's bearer token; null when the shard has none. */
+  private final TokenCheck tokenCheck;
   /** What is open, the latest on top; {@link #stop} closes from the top. Guarded by this. */
   private final Deque<Part> open = new ArrayDeque<>();
   private volatile StatusReply snapshot;
@@ -65,13 +72,26 @@ public final class ShardServer {
   /** How often the update thread publishes its status for observers. */
   public static final long SNAPSHOT_PERIOD_MILLIS = 250;
 
-  /** Prepares a shard for {@code config}; nothing listens until {@link #start}. */
+  /** Prepares a shard for {@code config} that trusts every caller; nothing listens until {@link #start}. */
   public ShardServer(ServerBuilder<?> builder, ServerConfig config) {
-    this(builder, config, System::nanoTime);
+    this(builder, config, null, System::nanoTime);
+  }
+
+  /**
+   * Prepares a shard for {@code config} that serves only calls carrying {@code token} (null: every
+   * call); nothing listens until {@link #start}.
+   */
+  public ShardServer(ServerBuilder<?> builder, ServerConfig config, BearerToken token) {
+    this(builder, config, token, System::nanoTime);
+  }
+
+  /** A shard without a token, with leases measured on {@code clock} (tests advance it by hand). */
+  ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
+    this(builder, config, null, clock);
   }
 
   /** As above, with leases measured on {@code clock} (tests pass a clock they advance by hand). */
-  ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
+  ShardServer(ServerBuilder<?> builder, ServerConfig config, BearerToken token, LongSupplier clock) {
     this.config = config;
     Checkpointer checkpoints = Checkpointer.open(config.checkpoints(), config.shardIndex(), config.numShards());
     if (config.checkpoints().enabled()) {
@@ -90,16 +110,35 @@ public final class ShardServer {
     this.activity = new ActivityTracker(clock);
     this.segmentPushes = new SegmentPushes(shard, loop, config.sharedMemoryDir());
     this.service = new ShardService(shard, loop, segmentPushes);
+    this.tokenCheck = token == null ? null : new TokenCheck(token);
+    // The token check runs first (interceptors added last run first), so a refused call is not even
+    // counted as worker activity. Health stays open: kubelet probes carry no token, and it tells
+    // nothing but SERVING. Reflection describes the service, so it needs the token too.
     this.server = builder
         // Bound with the chunk marshallers: floats go between Netty's buffers and float arrays without copies.
-        .addService(ServerInterceptors.intercept(WireMethods.bind(service), activity))
+        .addService(guarded(ServerInterceptors.intercept(WireMethods.bind(service), activity)))
         .addService(health.service())
-        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(guarded(ProtoReflectionServiceV1.newInstance().bindService()))
         .build();
     // Check leases a few times per timeout, so a silent worker is noticed within ~1.25 timeouts.
     loop.every(Math.max(50, config.workerTimeoutMillis() / 4), shard::checkLeases);
     loop.execute(this::publish);
     loop.every(SNAPSHOT_PERIOD_MILLIS, this::publish);
+  }
+
+  /** {@code service} behind the token check, or as it is when the shard has no token. */
+  private ServerServiceDefinition guarded(ServerServiceDefinition service) {
+    return tokenCheck == null ? service : ServerInterceptors.intercept(service, tokenCheck);
+  }
+
+  /** Calls refused for a missing or wrong bearer token so far (0 when the shard has no token). */
+  public long unauthenticatedCalls() {
+    return tokenCheck == null ? 0 : tokenCheck.refused();
+  }
+
+  /** Whether the shard serves only calls that carry its bearer token. */
+  public boolean requiresToken() {
+    return tokenCheck != null;
   }
 
   /** On the update loop: copy the status out for observers; readiness follows initialization. */

@@ -3,6 +3,7 @@ package io.impetus.client;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.impetus.wire.BearerToken;
 import io.impetus.wire.WireMethods;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,22 @@ public final class ShardChannels implements AutoCloseable {
     this.wire = wire;
   }
 
-  /** {@link #open(List, WireMethods)} with zero-copy chunks: what workers and the launcher use. */
+  /** {@link #open(List, WireMethods)} with zero-copy chunks and no token. */
   public static ShardChannels open(List<String> addresses) {
     return open(addresses, WireMethods.zeroCopy());
+  }
+
+  /**
+   * {@link #open(List, WireMethods, BearerToken)} with zero-copy chunks: what workers and the launcher
+   * use. {@code token} may be null (shards that trust every caller).
+   */
+  public static ShardChannels open(List<String> addresses, BearerToken token) {
+    return open(addresses, WireMethods.zeroCopy(), token);
+  }
+
+  /** {@link #open(List, WireMethods, BearerToken)} without a token. */
+  public static ShardChannels open(List<String> addresses, WireMethods wire) {
+    return open(addresses, wire, null);
   }
 
   /**
@@ -54,16 +68,22 @@ public final class ShardChannels implements AutoCloseable {
    * to send it again on another attempt, so {@link ShardedClient} could not encode a gradient
    * straight from the caller's array (which may change as soon as {@code pushPull} returns). A call
    * the server refused fails with UNAVAILABLE instead, which the training loop recovers from.
+   *
+   * <p>With a {@code token} (not null), every call on every channel carries it as {@code authorization:
+   * Bearer <token>}, the shared-memory path's calls included.
    */
-  public static ShardChannels open(List<String> addresses, WireMethods wire) {
+  public static ShardChannels open(List<String> addresses, WireMethods wire, BearerToken token) {
     List<ManagedChannel> opened = new ArrayList<>();
     for (String address : addresses) {
-      opened.add(NettyChannelBuilder.forTarget(address)
+      NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address)
           .usePlaintext()
           .directExecutor()
           .flowControlWindow(FLOW_CONTROL_WINDOW)
-          .disableRetry()
-          .build());
+          .disableRetry();
+      if (token != null) {
+        builder.intercept(token.attach());
+      }
+      opened.add(builder.build());
     }
     return new ShardChannels(opened, opened, true, wire);
   }
