@@ -132,7 +132,8 @@ class ImageRunIT {
   }
 
   /** {@code ENGINE run} for one pod: its args, its environment, its user and root as the manifests say. */
-  private List<String> container(String role, JsonNode pod, Map<String, String> env, Path volume, List<String> extra) {
+  private List<String> container(String role, JsonNode pod, Map<String, String> env, Path volume, List<String> extra)
+      throws IOException {
     String name = run + "-" + role;
     containers.add(name);
     JsonNode c = pod.at("/spec/containers/0");
@@ -146,7 +147,14 @@ class ImageRunIT {
       cmd.addAll(List.of("--security-opt", "no-new-privileges"));
     }
     for (JsonNode mount : c.path("volumeMounts")) {
-      cmd.addAll(List.of("-v", volume + ":" + mount.get("mountPath").asText()));
+      JsonNode source = podVolume(pod, mount.get("name").asText());
+      if (source.has("secret")) {
+        // The Secret the pod mounts (the job's bearer token): its keys as files, read-only.
+        cmd.addAll(List.of("-v", secretDir(source.at("/secret/secretName").asText()) + ":" + mount.get("mountPath").asText()
+            + ":ro"));
+      } else {
+        cmd.addAll(List.of("-v", volume + ":" + mount.get("mountPath").asText()));
+      }
     }
     env.forEach((k, v) -> cmd.addAll(List.of("-e", k + "=" + v)));
     cmd.addAll(extra);
@@ -155,6 +163,30 @@ class ImageRunIT {
       cmd.add(a.asText());
     }
     return cmd;
+  }
+
+  private static JsonNode podVolume(JsonNode pod, String name) {
+    for (JsonNode v : pod.at("/spec/volumes")) {
+      if (v.get("name").asText().equals(name)) {
+        return v;
+      }
+    }
+    throw new AssertionError("the pod mounts volume " + name + ", which it does not define");
+  }
+
+  /**
+   * A folder standing in for Secret {@code name}, as {@code kubectl create secret generic} would make
+   * it: the token Secret holds a random {@code token}, readable by the pods' user.
+   */
+  private Path secretDir(String name) throws IOException {
+    Path dir = tmp.resolve("secret-" + name);
+    if (!Files.exists(dir)) {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("token"), UUID.randomUUID().toString().replace("-", "") + "\n");
+      Files.setPosixFilePermissions(dir.resolve("token"), PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return dir;
   }
 
   /**

@@ -78,7 +78,7 @@ public final class Trainer {
     float[] inFlight = config.overlap() ? new float[p] : params;
     float[] grad = new float[p];
     model.initialize(params, config.seed());
-    client.join(params, config.connectTimeoutSeconds()).get();
+    joinAtStart(params);
     long[] paramsVersions = client.versions();
 
     Batcher batcher = null;
@@ -190,7 +190,36 @@ public final class Trainer {
     }
     log.warn("worker {}: step {} failed ({}: {}); joining the shards again", config.rank(), step,
         status.getCode(), status.getDescription());
-    client.join(params, config.connectTimeoutSeconds()).get();
+    try {
+      client.join(params, config.connectTimeoutSeconds()).get();
+    } catch (ExecutionException joinFailed) {
+      // The join can meet a failing shard's last moments (a shard that crashed finishes writing its
+      // checkpoints before it exits, and the connection closes under the call). The next try waits
+      // for a new connection (the calls wait for ready), so retrying is no busy loop; it counts
+      // towards the same bound.
+      rejoinOrThrow(joinFailed, step, failedInARow + 1, params);
+    }
+  }
+
+  /**
+   * The first join. A shard that fails while this worker joins it (a crashed shard's connection
+   * closing under the join or the shared-memory setup) answers UNAVAILABLE: join again, as after a
+   * failed step; the next try waits for a new connection.
+   */
+  private void joinAtStart(float[] params) throws ExecutionException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.join(params, config.connectTimeoutSeconds()).get();
+        return;
+      } catch (ExecutionException e) {
+        Status status = Status.fromThrowable(e.getCause());
+        if (!recoverable(status) || attempt > MAX_RECOVERIES) {
+          throw e;
+        }
+        log.warn("worker {}: joining the shards failed ({}: {}); joining again", config.rank(), status.getCode(),
+            status.getDescription());
+      }
+    }
   }
 
   /**
