@@ -85,12 +85,9 @@ final class RunFolder {
     for (int r = 0; r < startSteps.size(); r++) {
       List<String> header = null;
       List<List<String>> kept = new ArrayList<>();
-      for (Path p : List.of(beforeResume(r), dir.resolve("workers/worker-" + r + ".csv"))) {
-        if (!Files.exists(p)) {
-          continue;
-        }
-        CsvTable table = CsvTable.readDroppingTornTail(p);
-        if (table.header().isEmpty()) {
+      for (Path p : List.of(beforeResume(r), workerMetrics(r))) {
+        CsvTable table = readRowsIfAny(p);
+        if (table == null) {
           continue;
         }
         header = table.header();
@@ -101,7 +98,7 @@ final class RunFolder {
           }
         }
       }
-      Files.deleteIfExists(dir.resolve("workers/worker-" + r + ".csv"));
+      Files.deleteIfExists(workerMetrics(r));
       if (header != null) {
         CsvTable.write(beforeResume(r), header, kept);
       }
@@ -110,6 +107,19 @@ final class RunFolder {
 
   private Path beforeResume(int r) {
     return dir.resolve("workers/worker-" + r + "-before-resume.csv");
+  }
+
+  private Path workerMetrics(int r) {
+    return dir.resolve("workers/worker-" + r + ".csv");
+  }
+
+  /** A worker's metrics file without a torn last row; null when it is missing or has no header. */
+  private static CsvTable readRowsIfAny(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return null;
+    }
+    CsvTable table = CsvTable.readDroppingTornTail(p);
+    return table.header().isEmpty() ? null : table;
   }
 
   void writeSummary(Map<String, Object> summary) throws IOException {
@@ -137,14 +147,11 @@ final class RunFolder {
     List<Path> files = new ArrayList<>();
     for (int r = 0; r < workers; r++) {
       files.add(beforeResume(r));
-      files.add(dir.resolve("workers/worker-" + r + ".csv"));
+      files.add(workerMetrics(r));
     }
     for (Path p : files) {
-      if (!Files.exists(p)) {
-        continue;
-      }
-      CsvTable table = CsvTable.readDroppingTornTail(p);
-      if (table.header().isEmpty()) {
+      CsvTable table = readRowsIfAny(p);
+      if (table == null) {
         continue;
       }
       header = table.header();
