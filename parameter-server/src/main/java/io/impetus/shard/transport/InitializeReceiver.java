@@ -14,12 +14,17 @@ import io.impetus.wire.FloatChunk;
  * the shard's slice length (fixed by a join before, so a caller cannot make the shard allocate more),
  * and are checked (count, finiteness) on the update loop, which then initializes the shard unless
  * another worker already did.
+ *
+ * <p>Nothing is buffered before the first chunk has shown that the call may initialize: a shard that
+ * already has its values answers {@code already_initialized} at once and reads the rest of the call
+ * without keeping it, and a worker that has not joined (or no longer is live) is refused.
  */
 final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeChunk>> {
   private final Shard shard;
   private final UpdateLoop loop;
   private final StreamObserver<InitializeReply> reply;
   private ChunkTarget values;
+  /** The call is answered (refused, or already initialized): later chunks are read and dropped. */
   private boolean failed;
 
   InitializeReceiver(Shard shard, UpdateLoop loop, StreamObserver<InitializeReply> reply) {
@@ -34,18 +39,31 @@ final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeCh
       return;
     }
     try {
-      if (values == null) {
-        int length = shard.sliceLength();
-        if (length < 0) {
-          throw new ShardException(Code.FAILED_PRECONDITION, "join shard " + shard.index() + " before initializing it");
-        }
-        values = new ChunkTarget(new float[length]);
+      if (values == null && !startOrAnswer(chunk.fields())) {
+        return;
       }
       values.decode(chunk.fields().getOffset(), chunk, "initial values");
     } catch (ShardException e) {
       failed = true;
       Calls.fail(reply, e);
     }
+  }
+
+  /**
+   * At the first chunk: answers {@code already_initialized} when the shard has its values (false), or
+   * allocates the slice's buffer for a live worker (true).
+   */
+  private boolean startOrAnswer(InitializeChunk first) throws ShardException {
+    if (shard.initialized()) {
+      failed = true;
+      Calls.send(reply, InitializeReply.newBuilder().setAlreadyInitialized(true).setVersion(0).build());
+      Calls.complete(reply);
+      return false;
+    }
+    shard.requireMayInitialize(first.getWorkerId());
+    // A live worker has joined, so the layout and its length are fixed.
+    values = new ChunkTarget(new float[shard.sliceLength()]);
+    return true;
   }
 
   @Override
@@ -58,7 +76,11 @@ final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeCh
     if (failed) {
       return;
     }
-    ChunkTarget complete = values == null ? new ChunkTarget(new float[0]) : values;
+    if (values == null) {
+      Calls.fail(reply, new ShardException(Code.INVALID_ARGUMENT, "empty Initialize: no chunk of initial values"));
+      return;
+    }
+    ChunkTarget complete = values;
     Calls.unary(loop, reply, () -> {
       float[] initial = complete.values;
       if (complete.received != initial.length) {
