@@ -73,10 +73,10 @@ final class LayoutCheck {
           + MAX_MODEL_NAME_CHARS);
     }
     if (fixed != null) {
-      compare(workerId, asked, fixed.numParams(), OptionalLong.of(fixed.fingerprint()),
-          "model '" + fixed.model() + "' with " + fixed.numParams() + " parameters");
+      compare(workerId, asked, fixed.numParams(), OptionalLong.of(fixed.fingerprint()), String.format(
+          "model '%s' (%d parameters, fingerprint %016x)", fixed.model(), fixed.numParams(), fixed.fingerprint()));
     } else if (!expected.isAny()) {
-      compare(workerId, asked, expected.numParams(), expected.fingerprint(), expected.describe() + " (expected)");
+      compare(workerId, asked, expected.numParams(), expected.fingerprint(), "the expected " + expected.describe());
     }
   }
 
@@ -91,10 +91,9 @@ final class LayoutCheck {
       return;
     }
     if (logged.add(workerId)) {
-      log.warn("shard {}: refused the join of worker {}: it has model '{}' with {} parameters (fingerprint {}), this "
-              + "shard serves {}{} (later refusals of this worker are not logged)", shardIndex, workerId,
-          asked.getModel(), asked.getNumParams(), String.format("%016x", asked.getFingerprint()), served,
-          fingerprint.isPresent() ? String.format(", fingerprint %016x", fingerprint.getAsLong()) : "");
+      log.warn("shard {}: refused the join of worker {}: it has model '{}' ({} parameters, fingerprint {}), this "
+              + "shard serves {} (later refusals of this worker are not logged)", shardIndex, workerId,
+          asked.getModel(), asked.getNumParams(), String.format("%016x", asked.getFingerprint()), served);
     }
     throw new ShardException(Code.FAILED_PRECONDITION, "layout mismatch: " + field + " of the worker's model '"
         + shortened(asked.getModel()) + "' is not the layout this shard serves");

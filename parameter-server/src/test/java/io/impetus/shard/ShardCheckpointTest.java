@@ -140,6 +140,26 @@ class ShardCheckpointTest {
   }
 
   @Test
+  void aCheckpointOfAnotherLayoutThanTheExpectedOneKeepsTheShardFromStarting() throws Exception {
+    CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
+    ShardTestClient shard = start("expected", config(ADAM, 1, checkpoints));
+    shard.join(0, LAYOUT);
+    shard.initialize(0, INITIAL);
+    servers.server(0).stop();
+
+    ServerConfig expectingAnother = config(ADAM, 1, checkpoints)
+        .withLayoutLimits(new LayoutLimits(ExpectedLayout.ofModel("other", P, 42), 0));
+    CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+        () -> start("expected", expectingAnother));
+    assertEquals("the checkpoint holds shard 0 of 1 ([0, 6) of 6 parameters of model 'test') (fingerprint "
+        + "123456789abcdef0), but this shard expects model 'other' (6 parameters, fingerprint 000000000000002a)",
+        e.getMessage());
+    ServerConfig expectingIt = config(ADAM, 1, checkpoints)
+        .withLayoutLimits(new LayoutLimits(ExpectedLayout.ofModel("test", P, ShardTestClient.FINGERPRINT), 0));
+    assertArrayEquals(INITIAL, start("expected", expectingIt).pull(0).values(), "the expected one starts");
+  }
+
+  @Test
   void aCheckpointOfAnotherOptimizerKeepsTheShardFromStarting() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
     ShardTestClient shard = start("adam", config(ADAM, 1, checkpoints));
@@ -168,8 +188,8 @@ class ShardCheckpointTest {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> second.join(0, ShardTestClient.layout(P + 1, 1, 0, ShardTestClient.FINGERPRINT)));
     assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-    assertTrue(e.getStatus().getDescription().startsWith("layout mismatch: shard 0 holds model 'test' with 6 parameters"),
-        e.getStatus().getDescription());
+    assertEquals("layout mismatch: num_params 7 of the worker's model 'test' is not the layout this shard serves",
+        e.getStatus().getDescription(), "the worker's value, not the shard's");
     assertArrayEquals(INITIAL, second.pull(0).values(), "the restored values are untouched");
   }
 
