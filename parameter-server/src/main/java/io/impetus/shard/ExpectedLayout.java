@@ -12,19 +12,18 @@ import java.util.OptionalLong;
  * @param numParams P, the length of the flat parameter vector; 0 for any
  * @param fingerprint the layout fingerprint a worker's model has (a hash of its tensors' names and
  *     shapes); empty for any
- * @param model the model the layout was derived from, for the shard's log ("" when only P was given)
  */
-public record ExpectedLayout(long numParams, OptionalLong fingerprint, String model) {
+public record ExpectedLayout(long numParams, OptionalLong fingerprint) {
   /** No expectation: the first Join fixes the layout. */
-  public static final ExpectedLayout ANY = new ExpectedLayout(0, OptionalLong.empty(), "");
+  public static final ExpectedLayout ANY = new ExpectedLayout(0, OptionalLong.empty());
 
   /** Checks that P is given whenever a fingerprint is, with messages that name the flag. */
   public ExpectedLayout {
     if (numParams < 0) {
       throw new IllegalArgumentException("--num-params must be at least 1, got " + numParams);
     }
-    if (fingerprint == null || model == null) {
-      throw new IllegalArgumentException("fingerprint and model are required (empty for none)");
+    if (fingerprint == null) {
+      throw new IllegalArgumentException("a fingerprint is required (empty for any)");
     }
     if (fingerprint.isPresent() && numParams == 0) {
       throw new IllegalArgumentException("a layout fingerprint needs the number of parameters (--num-params)");
@@ -33,18 +32,19 @@ public record ExpectedLayout(long numParams, OptionalLong fingerprint, String mo
 
   /** A layout of {@code numParams} parameters, whatever their fingerprint. */
   public static ExpectedLayout ofNumParams(long numParams) {
+    return of(numParams, OptionalLong.empty());
+  }
+
+  /** The layout of a model of {@code numParams} parameters whose layout fingerprint is {@code fingerprint}. */
+  public static ExpectedLayout of(long numParams, long fingerprint) {
+    return of(numParams, OptionalLong.of(fingerprint));
+  }
+
+  private static ExpectedLayout of(long numParams, OptionalLong fingerprint) {
     if (numParams < 1) {
       throw new IllegalArgumentException("--num-params must be at least 1, got " + numParams);
     }
-    return new ExpectedLayout(numParams, OptionalLong.empty(), "");
-  }
-
-  /** The layout of model {@code model}: {@code numParams} parameters with {@code fingerprint}. */
-  public static ExpectedLayout ofModel(String model, long numParams, long fingerprint) {
-    if (numParams < 1) {
-      throw new IllegalArgumentException("model '" + model + "' has no parameters");
-    }
-    return new ExpectedLayout(numParams, OptionalLong.of(fingerprint), model);
+    return new ExpectedLayout(numParams, fingerprint);
   }
 
   /** Whether any layout is accepted (nothing expected). */
@@ -52,13 +52,12 @@ public record ExpectedLayout(long numParams, OptionalLong fingerprint, String mo
     return numParams == 0;
   }
 
-  /** For the shard's log, e.g. {@code model 'mlp' (235146 parameters, fingerprint 0123456789abcdef)}. */
+  /** For the shard's log, e.g. {@code 235146 parameters, fingerprint 0123456789abcdef}. */
   public String describe() {
     if (isAny()) {
       return "any layout";
     }
-    String fp = fingerprint.isPresent() ? String.format(", fingerprint %016x", fingerprint.getAsLong()) : "";
-    return (model.isEmpty() ? "" : "model '" + model + "' (") + numParams + " parameters" + fp
-        + (model.isEmpty() ? "" : ")");
+    return numParams + " parameters" + (fingerprint.isPresent() ? String.format(", fingerprint %016x",
+        fingerprint.getAsLong()) : "");
   }
 }

@@ -139,7 +139,8 @@ public final class Shard {
     if (!expected.isAny() && (l.numParams() != expected.numParams()
         || (expected.fingerprint().isPresent() && l.fingerprint() != expected.fingerprint().getAsLong()))) {
       throw new CheckpointMismatchException("the checkpoint holds " + l.describe() + String.format(
-          " (fingerprint %016x), but this shard expects %s", l.fingerprint(), expected.describe()));
+          " (fingerprint %016x), but this shard expects %s (--model, --num-params); start it with the checkpoint's"
+              + " model or another --checkpoint-dir", l.fingerprint(), expected.describe()));
     }
   }
 

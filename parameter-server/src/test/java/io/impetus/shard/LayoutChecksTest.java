@@ -66,7 +66,7 @@ class LayoutChecksTest {
 
   @Test
   void aFreshShardExpectingAModelRefusesTheFirstJoinOfAnotherBeforeAllocatingAndTakesTheRightOne() throws Exception {
-    ShardTestClient shard = start(new LayoutLimits(ExpectedLayout.ofModel("test", P, ShardTestClient.FINGERPRINT), 0));
+    ShardTestClient shard = start(new LayoutLimits(ExpectedLayout.of(P, ShardTestClient.FINGERPRINT), 0));
 
     StatusRuntimeException otherSize = refusedJoin(shard, layout(P + 1, ShardTestClient.FINGERPRINT));
     assertEquals(Status.Code.FAILED_PRECONDITION, otherSize.getStatus().getCode());

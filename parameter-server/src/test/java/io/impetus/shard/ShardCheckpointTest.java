@@ -148,14 +148,15 @@ class ShardCheckpointTest {
     servers.server(0).stop();
 
     ServerConfig expectingAnother = config(ADAM, 1, checkpoints)
-        .withLayoutLimits(new LayoutLimits(ExpectedLayout.ofModel("other", P, 42), 0));
+        .withLayoutLimits(new LayoutLimits(ExpectedLayout.of(P, 42), 0));
     CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
         () -> start("expected", expectingAnother));
     assertEquals("the checkpoint holds shard 0 of 1 ([0, 6) of 6 parameters of model 'test') (fingerprint "
-        + "123456789abcdef0), but this shard expects model 'other' (6 parameters, fingerprint 000000000000002a)",
+        + "123456789abcdef0), but this shard expects 6 parameters, fingerprint 000000000000002a (--model, "
+        + "--num-params); start it with the checkpoint's model or another --checkpoint-dir",
         e.getMessage());
     ServerConfig expectingIt = config(ADAM, 1, checkpoints)
-        .withLayoutLimits(new LayoutLimits(ExpectedLayout.ofModel("test", P, ShardTestClient.FINGERPRINT), 0));
+        .withLayoutLimits(new LayoutLimits(ExpectedLayout.of(P, ShardTestClient.FINGERPRINT), 0));
     assertArrayEquals(INITIAL, start("expected", expectingIt).pull(0).values(), "the expected one starts");
   }
 
