@@ -49,8 +49,8 @@ final class LayoutCheck {
 
   /**
    * Refuses {@code asked}, the layout of worker {@code workerId}'s Join, unless it fits: INVALID_ARGUMENT
-   * for another shard or plan, a number of parameters that is not positive or above the bound, a model
-   * name longer than {@value #MAX_MODEL_NAME_CHARS} characters;
+   * for another shard or plan, a number of parameters that is not positive or (before a layout is
+   * fixed) above the bound, a model name longer than {@value #MAX_MODEL_NAME_CHARS} characters;
    * FAILED_PRECONDITION for another layout than {@code fixed} (the shard's, or null before the first
    * Join) or, before the first Join, than the expected one.
    */
@@ -65,7 +65,9 @@ final class LayoutCheck {
     if (p < 1) {
       throw invalid("num_params must be at least 1, got " + p);
     }
-    if (p > maxParams) {
+    if (fixed == null && p > maxParams) {
+      // Once a layout is fixed (by a Join, or a checkpoint a smaller heap still loaded), the comparison
+      // below decides: a Join then allocates no more than a gradient buffer.
       throw invalid("num_params " + p + " exceeds the " + maxParams + " parameters this shard accepts (--max-params)");
     }
     if (asked.getModel().length() > MAX_MODEL_NAME_CHARS) {

@@ -198,11 +198,19 @@ public final class Shard {
   }
 
   /**
-   * Refuses to take initial values from {@code workerId} unless it has joined and is live: checked at
-   * an Initialize's first chunk, before anything is buffered for it. Safe from any thread.
+   * Lets {@code workerId} buffer initial values, checked at an Initialize's first chunk before anything
+   * is buffered: it must have joined and be live (NOT_FOUND otherwise), and have no other Initialize
+   * call holding a buffer (FAILED_PRECONDITION), so a shard holds at most one per worker. The caller
+   * ends it with {@link WorkerSlot#endInitializing()} on the returned slot when the call ends. Safe from
+   * any thread.
    */
-  public void requireMayInitialize(int workerId) throws ShardException {
-    members.requireLive(workerId);
+  public WorkerSlot startInitializing(int workerId) throws ShardException {
+    WorkerSlot slot = members.live(workerId);
+    if (!slot.tryStartInitializing()) {
+      throw new ShardException(Code.FAILED_PRECONDITION,
+          "worker " + workerId + " already has an Initialize call in flight to shard " + index());
+    }
+    return slot;
   }
 
   /**

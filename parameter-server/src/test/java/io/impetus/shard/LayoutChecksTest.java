@@ -185,6 +185,24 @@ class LayoutChecksTest {
   }
 
   @Test
+  void aWorkerHoldsOneInitializeBufferAtATimeAndGetsItBackWhenItsCallEnds() throws Exception {
+    ShardTestClient shard = start(LayoutLimits.DEFAULT);
+    shard.join(0, layout(P, ShardTestClient.FINGERPRINT));
+    ShardTestClient.OpenInitialize first = shard.openInitialize();
+    first.chunks().onNext(ShardTestClient.initialChunk(0, 0, 1, 2, 3));
+
+    Status second = refusal(shard.initialize(ShardTestClient.initialChunk(0, 0, INIT)));
+    assertEquals(Status.Code.FAILED_PRECONDITION, second.getCode());
+    assertEquals("worker 0 already has an Initialize call in flight to shard 0", second.getDescription());
+
+    first.chunks().onNext(ShardTestClient.initialChunk(0, 7, 1)); // a gap: refused, and its buffer given back
+    assertEquals(Status.Code.INVALID_ARGUMENT, refusal(first.reply()).getCode());
+    first.chunks().onCompleted();
+    assertFalse(shard.initialize(0, INIT).getAlreadyInitialized(), "the next call of the worker may buffer");
+    assertArrayEquals(INIT, shard.pull(0).values());
+  }
+
+  @Test
   void initialValueChunksOutOfPlaceOrOfPartialFloatsAreInvalidNamingTheProblem() throws Exception {
     ShardTestClient shard = start(LayoutLimits.DEFAULT);
     shard.join(0, layout(P, ShardTestClient.FINGERPRINT));

@@ -161,6 +161,20 @@ class ShardCheckpointTest {
   }
 
   @Test
+  void aShardRestoredWithASmallerBoundStillTakesItsWorkersWhoseLayoutItHolds() throws Exception {
+    CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
+    ShardTestClient first = start("bounded", config(ADAM, 1, checkpoints));
+    first.join(0, LAYOUT);
+    first.initialize(0, INITIAL);
+    servers.server(0).stop();
+
+    ShardTestClient second = start("bounded",
+        config(ADAM, 1, checkpoints).withLayoutLimits(new LayoutLimits(ExpectedLayout.ANY, P - 1)));
+    assertTrue(second.join(0, LAYOUT).getInitialized(), "the bound applies to the allocation a first Join makes");
+    assertArrayEquals(INITIAL, second.pull(0).values());
+  }
+
+  @Test
   void aCheckpointOfAnotherOptimizerKeepsTheShardFromStarting() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
     ShardTestClient shard = start("adam", config(ADAM, 1, checkpoints));
