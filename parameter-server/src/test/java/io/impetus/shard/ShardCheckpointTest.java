@@ -60,6 +60,14 @@ class ShardCheckpointTest {
     return servers.start(name, config);
   }
 
+  /** Starts shard {@code name} on {@code checkpoints}, joins and initializes it, and stops it: it checkpoints then. */
+  private void initializedAndStopped(String name, CheckpointSettings checkpoints) throws Exception {
+    ShardTestClient shard = start(name, config(ADAM, 1, checkpoints));
+    shard.join(0, LAYOUT);
+    shard.initialize(0, INITIAL);
+    servers.server(servers.size() - 1).stop();
+  }
+
   /** Worker step {@code step}'s gradient: the same in every run. */
   private static float[] gradient(long step) {
     Random r = new Random(step);
@@ -142,10 +150,7 @@ class ShardCheckpointTest {
   @Test
   void aCheckpointOfAnotherLayoutThanTheExpectedOneKeepsTheShardFromStarting() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
-    ShardTestClient shard = start("expected", config(ADAM, 1, checkpoints));
-    shard.join(0, LAYOUT);
-    shard.initialize(0, INITIAL);
-    servers.server(0).stop();
+    initializedAndStopped("expected", checkpoints);
 
     ServerConfig expectingAnother = config(ADAM, 1, checkpoints)
         .withLayoutLimits(new LayoutLimits(ExpectedLayout.of(P, 42), 0));
@@ -163,10 +168,7 @@ class ShardCheckpointTest {
   @Test
   void aShardRestoredWithASmallerBoundStillTakesItsWorkersWhoseLayoutItHolds() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
-    ShardTestClient first = start("bounded", config(ADAM, 1, checkpoints));
-    first.join(0, LAYOUT);
-    first.initialize(0, INITIAL);
-    servers.server(0).stop();
+    initializedAndStopped("bounded", checkpoints);
 
     ShardTestClient second = start("bounded",
         config(ADAM, 1, checkpoints).withLayoutLimits(new LayoutLimits(ExpectedLayout.ANY, P - 1)));
@@ -177,10 +179,7 @@ class ShardCheckpointTest {
   @Test
   void aCheckpointOfAnotherOptimizerKeepsTheShardFromStarting() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
-    ShardTestClient shard = start("adam", config(ADAM, 1, checkpoints));
-    shard.join(0, LAYOUT);
-    shard.initialize(0, INITIAL);
-    servers.server(0).stop();
+    initializedAndStopped("adam", checkpoints);
 
     CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
         () -> new ShardServer(InProcessServerBuilder.forName("sgd"), config(OptimizerConfig.sgd(0.1, 0.9), 1, checkpoints)));
@@ -194,10 +193,7 @@ class ShardCheckpointTest {
   @Test
   void aRestoredShardRefusesAWorkerOfAnotherModel() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
-    ShardTestClient first = start("restored", config(ADAM, 1, checkpoints));
-    first.join(0, LAYOUT);
-    first.initialize(0, INITIAL);
-    servers.server(0).stop();
+    initializedAndStopped("restored", checkpoints);
 
     ShardTestClient second = start("restored", config(ADAM, 1, checkpoints));
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
