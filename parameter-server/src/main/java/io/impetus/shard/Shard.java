@@ -104,7 +104,7 @@ public final class Shard {
     this.layoutCheck = new LayoutCheck(config.shardIndex(), config.numShards(), config.layoutLimits().expected(),
         SliceMemory.maxParams(config));
     checkpoints.restored().ifPresent(this::restore);
-    log.info("shard {}: serves {} of at most {} parameters{}", index(), config.layoutLimits().expected().describe(),
+    log.info("shard {}: expects {}, of at most {} parameters{}", index(), config.layoutLimits().expected().describe(),
         layoutCheck.maxParams(), config.layoutLimits().maxParams() > 0 ? " (--max-params)"
             : " (what half of this JVM's max heap holds; --max-params)");
   }
