@@ -42,6 +42,7 @@ public final class ServerCommand implements Command {
   @Override
   public String footer() {
     return "\nExample: impetus server --shard-index 0 --num-shards 2 --port 7070 --workers 4 --optimizer adam --lr 0.001\n"
+        + "         impetus server --workers 4 --model mlp --hidden 64,32   (refuses workers of any other model)\n"
         + "         impetus server --workers 4 --checkpoint-dir /data/ckpt --checkpoint-interval 500\n"
         + "           (restarted with the same flags, the shard resumes from its newest checkpoint; docs/checkpoints.md)\n"
         + "Health (grpc.health.v1): service \"\" is SERVING while the server runs (liveness), \"" + io.impetus.shard.ShardHealth.READINESS
@@ -49,7 +50,7 @@ public final class ServerCommand implements Command {
   }
 
   /** The variables {@code impetus server} reads: flag fallbacks (what Kubernetes sets) and the shard-index fallbacks. */
-  public static final List<EnvVar> ENVIRONMENT = withCheckpoints(List.of(
+  public static final List<EnvVar> ENVIRONMENT = withGroups(List.of(
       EnvVar.forFlag("IMPETUS_PORT", "port"),
       EnvVar.forFlag("IMPETUS_SHARD_INDEX", "shard-index"),
       EnvVar.forFlag("JOB_COMPLETION_INDEX", "shard-index", "after IMPETUS_SHARD_INDEX; set in an Indexed Job's pods"),
@@ -71,9 +72,11 @@ public final class ServerCommand implements Command {
       ClipFlags.ENVIRONMENT,
       TokenFlags.ENVIRONMENT));
 
-  private static List<EnvVar> withCheckpoints(List<EnvVar> vars) {
+  /** {@code vars} and the variables of the flag groups with several: checkpoints, layout limits. */
+  private static List<EnvVar> withGroups(List<EnvVar> vars) {
     List<EnvVar> all = new ArrayList<>(vars);
     all.addAll(CheckpointFlags.ENVIRONMENT);
+    all.addAll(LayoutFlags.ENVIRONMENT);
     return List.copyOf(all);
   }
 
@@ -111,6 +114,7 @@ public final class ServerCommand implements Command {
     ConsistencyFlags.addTo(o);
     CheckpointFlags.addTo(o, "default: none");
     ClipFlags.addTo(o);
+    LayoutFlags.addTo(o);
     TokenFlags.addTo(o, "every call but health checks must carry it");
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
@@ -196,7 +200,7 @@ public final class ServerCommand implements Command {
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
           .withCheckpoints(CheckpointFlags.parse(f, null)).withCrashAtVersion(crashAtVersion(f))
-          .withClipGradNorm(ClipFlags.parse(f));
+          .withClipGradNorm(ClipFlags.parse(f)).withLayoutLimits(LayoutFlags.parse(f));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -218,6 +222,7 @@ public final class ServerCommand implements Command {
       OptimizerFlags.add(a, "crash-at-version", Long.toString(c.crashAtVersion()));
     }
     a.addAll(ClipFlags.toArgs(c.clipGradNorm()));
+    a.addAll(LayoutFlags.toArgs(c.layoutLimits()));
     if (c.sharedMemoryDir() == null) {
       a.add("--no-shm");
     } else {

@@ -8,6 +8,7 @@ import io.impetus.cli.ConsistencyFlags;
 import io.impetus.cli.EnvVar;
 import io.impetus.cli.Flags;
 import io.impetus.cli.OptimizerFlags;
+import io.impetus.cli.LayoutFlags;
 import io.impetus.cli.ServerCommand;
 import io.impetus.cli.UsageException;
 import io.impetus.cli.WorkerCommand;
@@ -202,7 +203,9 @@ public final class LocalCommand implements Command {
       server = new ServerConfig(server.host(), 0, 0, shards, workers, mode, server.backupWorkers(),
           server.stalenessBound(), server.workerTimeoutMillis(), server.policy(),
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f), ServerCommand.doorbell(f))
-          .withCheckpoints(CheckpointFlags.parse(f, out.resolve("checkpoints"))).withClipGradNorm(ClipFlags.parse(f));
+          .withCheckpoints(CheckpointFlags.parse(f, out.resolve("checkpoints"))).withClipGradNorm(ClipFlags.parse(f))
+          // The shards refuse any Join but of the workers' model, before allocating anything.
+          .withLayoutLimits(LayoutFlags.forModel(parsedWorkload.model().layout()));
       return new LocalConfig(
           shards,
           server,

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.impetus.model.DataOptions;
+import io.impetus.model.ModelCatalog;
+import io.impetus.model.ParameterLayout;
+import io.impetus.shard.ExpectedLayout;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardHealth;
 import io.impetus.train.WorkerConfig;
@@ -230,6 +234,9 @@ class KubernetesManifestsTest {
       assertEquals(Integer.valueOf(metricsPort), ServerCommand.metricsPort(f));
       assertTrue(ServerCommand.lifecycle(f).exitWhenFinished(), "shards must exit when the workers are done");
       assertTrue(ServerCommand.lifecycle(f).idleTimeoutMillis() > 0, "shards need an idle timeout in a cluster");
+      // The shards refuse every Join but of the workers' model, before allocating anything.
+      ParameterLayout model = ModelCatalog.layout(workerData.get("IMPETUS_MODEL"), DataOptions.defaults());
+      assertEquals(ExpectedLayout.of(model.numParams(), model.fingerprint()), c.layoutLimits().expected());
     }
     // Probes speak gRPC health to the server's port: liveness the whole server, readiness the shard.
     assertEquals(grpcPort, server.at("/livenessProbe/grpc/port").asInt());

@@ -187,10 +187,16 @@ final class Membership {
 
   /** Refuses a worker that is not live here: never joined, left or expired. */
   void requireLive(int id) throws ShardException {
+    live(id);
+  }
+
+  /** The live slot of worker {@code id}; refuses a worker that never joined, left or expired. Safe from any thread. */
+  WorkerSlot live(int id) throws ShardException {
     WorkerSlot slot = workers.get(id);
     if (slot == null || !slot.isLive()) {
       throw notJoined(id);
     }
+    return slot;
   }
 
   private ShardException notJoined(int id) {

@@ -8,6 +8,7 @@ import io.impetus.proto.StatusReply;
 import io.impetus.runtime.ProcessCpu;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.checkpoint.CheckpointLayout;
+import io.impetus.shard.checkpoint.CheckpointMismatchException;
 import io.impetus.shard.checkpoint.Checkpointer;
 import io.impetus.shard.checkpoint.ShardSnapshot;
 import io.impetus.staleness.StalenessPolicy;
@@ -59,6 +60,7 @@ public final class Shard {
   private final ConsistencyGate gate;
   private final Checkpointer checkpoints;
   private final CrashAtVersion crash;
+  private final LayoutCheck layoutCheck;
   private final ConcurrentMap<String, AtomicLong> rejected = new ConcurrentHashMap<>();
   /** Pushes answered with an error; transport threads refuse too. */
   private final AtomicLong refusedPushes = new AtomicLong();
@@ -75,7 +77,8 @@ public final class Shard {
   private float[] params;
   private float[] average;
   private SliceUpdater updater;
-  private boolean initialized;
+  /** Written on the update loop; volatile so that transport threads can refuse to buffer for nothing. */
+  private volatile boolean initialized;
 
   /** A shard whose leases run on {@code clock} (System::nanoTime, or a fake one in tests), without checkpoints. */
   Shard(ServerConfig config, LongSupplier clock) {
@@ -98,11 +101,17 @@ public final class Shard {
     this.gate = new ConsistencyGate(config.mode(), config.stalenessBound(), config.backupWorkers(), members);
     this.checkpoints = checkpoints;
     this.crash = new CrashAtVersion(config.shardIndex(), config.crashAtVersion());
+    this.layoutCheck = new LayoutCheck(config.shardIndex(), config.numShards(), config.layoutLimits().expected(),
+        SliceMemory.maxParams(config));
     checkpoints.restored().ifPresent(this::restore);
+    log.info("shard {}: expects {}, of at most {} parameters{}", index(), config.layoutLimits().expected().describe(),
+        layoutCheck.maxParams(), config.layoutLimits().maxParams() > 0 ? " (--max-params)"
+            : " (what half of this JVM's max heap holds; --max-params)");
   }
 
   private void restore(ShardSnapshot s) {
     CheckpointLayout l = s.layout();
+    requireExpected(l);
     if (!s.stalenessPolicy().equals(policy.spec())) {
       log.warn("shard {}: the checkpoint was written with staleness policy {}, this shard applies {}", index(),
           s.stalenessPolicy(), policy.spec());
@@ -119,6 +128,20 @@ public final class Shard {
     initialized = true;
     log.info("shard {}: restored version {} of model '{}': {} parameters, this shard owns [{}, {})", index(),
         s.version(), l.model(), l.numParams(), l.rangeStart(), l.rangeEnd());
+  }
+
+  /**
+   * Refuses to start from a checkpoint of another layout than the one this shard was told to expect:
+   * it would refuse every worker of the expected one.
+   */
+  private void requireExpected(CheckpointLayout l) {
+    ExpectedLayout expected = config.layoutLimits().expected();
+    if (!expected.isAny() && (l.numParams() != expected.numParams()
+        || (expected.fingerprint().isPresent() && l.fingerprint() != expected.fingerprint().getAsLong()))) {
+      throw new CheckpointMismatchException("the checkpoint holds " + l.describe() + String.format(
+          " (fingerprint %016x), but this shard expects %s (--model, --num-params); start it with the checkpoint's"
+              + " model or another --checkpoint-dir", l.fingerprint(), expected.describe()));
+    }
   }
 
   /**
@@ -169,13 +192,39 @@ public final class Shard {
     return sliceLength;
   }
 
+  /** Whether the slice has its initial values (or a checkpoint's). Safe from any thread. */
+  public boolean initialized() {
+    return initialized;
+  }
+
   /**
-   * Claims the pushing worker's gradient buffer after checking the header: the worker has joined, the
-   * length is this shard's, and no other push of this worker is in flight here. The caller fills
+   * Lets {@code workerId} buffer initial values, checked at an Initialize's first chunk before anything
+   * is buffered: it must have joined and be live (NOT_FOUND otherwise), and have no other Initialize
+   * call holding a buffer (FAILED_PRECONDITION), so a shard holds at most one per worker. The caller
+   * ends it with {@link WorkerSlot#endInitializing()} on the returned slot when the call ends. Safe from
+   * any thread.
+   */
+  public WorkerSlot startInitializing(int workerId) throws ShardException {
+    WorkerSlot slot = members.live(workerId);
+    if (!slot.tryStartInitializing()) {
+      throw new ShardException(Code.FAILED_PRECONDITION,
+          "worker " + workerId + " already has an Initialize call in flight to shard " + index());
+    }
+    return slot;
+  }
+
+  /**
+   * Claims the pushing worker's gradient buffer after checking the header: its fields are well formed
+   * ({@link PushHeaders}), the worker has joined, the length is this shard's, and no other push of this
+   * worker is in flight here. The caller fills
    * {@link WorkerSlot#gradient()}, then hands the push to {@link #push} or gives the buffer back with
    * {@link WorkerSlot#release()}. Safe from any thread; a refusal is counted.
    */
   public WorkerSlot claim(PushHeader header) throws ShardException {
+    String problem = PushHeaders.problem(header);
+    if (problem != null) {
+      throw refuse("malformed", Code.INVALID_ARGUMENT, problem);
+    }
     WorkerSlot slot = members.worker(header.getWorkerId());
     if (slot == null) {
       throw refuse("unknown_worker", Code.NOT_FOUND,
@@ -211,12 +260,14 @@ public final class Shard {
   }
 
   /**
-   * Registers a worker and checks its layout; the first join fixes the layout and allocates the slice.
+   * Registers a worker and checks its layout ({@link LayoutCheck}) before allocating anything; the first
+   * join fixes the layout and allocates the slice.
    */
   public JoinReply join(JoinRequest request) throws ShardException {
     int id = request.getWorkerId();
     members.requireValidId(id);
-    fixOrCheckLayout(request);
+    layoutCheck.check(id, request.getLayout(), layout);
+    fixLayout(request);
     members.join(id, sliceLength, request.getSession());
     return JoinReply.newBuilder()
         .setInitialized(initialized)
@@ -228,9 +279,9 @@ public final class Shard {
         .build();
   }
 
-  private void fixOrCheckLayout(JoinRequest request) throws ShardException {
+  /** On the first join (a checked one): fixes the layout and allocates the slice and its state. */
+  private void fixLayout(JoinRequest request) throws ShardException {
     if (layout != null) {
-      layout.requireSame(request.getLayout(), index(), config.numShards());
       return;
     }
     layout = SliceLayout.fix(request.getLayout(), index(), config.numShards());
@@ -301,16 +352,16 @@ public final class Shard {
         throw notInitialized();
       }
       members.requireCurrent(slot);
+      // No version this shard has not reached: not even a repeat's (versions only grow, so a true
+      // repeat was computed from one it had). Negative ones were refused by claim.
+      if (header.getReadVersion() > version()) {
+        throw new ShardException(Code.INVALID_ARGUMENT,
+            "read_version " + header.getReadVersion() + " is ahead of this shard's version");
+      }
       members.touch(slot);
       if (header.getWorkerStep() <= slot.lastStep) {
-        // Before the version check: a repeat is answered whatever version it was computed from.
         answerRepeat(push);
         return;
-      }
-      long readVersion = header.getReadVersion();
-      if (readVersion > version() || readVersion < 0) {
-        throw new ShardException(Code.INVALID_ARGUMENT,
-            "gradient computed from version " + readVersion + " but shard " + index() + " is at version " + version());
       }
       if (gate.collectsRounds()) {
         pushSync(push);

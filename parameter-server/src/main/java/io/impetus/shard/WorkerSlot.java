@@ -26,6 +26,8 @@ public final class WorkerSlot {
   final float[] gradient;
   final StalenessRecorder staleness = new StalenessRecorder();
   private final AtomicBoolean busy = new AtomicBoolean();
+  /** Whether an Initialize call of this worker holds a buffer of initial values. */
+  private final AtomicBoolean initializing = new AtomicBoolean();
   volatile State state = State.JOINED;
   volatile long lastSeenNanos;
   /** Steps processed (the next step it will push); the SSP gate compares these. */
@@ -70,6 +72,16 @@ public final class WorkerSlot {
   /** Gives the buffer back once the push has been applied or refused. */
   public void release() {
     busy.set(false);
+  }
+
+  /** Claims the worker's one Initialize buffer; false if another Initialize call of it holds one. */
+  boolean tryStartInitializing() {
+    return initializing.compareAndSet(false, true);
+  }
+
+  /** Gives the Initialize buffer back: the call that held it has ended. Safe from any thread. */
+  public void endInitializing() {
+    initializing.set(false);
   }
 
   /** Records activity: a push or a heartbeat. */

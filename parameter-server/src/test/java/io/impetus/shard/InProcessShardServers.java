@@ -26,6 +26,11 @@ final class InProcessShardServers implements AutoCloseable {
     return new ShardTestClient(channel);
   }
 
+  /** How many servers were started. */
+  int size() {
+    return servers.size();
+  }
+
   /** The server started {@code k}-th (from 0). */
   ShardServer server(int k) {
     return servers.get(k);

@@ -60,6 +60,14 @@ class ShardCheckpointTest {
     return servers.start(name, config);
   }
 
+  /** Starts shard {@code name} on {@code checkpoints}, joins and initializes it, and stops it: it checkpoints then. */
+  private void initializedAndStopped(String name, CheckpointSettings checkpoints) throws Exception {
+    ShardTestClient shard = start(name, config(ADAM, 1, checkpoints));
+    shard.join(0, LAYOUT);
+    shard.initialize(0, INITIAL);
+    servers.server(servers.size() - 1).stop();
+  }
+
   /** Worker step {@code step}'s gradient: the same in every run. */
   private static float[] gradient(long step) {
     Random r = new Random(step);
@@ -140,12 +148,38 @@ class ShardCheckpointTest {
   }
 
   @Test
+  void aCheckpointOfAnotherLayoutThanTheExpectedOneKeepsTheShardFromStarting() throws Exception {
+    CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
+    initializedAndStopped("expected", checkpoints);
+
+    ServerConfig expectingAnother = config(ADAM, 1, checkpoints)
+        .withLayoutLimits(new LayoutLimits(ExpectedLayout.of(P, 42), 0));
+    CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+        () -> start("expected", expectingAnother));
+    assertEquals("the checkpoint holds shard 0 of 1 ([0, 6) of 6 parameters of model 'test') (fingerprint "
+        + "123456789abcdef0), but this shard expects 6 parameters, fingerprint 000000000000002a (--model, "
+        + "--num-params); start it with the checkpoint's model or another --checkpoint-dir",
+        e.getMessage());
+    ServerConfig expectingIt = config(ADAM, 1, checkpoints)
+        .withLayoutLimits(new LayoutLimits(ExpectedLayout.of(P, ShardTestClient.FINGERPRINT), 0));
+    assertArrayEquals(INITIAL, start("expected", expectingIt).pull(0).values(), "the expected one starts");
+  }
+
+  @Test
+  void aShardRestoredWithASmallerBoundStillTakesItsWorkersWhoseLayoutItHolds() throws Exception {
+    CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
+    initializedAndStopped("bounded", checkpoints);
+
+    ShardTestClient second = start("bounded",
+        config(ADAM, 1, checkpoints).withLayoutLimits(new LayoutLimits(ExpectedLayout.ANY, P - 1)));
+    assertTrue(second.join(0, LAYOUT).getInitialized(), "the bound applies to the allocation a first Join makes");
+    assertArrayEquals(INITIAL, second.pull(0).values());
+  }
+
+  @Test
   void aCheckpointOfAnotherOptimizerKeepsTheShardFromStarting() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
-    ShardTestClient shard = start("adam", config(ADAM, 1, checkpoints));
-    shard.join(0, LAYOUT);
-    shard.initialize(0, INITIAL);
-    servers.server(0).stop();
+    initializedAndStopped("adam", checkpoints);
 
     CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
         () -> new ShardServer(InProcessServerBuilder.forName("sgd"), config(OptimizerConfig.sgd(0.1, 0.9), 1, checkpoints)));
@@ -159,17 +193,14 @@ class ShardCheckpointTest {
   @Test
   void aRestoredShardRefusesAWorkerOfAnotherModel() throws Exception {
     CheckpointSettings checkpoints = new CheckpointSettings(dir, 0, 3);
-    ShardTestClient first = start("restored", config(ADAM, 1, checkpoints));
-    first.join(0, LAYOUT);
-    first.initialize(0, INITIAL);
-    servers.server(0).stop();
+    initializedAndStopped("restored", checkpoints);
 
     ShardTestClient second = start("restored", config(ADAM, 1, checkpoints));
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
         () -> second.join(0, ShardTestClient.layout(P + 1, 1, 0, ShardTestClient.FINGERPRINT)));
     assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-    assertTrue(e.getStatus().getDescription().startsWith("layout mismatch: shard 0 holds model 'test' with 6 parameters"),
-        e.getStatus().getDescription());
+    assertEquals("layout mismatch: num_params 7 of the worker's model 'test' is not the layout this shard serves",
+        e.getStatus().getDescription(), "the worker's value, not the shard's");
     assertArrayEquals(INITIAL, second.pull(0).values(), "the restored values are untouched");
   }
 

@@ -75,7 +75,7 @@ class ShardCoreTest {
     RecordingReply refused = push(shard, 0, 5, 0, new float[] {1f, 1f, 1f});
     assertNull(refused.header);
     assertEquals(Code.INVALID_ARGUMENT, refused.error.code());
-    assertEquals("gradient computed from version 5 but shard 0 is at version 0", refused.error.getMessage());
+    assertEquals("read_version 5 is ahead of this shard's version", refused.error.getMessage());
     assertEquals(Map.of("invalid_argument", 1L), shard.status().getRejectedMap());
     assertEquals(1, push(shard, 0, 0, 0, new float[] {1f, 1f, 1f}).header.getVersion(), "the buffer is free again");
   }

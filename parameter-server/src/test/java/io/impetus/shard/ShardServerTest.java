@@ -92,7 +92,7 @@ class ShardServerTest {
   }
 
   @Test
-  void aJoinWithAnotherLayoutFailsWithFailedPrecondition() throws Exception {
+  void aJoinWithAnotherLayoutFailsWithFailedPreconditionAndOneForAnotherPlanIsInvalid() throws Exception {
     ShardTestClient shard = start(ConsistencyMode.ASYNC, 2, OptimizerConfig.sgd(0.1, 0.0));
     shard.join(0, ShardTestClient.layout(4, 1, 0, ShardTestClient.FINGERPRINT));
     StatusRuntimeException otherSize = assertThrows(StatusRuntimeException.class,
@@ -104,7 +104,8 @@ class ShardServerTest {
     assertEquals(Status.Code.FAILED_PRECONDITION, otherModel.getStatus().getCode());
     StatusRuntimeException otherPlan = assertThrows(StatusRuntimeException.class,
         () -> shard.join(1, ShardTestClient.layout(4, 2, 0, ShardTestClient.FINGERPRINT)));
-    assertEquals(Status.Code.FAILED_PRECONDITION, otherPlan.getStatus().getCode());
+    assertEquals(Status.Code.INVALID_ARGUMENT, otherPlan.getStatus().getCode(), "a request for another plan");
+    assertEquals("num_shards 2 is not the number of shards of this shard's plan", otherPlan.getStatus().getDescription());
   }
 
   @Test
@@ -117,7 +118,7 @@ class ShardServerTest {
     assertEquals("gradient has 2 values, shard 0 expects 3", e.getStatus().getDescription());
     // A header that lies about the length is caught when the data runs short.
     StatusRuntimeException shortData = failure(() -> shard.push(
-        PushHeader.newBuilder().setWorkerId(0).setLength(3).build(), new float[] {1, 1}).join());
+        ShardTestClient.header(0, 0, 0, 3), new float[] {1, 1}).join());
     assertEquals("gradient has 2 values, shard 0 expects 3", shortData.getStatus().getDescription());
     ShardTestClient.Slice after = shard.pull(0);
     assertArrayEquals(new float[] {1, 2, 3}, after.values());

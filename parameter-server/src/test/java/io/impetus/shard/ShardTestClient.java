@@ -69,6 +69,31 @@ final class ShardTestClient {
     return reply.future.join();
   }
 
+  /** An Initialize call under way: the chunks go out on {@code chunks}, the answer completes {@code reply}. */
+  record OpenInitialize(StreamObserver<InitializeChunk> chunks, CompletableFuture<InitializeReply> reply) {}
+
+  /** Opens an Initialize call; the test sends its chunks, and completes it or not. */
+  OpenInitialize openInitialize() {
+    Unary<InitializeReply> reply = new Unary<>();
+    return new OpenInitialize(stub.initialize(reply), reply.future);
+  }
+
+  /** The float32 chunk of initial values of {@code worker} at {@code offset}. */
+  static InitializeChunk initialChunk(int worker, long offset, float... values) {
+    return InitializeChunk.newBuilder().setWorkerId(worker).setOffset(offset).setValues(FloatCodec.encode(values))
+        .build();
+  }
+
+  /** An Initialize call of exactly {@code chunks}, completed. */
+  CompletableFuture<InitializeReply> initialize(InitializeChunk... chunks) {
+    OpenInitialize call = openInitialize();
+    for (InitializeChunk c : chunks) {
+      call.chunks().onNext(c);
+    }
+    call.chunks().onCompleted();
+    return call.reply();
+  }
+
   Slice pull(int worker) {
     Collector collector = new Collector();
     stub.pull(PullRequest.newBuilder().setWorkerId(worker).build(), collector);

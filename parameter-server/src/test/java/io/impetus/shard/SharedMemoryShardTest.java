@@ -188,6 +188,19 @@ class SharedMemoryShardTest extends SharedMemoryShards {
   }
 
   @Test
+  void theSharedMemoryPathRefusesANegativeStepLikeTheStreamedOneAndStoresNothing() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    SharedSegment segment = attached(shard, 0);
+    StatusRuntimeException e = failure(() -> shard.pushShared(0, 0, -479552262234452768L, new float[] {1, 1, 1, 1},
+        segment).join());
+    assertStatus(Status.Code.INVALID_ARGUMENT, "worker_step -479552262234452768 is negative", e);
+    assertEquals(-1, shard.status().getWorkers(0).getLastStep());
+    assertEquals(1, shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, segment).join().version(),
+        "nothing stays claimed");
+    assertEquals(0, shard.status().getWorkers(0).getLastStep());
+  }
+
+  @Test
   void aSharedPushWithoutAnAttachedSegmentIsNotFoundAndTheStreamedPathStillWorks() throws Exception {
     ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
     SharedSegment unattached = SharedSegment.create(shm, "w0-s1", SLICE);

@@ -42,8 +42,10 @@ public final class ImageDatasets {
   public static final String MNIST = "mnist";
   /** Both data sets have ten classes. */
   public static final int CLASSES = 10;
+  /** Both data sets' images are square, 28 pixels a side. */
+  public static final int SIDE = 28;
   /** Both data sets' images are 28×28 = 784 pixels. */
-  public static final int PIXELS = 28 * 28;
+  public static final int PIXELS = SIDE * SIDE;
 
   private static final List<String> NAMES = List.of(FASHION_MNIST, MNIST);
 

@@ -65,16 +65,42 @@ public final class ModelCatalog {
   public static Workload create(String name, DataOptions data) {
     if (usesImageData(name)) {
       ImageData images = ImageDatasets.load(data.dataset(), data.dataDir());
-      return new Workload(imageModel(name, images, data), images.train(), images.test());
+      return new Workload(imageModel(name, images.height(), images.width(), images.classes(), data), images.train(),
+          images.test());
     }
+    Model model = syntheticModel(name);
     long dataSeed = data.dataSeed();
+    return switch (name) {
+      case "linear" -> new Workload(model, SyntheticData.linear(dataSeed));
+      case "mlp-x2" -> new Workload(model, SyntheticData.squareCurve(dataSeed));
+      default -> new Workload(model, null);
+    };
+  }
+
+  /**
+   * The parameter layout of model {@code name} as a worker that creates it with {@code data} has it,
+   * without reading any data: the image models are laid out for the data sets' images ({@link
+   * ImageDatasets#SIDE} × {@link ImageDatasets#SIDE} pixels, {@link ImageDatasets#CLASSES} classes).
+   * It is what a shard that knows no data is told to expect ({@code impetus server --model}).
+   *
+   * @throws IllegalArgumentException if no model has that name
+   */
+  public static ParameterLayout layout(String name, DataOptions data) {
+    if (usesImageData(name)) {
+      return imageModel(name, ImageDatasets.SIDE, ImageDatasets.SIDE, ImageDatasets.CLASSES, data).layout();
+    }
+    return syntheticModel(name).layout();
+  }
+
+  /** The model {@code name} of the workloads without image data. */
+  private static Model syntheticModel(String name) {
     switch (String.valueOf(name)) {
       case "linear":
-        return new Workload(new LinearRegression(), SyntheticData.linear(dataSeed));
+        return new LinearRegression();
       case "mlp-x2":
-        return new Workload(new Mlp1D(), SyntheticData.squareCurve(dataSeed));
+        return new Mlp1D();
       case "quadratic":
-        return new Workload(new Quadratic(), null);
+        return new Quadratic();
       default:
         throw new IllegalArgumentException(
             "unknown model '" + name + "' (expected " + String.join(", ", NAMES.subList(0, NAMES.size() - 1))
@@ -82,15 +108,15 @@ public final class ModelCatalog {
     }
   }
 
-  /** The classifier {@code name} sized for {@code images}. */
-  private static Classifier imageModel(String name, ImageData images, DataOptions data) {
+  /** The classifier {@code name} sized for images of {@code height × width} pixels and {@code classes} classes. */
+  private static Classifier imageModel(String name, int height, int width, int classes, DataOptions data) {
     switch (name) {
       case "softmax":
-        return Mlp.softmaxRegression(images.pixels(), images.classes());
+        return Mlp.softmaxRegression(height * width, classes);
       case "mlp":
-        return new Mlp(images.pixels(), data.hidden(), images.classes());
+        return new Mlp(height * width, data.hidden(), classes);
       default:
-        return new Cnn(images.height(), images.width(), 32, 64, 5, 128, images.classes());
+        return new Cnn(height, width, 32, 64, 5, 128, classes);
     }
   }
 }

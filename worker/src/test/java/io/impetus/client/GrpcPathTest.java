@@ -64,7 +64,7 @@ class GrpcPathTest {
     GrpcPath path = joinedPath(WirePrecision.FP32, params);
     assertEquals("grpc", path.dataPlane());
     float[] gradient = {2, 4, -2, 100, 100};
-    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setLength(3).build();
+    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setLength(3).setBatchSize(1).build();
     for (int step = 1; step <= 2; step++) {
       CompletableFuture<SliceReceiver.Received> push = path.push(header.toBuilder().setWorkerStep(step).build(),
           gradient, params);
@@ -83,7 +83,7 @@ class GrpcPathTest {
     GrpcPath path = joinedPath(WirePrecision.BF16, params);
     assertEquals("grpc-bf16", path.dataPlane());
     float[] gradient = {0, 0.75f, 2.0078125f, 100, 100};
-    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setLength(3).build();
+    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setLength(3).setBatchSize(1).build();
     assertEquals(1, path.push(header, gradient, params).get().version());
     // The shard: 1.00390625 - 0; 2 - 0.5 * 0.75; 3 - 0.5 * 2 (the gradient as rounded). Its reply: rounded.
     assertArrayEquals(new float[] {1.0f, 1.625f, 2.0f, -1, -1}, params);

@@ -130,6 +130,21 @@ class ModelCatalogTest {
   }
 
   @Test
+  void theLayoutWithoutDataIsTheLayoutOfTheModelAWorkerCreates() {
+    DataOptions narrow = tinyImages().withHidden(32, 16);
+    for (String name : ModelCatalog.names()) {
+      for (DataOptions data : List.of(tinyImages(), narrow)) {
+        ParameterLayout created = ModelCatalog.create(name, data).model().layout();
+        ParameterLayout derived = ModelCatalog.layout(name, data.withDataDir(Path.of("no-such-folder")));
+        assertEquals(created.fingerprint(), derived.fingerprint(), name);
+        assertEquals(created.numParams(), derived.numParams(), name);
+      }
+    }
+    assertEquals(784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10, ModelCatalog.layout("mlp", narrow).numParams());
+    assertThrows(IllegalArgumentException.class, () -> ModelCatalog.layout("resnet", narrow));
+  }
+
+  @Test
   void separateProcessesGetTheSameDataFromTheSameDataSeed() {
     // Each call builds the data set from scratch, as a separate worker process would.
     for (String name : List.of("linear", "mlp-x2")) {

@@ -26,10 +26,24 @@ final class ChunkTarget {
     decode(offset, data, what, FloatEncoding.FP32);
   }
 
-  /** Decodes the chunk at {@code offset} of {@code what}, its values in {@code encoding}. */
+  /** What is wrong with a chunk at {@code offset}, which is not where the next one starts. */
+  private String misplaced(long offset) {
+    if (offset < 0) {
+      return "is negative";
+    }
+    return offset < received ? "overlaps the values received before it" : "leaves a gap after the values received";
+  }
+
+  /**
+   * Decodes the chunk at {@code offset} of {@code what}, its values in {@code encoding}.
+   *
+   * @throws ShardException INVALID_ARGUMENT naming the problem: a negative offset, one that overlaps the
+   *     chunks before or leaves a gap after them, values past the end of the array, a partial value
+   */
   void decode(long offset, FloatChunk<?> data, String what, FloatEncoding encoding) throws ShardException {
     if (offset != received) {
-      throw new ShardException(Code.INVALID_ARGUMENT, what + " chunk at offset " + offset + ", expected " + received);
+      throw new ShardException(Code.INVALID_ARGUMENT, what + " chunk at offset " + offset + " " + misplaced(offset)
+          + " (chunks must follow each other: expected offset " + received + ")");
     }
     try {
       int count = data.floatCount(encoding);

@@ -7,6 +7,7 @@ import io.impetus.shard.Shard;
 import io.impetus.shard.ShardException;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.UpdateLoop;
+import io.impetus.shard.WorkerSlot;
 import io.impetus.wire.FloatChunk;
 
 /**
@@ -14,12 +15,21 @@ import io.impetus.wire.FloatChunk;
  * the shard's slice length (fixed by a join before, so a caller cannot make the shard allocate more),
  * and are checked (count, finiteness) on the update loop, which then initializes the shard unless
  * another worker already did.
+ *
+ * <p>Nothing is buffered before the first chunk has shown that the call may initialize: a shard that
+ * already has its values answers {@code already_initialized} at once and reads the rest of the call
+ * without keeping it, and a worker that has not joined (or no longer is live), or that has another
+ * Initialize call holding a buffer, is refused ({@link Shard#startInitializing}). The buffer is given
+ * back when the call ends, however it ends.
  */
 final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeChunk>> {
   private final Shard shard;
   private final UpdateLoop loop;
   private final StreamObserver<InitializeReply> reply;
+  /** The worker whose Initialize buffer this call holds, from the first chunk on; null before. */
+  private WorkerSlot worker;
   private ChunkTarget values;
+  /** The call is answered (refused, or already initialized): later chunks are read and dropped. */
   private boolean failed;
 
   InitializeReceiver(Shard shard, UpdateLoop loop, StreamObserver<InitializeReply> reply) {
@@ -34,23 +44,50 @@ final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeCh
       return;
     }
     try {
-      if (values == null) {
-        int length = shard.sliceLength();
-        if (length < 0) {
-          throw new ShardException(Code.FAILED_PRECONDITION, "join shard " + shard.index() + " before initializing it");
-        }
-        values = new ChunkTarget(new float[length]);
+      if (values == null && !startOrAnswer(chunk.fields())) {
+        return;
       }
       values.decode(chunk.fields().getOffset(), chunk, "initial values");
     } catch (ShardException e) {
+      fail(e);
+    }
+  }
+
+  /**
+   * At the first chunk: answers {@code already_initialized} when the shard has its values (false), or
+   * allocates the slice's buffer for a worker that may initialize (true).
+   */
+  private boolean startOrAnswer(InitializeChunk first) throws ShardException {
+    if (shard.initialized()) {
       failed = true;
-      Calls.fail(reply, e);
+      Calls.send(reply, InitializeReply.newBuilder().setAlreadyInitialized(true).setVersion(0).build());
+      Calls.complete(reply);
+      return false;
+    }
+    worker = shard.startInitializing(first.getWorkerId());
+    // A live worker has joined, so the layout and its length are fixed.
+    values = new ChunkTarget(new float[shard.sliceLength()]);
+    return true;
+  }
+
+  private void fail(ShardException e) {
+    failed = true;
+    end();
+    Calls.fail(reply, e);
+  }
+
+  /** Gives the worker's Initialize buffer back, if this call holds it. */
+  private void end() {
+    if (worker != null) {
+      worker.endInitializing();
+      worker = null;
     }
   }
 
   @Override
   public void onError(Throwable t) {
     failed = true;
+    end();
   }
 
   @Override
@@ -58,19 +95,27 @@ final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeCh
     if (failed) {
       return;
     }
-    ChunkTarget complete = values == null ? new ChunkTarget(new float[0]) : values;
+    if (values == null) {
+      fail(new ShardException(Code.INVALID_ARGUMENT, "empty Initialize: no chunk of initial values"));
+      return;
+    }
+    ChunkTarget complete = values;
     Calls.unary(loop, reply, () -> {
-      float[] initial = complete.values;
-      if (complete.received != initial.length) {
-        throw new ShardException(Code.INVALID_ARGUMENT, "initial values have " + complete.received + " floats, shard "
-            + shard.index() + " expects " + initial.length);
+      try {
+        float[] initial = complete.values;
+        if (complete.received != initial.length) {
+          throw new ShardException(Code.INVALID_ARGUMENT, "initial values have " + complete.received
+              + " floats, shard " + shard.index() + " expects " + initial.length);
+        }
+        int bad = complete.firstNonFinite;
+        if (bad >= 0) {
+          throw new ShardException(Code.INVALID_ARGUMENT, "initial value " + bad + " is " + initial[bad]);
+        }
+        boolean already = shard.initialize(initial);
+        return InitializeReply.newBuilder().setAlreadyInitialized(already).setVersion(0).build();
+      } finally {
+        end();
       }
-      int bad = complete.firstNonFinite;
-      if (bad >= 0) {
-        throw new ShardException(Code.INVALID_ARGUMENT, "initial value " + bad + " is " + initial[bad]);
-      }
-      boolean already = shard.initialize(initial);
-      return InitializeReply.newBuilder().setAlreadyInitialized(already).setVersion(0).build();
     });
   }
 }

@@ -65,14 +65,9 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
       throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "the first chunk of a push must carry its header");
     }
     header = chunk.getHeader();
-    if (header.getEncoding() == FloatEncoding.UNRECOGNIZED || header.getReplyEncoding() == FloatEncoding.UNRECOGNIZED) {
-      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "unknown float encoding in the push header: encoding "
-          + header.getEncodingValue() + ", reply_encoding " + header.getReplyEncodingValue() + " (known: "
-          + FloatEncoding.FP32.getNumber() + " FP32, " + FloatEncoding.BF16.getNumber() + " BF16)");
-    }
+    slot = shard.claim(header); // checks the header's fields, the encodings among them
     encoding = header.getEncoding();
     reply.encodeValuesAs(header.getReplyEncoding());
-    slot = shard.claim(header);
     gradient = new ChunkTarget(slot.gradient());
   }
 
