@@ -1,6 +1,17 @@
 package io.impetus.shard.fuzz;
 
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
 import io.grpc.MethodDescriptor.MethodType;
+import io.impetus.proto.AttachSegmentRequest;
+import io.impetus.proto.HeartbeatRequest;
+import io.impetus.proto.InitializeChunk;
+import io.impetus.proto.JoinRequest;
+import io.impetus.proto.LeaveRequest;
+import io.impetus.proto.PullRequest;
+import io.impetus.proto.PushChunk;
+import io.impetus.proto.PushHeader;
+import io.impetus.proto.StatusRequest;
 import io.impetus.proto.ShardGrpc;
 import java.util.HexFormat;
 import java.util.List;
@@ -16,23 +27,26 @@ record Attack(Kind kind, int workerId, Credentials credentials, List<byte[]> mes
 
   /** The Shard methods (and one that does not exist), each with its gRPC method type. */
   enum Kind {
-    JOIN("Join", MethodType.UNARY),
-    INITIALIZE("Initialize", MethodType.CLIENT_STREAMING),
-    PUSH("PushPull", MethodType.BIDI_STREAMING),
-    PULL("Pull", MethodType.SERVER_STREAMING),
-    LEAVE("Leave", MethodType.UNARY),
-    HEARTBEAT("Heartbeat", MethodType.UNARY),
-    STATUS("Status", MethodType.UNARY),
-    ATTACH("AttachSegment", MethodType.UNARY),
-    SHARED_STREAM("PushPullSharedStream", MethodType.BIDI_STREAMING),
-    NO_SUCH_METHOD("NoSuchMethod", MethodType.UNARY);
+    JOIN("Join", MethodType.UNARY, JoinRequest.parser()),
+    INITIALIZE("Initialize", MethodType.CLIENT_STREAMING, InitializeChunk.parser()),
+    PUSH("PushPull", MethodType.BIDI_STREAMING, PushChunk.parser()),
+    PULL("Pull", MethodType.SERVER_STREAMING, PullRequest.parser()),
+    LEAVE("Leave", MethodType.UNARY, LeaveRequest.parser()),
+    HEARTBEAT("Heartbeat", MethodType.UNARY, HeartbeatRequest.parser()),
+    STATUS("Status", MethodType.UNARY, StatusRequest.parser()),
+    ATTACH("AttachSegment", MethodType.UNARY, AttachSegmentRequest.parser()),
+    SHARED_STREAM("PushPullSharedStream", MethodType.BIDI_STREAMING, PushHeader.parser()),
+    NO_SUCH_METHOD("NoSuchMethod", MethodType.UNARY, null);
 
     final String method;
     final MethodType type;
+    /** Parses the method's requests (null: the service has no such method). */
+    final Parser<? extends Message> request;
 
-    Kind(String method, MethodType type) {
+    Kind(String method, MethodType type, Parser<? extends Message> request) {
       this.method = method;
       this.type = type;
+      this.request = request;
     }
 
     /** The full gRPC method name. */

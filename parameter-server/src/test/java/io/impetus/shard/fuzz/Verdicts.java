@@ -22,13 +22,22 @@ final class Verdicts {
       Code.FAILED_PRECONDITION, Code.ALREADY_EXISTS, Code.PERMISSION_DENIED, Code.UNAUTHENTICATED,
       Code.RESOURCE_EXHAUSTED, Code.ABORTED, Code.OUT_OF_RANGE);
 
+  /**
+   * gRPC's own answers to a one-request call (unary or server streaming) that breaks the call's framing (no request, or more than one),
+   * given by grpc-java's ServerCalls before the shard sees the call: INTERNAL with these descriptions.
+   */
+  private static final Set<String> GRPC_UNARY_FRAMING = Set.of("Half-closed without a request", "Too many requests");
+
   /** What is wrong with how {@code call} ended, or null if nothing is. */
   static String problem(Attack call, RawCall.Outcome outcome, boolean cancelledByFuzzer) {
     Status status = outcome.status();
     Code code = status.getCode();
     boolean defined = DEFINED.contains(code)
         || code == Code.CANCELLED && cancelledByFuzzer
-        || code == Code.UNIMPLEMENTED && call.kind() == Kind.NO_SUCH_METHOD;
+        || code == Code.UNIMPLEMENTED && call.kind() == Kind.NO_SUCH_METHOD
+        || code == Code.UNKNOWN && KnownBugs.unparseableAnswersUnknown(call)
+        || code == Code.INTERNAL && call.kind().type.clientSendsOneMessage()
+            && GRPC_UNARY_FRAMING.contains(status.getDescription());
     if (!defined) {
       return "ended with " + code + (code == Code.DEADLINE_EXCEEDED ? " (the shard never answered)" : "")
           + ": " + status.getDescription();
