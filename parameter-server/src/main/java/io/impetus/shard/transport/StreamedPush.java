@@ -36,6 +36,8 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
   private boolean failed;
   /** The claimed slot went to the update loop with the push, or back to the worker: it is no longer ours. */
   private boolean settled;
+  /** gRPC has closed the call: nothing more of it is taken. */
+  private boolean closed;
 
   StreamedPush(Shard shard, UpdateLoop loop, ServerCallStreamObserver<FloatChunk<SliceChunk>> call) {
     this.shard = shard;
@@ -44,12 +46,18 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
     // A call can end without this observer hearing of it: when a later chunk does not parse, gRPC
     // closes the call itself and reports it to the handler as completed, with no onError. Without
     // this, the slot claimed at the first chunk stayed claimed and its worker could never push here again.
-    call.setOnCloseHandler(this::releaseUnlessSubmitted);
+    call.setOnCloseHandler(this::closed);
+  }
+
+  /** The call is over, whoever ended it; runs serialized with the other callbacks of the call. */
+  private void closed() {
+    closed = true;
+    releaseUnlessSubmitted();
   }
 
   @Override
   public void onNext(FloatChunk<PushChunk> chunk) {
-    if (failed) {
+    if (failed || closed) {
       return;
     }
     try {
@@ -89,7 +97,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
 
   @Override
   public void onCompleted() {
-    if (failed) {
+    if (failed || closed) {
       return;
     }
     try {

@@ -229,9 +229,7 @@ final class Attacks {
           for (PushHeader h : list) {
             messages.add(creds.stamp(h, h.getWorkerId()).toByteArray());
           }
-          if (spoil != Spoil.NONE) {
-            messages.set(0, spoiled(messages.get(0), spoil, messages.get(0).length).get(0));
-          }
+          messages.addAll(0, spoiled(messages.remove(0), spoil, list.size()));
           return new Attack(Kind.SHARED_STREAM, list.get(0).getWorkerId(), creds, messages, timing,
               list.size() + " headers, " + spoil);
         });

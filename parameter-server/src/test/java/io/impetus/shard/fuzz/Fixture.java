@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -88,21 +89,25 @@ final class Fixture implements AutoCloseable {
   private final ShardServer twin;
   private final ManagedChannel targetChannel;
   private final ManagedChannel twinChannel;
+  private final Transport transport;
+  /** The in-process name of the shard under attack (null on Netty). */
+  private final String targetName;
+  private final List<ManagedChannel> attackerChannels = new ArrayList<>();
   private long legitStep;
   private long legitVersion;
 
   private Fixture(Transport transport) throws IOException {
+    this.transport = transport;
     ServerConfig config = new ServerConfig("127.0.0.1", 0, SHARD_INDEX, NUM_SHARDS, WORKERS, ConsistencyMode.ASYNC,
         OptimizerConfig.sgd(0.05, 0.9)).withSharedMemoryDir(SHM_DIR).withDoorbell(false);
     if (transport == Transport.NETTY) {
+      targetName = null;
       target = new ShardServer(ShardServer.netty(config), config).start();
-      targetChannel = NettyChannelBuilder.forAddress("127.0.0.1", target.port()).usePlaintext().directExecutor()
-          .build();
     } else {
-      String name = "fuzz-target-" + NAMES.incrementAndGet();
-      target = new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config).start();
-      targetChannel = InProcessChannelBuilder.forName(name).directExecutor().build();
+      targetName = "fuzz-target-" + NAMES.incrementAndGet();
+      target = new ShardServer(InProcessServerBuilder.forName(targetName).directExecutor(), config).start();
     }
+    targetChannel = newTargetChannel();
     String twinName = "fuzz-twin-" + NAMES.incrementAndGet();
     twin = new ShardServer(InProcessServerBuilder.forName(twinName).directExecutor(), config).start();
     twinChannel = InProcessChannelBuilder.forName(twinName).directExecutor().build();
@@ -127,9 +132,20 @@ final class Fixture implements AutoCloseable {
         .setFingerprint(FINGERPRINT).setModel("fuzz").build();
   }
 
-  /** The channel to the shard under attack. */
-  ManagedChannel channel() {
-    return targetChannel;
+  /**
+   * A connection of its own for one attacker call, as an attacker on another host has: whatever the
+   * call does to its connection does not reach the legitimate worker's. Closed with the fixture.
+   */
+  ManagedChannel attackerChannel() {
+    ManagedChannel c = newTargetChannel();
+    attackerChannels.add(c);
+    return c;
+  }
+
+  private ManagedChannel newTargetChannel() {
+    return transport == Transport.NETTY
+        ? NettyChannelBuilder.forAddress("127.0.0.1", target.port()).usePlaintext().directExecutor().build()
+        : InProcessChannelBuilder.forName(targetName).directExecutor().build();
   }
 
   /** The current version as the legitimate worker knows it. */
@@ -286,6 +302,7 @@ final class Fixture implements AutoCloseable {
 
   @Override
   public void close() {
+    attackerChannels.forEach(ManagedChannel::shutdownNow);
     targetChannel.shutdownNow();
     twinChannel.shutdownNow();
     target.stop();

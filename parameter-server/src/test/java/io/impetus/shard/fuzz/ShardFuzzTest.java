@@ -99,7 +99,7 @@ class ShardFuzzTest {
   }
 
   private static RawCall start(Fixture f, Attack a) {
-    return RawCall.start(f.channel(), a.kind().fullName(), a.kind().type, a.credentials().metadata(a.workerId()),
+    return RawCall.start(f.attackerChannel(), a.kind().fullName(), a.kind().type, a.credentials().metadata(a.workerId()),
         a.messages(), a.halfCloses(), Fixture.DEADLINE_MILLIS);
   }
 

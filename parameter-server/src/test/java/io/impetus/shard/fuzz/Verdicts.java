@@ -28,6 +28,11 @@ final class Verdicts {
    */
   private static final Set<String> GRPC_UNARY_FRAMING = Set.of("Half-closed without a request", "Too many requests");
 
+  /** Whether {@code call} sends other than one message on a method that takes one. */
+  private static boolean breaksFraming(Attack call) {
+    return call.kind().type.clientSendsOneMessage() && call.messages().size() != 1;
+  }
+
   /** What is wrong with how {@code call} ended, or null if nothing is. */
   static String problem(Attack call, RawCall.Outcome outcome, boolean cancelledByFuzzer) {
     Status status = outcome.status();
@@ -36,8 +41,10 @@ final class Verdicts {
         || code == Code.CANCELLED && cancelledByFuzzer
         || code == Code.UNIMPLEMENTED && call.kind() == Kind.NO_SUCH_METHOD
         || code == Code.UNKNOWN && KnownBugs.unparseableAnswersUnknown(call)
-        || code == Code.INTERNAL && call.kind().type.clientSendsOneMessage()
-            && GRPC_UNARY_FRAMING.contains(status.getDescription());
+        || breaksFraming(call) && (code == Code.INTERNAL && GRPC_UNARY_FRAMING.contains(status.getDescription())
+            // the transport's reset of the stream gRPC closed may overtake its status ("RST_STREAM closed
+            // stream" over HTTP/2, "server cancelled stream" in process)
+            || code == Code.CANCELLED);
     if (!defined) {
       return "ended with " + code + (code == Code.DEADLINE_EXCEEDED ? " (the shard never answered)" : "")
           + ": " + status.getDescription();
