@@ -30,6 +30,9 @@ final class SharedPushStreams {
   StreamObserver<PushHeader> open(ServerCallStreamObserver<SharedPushReply> call) {
     Stream stream = new Stream(call);
     open.add(stream);
+    // A stream can end without its observer hearing of it (a header that does not parse makes gRPC
+    // close the call itself, reported as completed): it must not stay in the set of open streams.
+    call.setOnCloseHandler(() -> open.remove(stream));
     return stream;
   }
 

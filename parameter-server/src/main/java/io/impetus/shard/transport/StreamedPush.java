@@ -34,17 +34,30 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
   private FloatEncoding encoding;
   private ChunkTarget gradient;
   private boolean failed;
-  private boolean submitted;
+  /** The claimed slot went to the update loop with the push, or back to the worker: it is no longer ours. */
+  private boolean settled;
+  /** gRPC has closed the call: nothing more of it is taken. */
+  private boolean closed;
 
   StreamedPush(Shard shard, UpdateLoop loop, ServerCallStreamObserver<FloatChunk<SliceChunk>> call) {
     this.shard = shard;
     this.loop = loop;
     this.reply = new StreamedReply(call);
+    // A call can end without this observer hearing of it: when a later chunk does not parse, gRPC
+    // closes the call itself and reports it to the handler as completed, with no onError. Without
+    // this, the slot claimed at the first chunk stayed claimed and its worker could never push here again.
+    call.setOnCloseHandler(this::closed);
+  }
+
+  /** The call is over, whoever ended it; runs serialized with the other callbacks of the call. */
+  private void closed() {
+    closed = true;
+    releaseUnlessSubmitted();
   }
 
   @Override
   public void onNext(FloatChunk<PushChunk> chunk) {
-    if (failed) {
+    if (failed || closed) {
       return;
     }
     try {
@@ -79,7 +92,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
 
   @Override
   public void onCompleted() {
-    if (failed) {
+    if (failed || closed) {
       return;
     }
     try {
@@ -94,7 +107,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
       if (gradient.firstNonFinite >= 0) {
         throw shard.nonFinite(slot, header, gradient.firstNonFinite);
       }
-      submitted = true;
+      settled = true;
       WorkerSlot pushed = slot;
       PushHeader pushedHeader = header;
       loop.execute(() -> shard.push(pushed, pushedHeader, reply));
@@ -109,8 +122,10 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
     reply.fail(e);
   }
 
+  /** Gives the claimed slot back unless the push went to the update loop; once, whatever calls it. */
   private void releaseUnlessSubmitted() {
-    if (slot != null && !submitted) {
+    if (slot != null && !settled) {
+      settled = true;
       slot.release();
     }
   }

@@ -1,0 +1,312 @@
+package io.impetus.shard.fuzz;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.impetus.optim.OptimizerConfig;
+import io.impetus.proto.FloatEncoding;
+import io.impetus.proto.InitializeChunk;
+import io.impetus.proto.JoinRequest;
+import io.impetus.proto.Layout;
+import io.impetus.proto.PullRequest;
+import io.impetus.proto.PushHeader;
+import io.impetus.proto.ShardGrpc;
+import io.impetus.proto.SliceChunk;
+import io.impetus.proto.SliceHeader;
+import io.impetus.proto.StatusReply;
+import io.impetus.proto.StatusRequest;
+import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ShardServer;
+import io.impetus.wire.FloatCodec;
+import io.impetus.wire.ShardPlan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One fuzzing case's world: the shard under attack (a real {@link ShardServer}, on Netty over
+ * loopback or on the in-process transport) and its twin (an identical shard that only the legitimate
+ * worker talks to), both joined and initialized by the legitimate worker. Whatever the attacker does,
+ * the shard under attack must look exactly like its twin: same parameters, same version and counters,
+ * same record of the legitimate worker.
+ *
+ * <p>Every call goes through {@link RawCall}, with a deadline, so a call the shard never answers fails
+ * the case instead of hanging it.
+ */
+final class Fixture implements AutoCloseable {
+  /** The worker whose pushes are legitimate. */
+  static final int LEGIT_WORKER = 2;
+  /**
+   * Workers the shard expects: the ids other than {@link #LEGIT_WORKER} are free for the attacker to
+   * join as its own. The legitimate worker is not 0, the id a message without one names.
+   */
+  static final int WORKERS = 4;
+  static final long NUM_PARAMS = 13;
+  static final int NUM_SHARDS = 2;
+  static final int SHARD_INDEX = 1;
+  static final long FINGERPRINT = 0x0f1e_2d3c_4b5a_6978L;
+  /** Floats in the slice the shard under test owns. */
+  static final int SLICE = new ShardPlan(NUM_PARAMS, NUM_SHARDS).length(SHARD_INDEX);
+  /** Per-call deadline: generous on a loaded machine, far below the test's own timeout. */
+  static final long DEADLINE_MILLIS = 10_000;
+
+  static final String SERVICE = ShardGrpc.SERVICE_NAME + "/";
+  /** The shards' shared-memory folder (under the module's build folder), shared by every case of a JVM. */
+  static final Path SHM_DIR = Path.of("target", "fuzz-shm").toAbsolutePath();
+  /** A file in {@link #SHM_DIR} with a segment's name and junk for contents, for attaches to find. */
+  static final String PLANTED_SEGMENT = SHM_DIR.resolve("impetus-planted-0000000000000001.seg").toString();
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  /** How the attacker reaches the shard under test. */
+  enum Transport {
+    /** Netty on loopback: raw bytes reach the shard's zero-copy chunk parser, as in production. */
+    NETTY,
+    /** gRPC's in-process transport: messages are parsed by gRPC's protobuf marshaller. */
+    IN_PROCESS
+  }
+
+  /** A legitimate push's answer, put back together. */
+  record SliceAnswer(Status status, SliceHeader header, ByteString values) {}
+
+  private final ShardServer target;
+  private final ShardServer twin;
+  private final ManagedChannel targetChannel;
+  private final ManagedChannel twinChannel;
+  private final Transport transport;
+  /** The in-process name of the shard under attack (null on Netty). */
+  private final String targetName;
+  private final List<ManagedChannel> attackerChannels = new ArrayList<>();
+  private long legitStep;
+  private long legitVersion;
+
+  private Fixture(Transport transport) throws IOException {
+    this.transport = transport;
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, SHARD_INDEX, NUM_SHARDS, WORKERS, ConsistencyMode.ASYNC,
+        OptimizerConfig.sgd(0.05, 0.9)).withSharedMemoryDir(SHM_DIR).withDoorbell(false);
+    if (transport == Transport.NETTY) {
+      targetName = null;
+      target = new ShardServer(ShardServer.netty(config), config).start();
+    } else {
+      targetName = "fuzz-target-" + NAMES.incrementAndGet();
+      target = new ShardServer(InProcessServerBuilder.forName(targetName).directExecutor(), config).start();
+    }
+    targetChannel = newTargetChannel();
+    String twinName = "fuzz-twin-" + NAMES.incrementAndGet();
+    twin = new ShardServer(InProcessServerBuilder.forName(twinName).directExecutor(), config).start();
+    twinChannel = InProcessChannelBuilder.forName(twinName).directExecutor().build();
+  }
+
+  /** Both shards started, and joined and initialized by the legitimate worker. */
+  static Fixture start(Transport transport) throws Exception {
+    plantSegment();
+    Fixture f = new Fixture(transport);
+    try {
+      f.legitJoinAndInitialize();
+    } catch (Exception | AssertionError e) {
+      f.close();
+      throw e;
+    }
+    return f;
+  }
+
+  /** The layout the legitimate worker has. */
+  static Layout layout() {
+    return Layout.newBuilder().setNumParams(NUM_PARAMS).setNumShards(NUM_SHARDS).setShardIndex(SHARD_INDEX)
+        .setFingerprint(FINGERPRINT).setModel("fuzz").build();
+  }
+
+  /**
+   * A connection of its own for one attacker call, as an attacker on another host has: whatever the
+   * call does to its connection does not reach the legitimate worker's. Closed with the fixture.
+   */
+  ManagedChannel attackerChannel() {
+    ManagedChannel c = newTargetChannel();
+    attackerChannels.add(c);
+    return c;
+  }
+
+  private ManagedChannel newTargetChannel() {
+    return transport == Transport.NETTY
+        ? NettyChannelBuilder.forAddress("127.0.0.1", target.port()).usePlaintext().directExecutor().build()
+        : InProcessChannelBuilder.forName(targetName).directExecutor().build();
+  }
+
+  /** The current version as the legitimate worker knows it. */
+  long legitVersion() {
+    return legitVersion;
+  }
+
+  private void legitJoinAndInitialize() throws Exception {
+    JoinRequest join = Credentials.OWN.stamp(
+        JoinRequest.newBuilder().setWorkerId(LEGIT_WORKER).setLayout(layout()).build(), LEGIT_WORKER);
+    float[] initial = new float[SLICE];
+    for (int i = 0; i < SLICE; i++) {
+      initial[i] = (i - SLICE / 2) / 8f;
+    }
+    InitializeChunk init = Credentials.OWN.stamp(InitializeChunk.newBuilder().setWorkerId(LEGIT_WORKER)
+        .setValues(FloatCodec.encode(initial)).build(), LEGIT_WORKER);
+    for (ManagedChannel c : List.of(targetChannel, twinChannel)) {
+      requireOk("legitimate join", unary(c, "Join", join));
+      requireOk("legitimate initialize",
+          await(RawCall.start(c, SERVICE + "Initialize", MethodType.CLIENT_STREAMING, metadata(),
+              List.of(init.toByteArray()), true, DEADLINE_MILLIS)));
+    }
+  }
+
+  /**
+   * The legitimate worker's next push, of {@code gradient}, to both shards; the answers of the shard
+   * under attack and of the twin. The two requests are byte for byte the same.
+   */
+  SliceAnswer[] legitPush(float[] gradient, Set<ChunkStream.Variation> variations, long knob) throws Exception {
+    return legitPush(gradient, variations, knob, () -> {});
+  }
+
+  /**
+   * As {@link #legitPush(float[], Set, long)}, with {@code meanwhile} run once the push to the shard
+   * under attack has started (before its answer is awaited): an attack that races the push.
+   */
+  SliceAnswer[] legitPush(float[] gradient, Set<ChunkStream.Variation> variations, long knob, Runnable meanwhile)
+      throws Exception {
+    FloatEncoding encoding = variations.contains(ChunkStream.Variation.BF16) ? FloatEncoding.BF16 : FloatEncoding.FP32;
+    PushHeader header = Credentials.OWN.stamp(PushHeader.newBuilder().setWorkerId(LEGIT_WORKER)
+        .setReadVersion(legitVersion).setWorkerStep(legitStep++).setLength(SLICE).setLoss(1f).setBatchSize(8)
+        .setEncoding(encoding)
+        .setReplyEncoding(variations.contains(ChunkStream.Variation.REPLY_BF16) ? FloatEncoding.BF16 : FloatEncoding.FP32)
+        .build(), LEGIT_WORKER);
+    byte[] headerBytes = header.toByteArray();
+    if (variations.contains(ChunkStream.Variation.UNKNOWN_FIELDS)) {
+      headerBytes = new ProtoBytes().raw(headerBytes).varint(99, knob).toByteArray();
+    }
+    List<byte[]> chunks = new ChunkStream(new ProtoBytes().bytes(ChunkStream.LEAD_FIELD, headerBytes).toByteArray(),
+        gradient, encoding, variations, knob).messages();
+    RawCall onTarget = RawCall.start(targetChannel, SERVICE + "PushPull", MethodType.BIDI_STREAMING, metadata(),
+        chunks, true, DEADLINE_MILLIS);
+    meanwhile.run();
+    RawCall onTwin = RawCall.start(twinChannel, SERVICE + "PushPull", MethodType.BIDI_STREAMING, metadata(),
+        chunks, true, DEADLINE_MILLIS);
+    SliceAnswer[] answers = {slice(await(onTarget)), slice(await(onTwin))};
+    if (answers[1].header() != null) {
+      legitVersion = answers[1].header().getVersion();
+    }
+    return answers;
+  }
+
+  /** What an observer can see of a shard: its parameters (a Pull) and its status. */
+  record View(ByteString params, StatusReply status) {}
+
+  /** The view of the shard under attack. */
+  View targetView() throws Exception {
+    return view(targetChannel);
+  }
+
+  /** The view of the twin. */
+  View twinView() throws Exception {
+    return view(twinChannel);
+  }
+
+  private View view(ManagedChannel c) throws Exception {
+    SliceAnswer pull = slice(await(RawCall.start(c, SERVICE + "Pull", MethodType.SERVER_STREAMING, metadata(),
+        List.of(PullRequest.newBuilder().setWorkerId(LEGIT_WORKER).build().toByteArray()), true, DEADLINE_MILLIS)));
+    requireOk("pull", pull.status());
+    return new View(pull.values(), status(c));
+  }
+
+  /** The status of the shard under attack; fails if the shard does not answer it (it is not alive). */
+  StatusReply targetStatus() throws Exception {
+    return status(targetChannel);
+  }
+
+  private StatusReply status(ManagedChannel c) throws Exception {
+    RawCall.Outcome o = unary(c, "Status", StatusRequest.getDefaultInstance());
+    requireOk("status", o.status());
+    return StatusReply.parseFrom(o.replies().get(0));
+  }
+
+  private static RawCall.Outcome unary(ManagedChannel c, String method, Message request) throws Exception {
+    return await(RawCall.start(c, SERVICE + method, MethodType.UNARY, metadata(), List.of(request.toByteArray()),
+        true, DEADLINE_MILLIS));
+  }
+
+  private static Metadata metadata() {
+    return Credentials.OWN.metadata(LEGIT_WORKER);
+  }
+
+  /** The call's outcome; a call that outlives its deadline by far means the client side is stuck. */
+  static RawCall.Outcome await(RawCall call) throws InterruptedException, ExecutionException {
+    try {
+      return call.outcome().get(DEADLINE_MILLIS + 20_000, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      call.cancel();
+      throw new AssertionError("a call outlived its deadline by 20 s: the client is stuck");
+    }
+  }
+
+  private static void requireOk(String what, RawCall.Outcome o) {
+    requireOk(what, o.status());
+  }
+
+  private static void requireOk(String what, Status s) {
+    if (!s.isOk()) {
+      throw new AssertionError(what + " failed: " + s);
+    }
+  }
+
+  /** A slice reply (PushPull or Pull) put back together from its raw chunks. */
+  static SliceAnswer slice(RawCall.Outcome o) {
+    SliceHeader header = null;
+    ByteString values = ByteString.EMPTY;
+    try {
+      for (byte[] raw : o.replies()) {
+        SliceChunk chunk = SliceChunk.parseFrom(raw);
+        if (chunk.hasHeader()) {
+          header = chunk.getHeader();
+        }
+        values = values.concat(chunk.getValues());
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError("the shard sent a slice chunk that does not parse", e);
+    }
+    return new SliceAnswer(o.status(), header, values);
+  }
+
+  private static void plantSegment() {
+    try {
+      Files.createDirectories(SHM_DIR);
+      Path planted = Path.of(PLANTED_SEGMENT);
+      if (!Files.exists(planted)) {
+        byte[] junk = new byte[4096];
+        Arrays.fill(junk, (byte) 0x5a);
+        Files.write(planted, junk);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    attackerChannels.forEach(ManagedChannel::shutdownNow);
+    targetChannel.shutdownNow();
+    twinChannel.shutdownNow();
+    target.stop();
+    twin.stop();
+  }
+
+}

@@ -1,0 +1,56 @@
+package io.impetus.shard.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.Status;
+import io.impetus.proto.JoinRequest;
+import io.impetus.proto.PushChunk;
+import io.impetus.proto.PushHeader;
+import io.impetus.shard.fuzz.Fixture.Transport;
+import io.impetus.wire.FloatCodec;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The fuzzer's findings, each as the smallest case that showed it, kept as examples. */
+class FuzzFindingsTest {
+  private static final int WORKER = 0;
+
+  /**
+   * A push whose header chunk claimed the worker's slot and whose next chunk does not parse: gRPC
+   * closed the call itself, the push's handler never heard of it, and the slot stayed claimed, so every
+   * later push of that worker was refused as "already has a push in flight".
+   */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aPushWhoseLaterChunkDoesNotParseLeavesItsWorkerFreeToPush(Transport transport) throws Exception {
+    try (Fixture f = Fixture.start(transport)) {
+      assertEquals(Status.Code.OK, call(f, "Join", MethodType.UNARY, List.of(JoinRequest.newBuilder()
+          .setWorkerId(WORKER).setLayout(Fixture.layout()).setSession(7).build().toByteArray())).getCode());
+
+      Status broken = call(f, "PushPull", MethodType.BIDI_STREAMING,
+          List.of(pushChunk(1), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff}));
+      assertTrue(!broken.isOk(), "a push with a chunk that does not parse fails: " + broken);
+
+      Status next = call(f, "PushPull", MethodType.BIDI_STREAMING, List.of(pushChunk(2)));
+      assertEquals(Status.Code.OK, next.getCode(), "the worker's next push: " + next);
+    }
+  }
+
+  /** A whole valid push of {@link #WORKER}'s step {@code step} in one chunk. */
+  private static byte[] pushChunk(long step) {
+    float[] gradient = new float[Fixture.SLICE];
+    gradient[0] = 0.25f;
+    return PushChunk.newBuilder().setHeader(PushHeader.newBuilder().setWorkerId(WORKER).setWorkerStep(step)
+            .setLength(Fixture.SLICE))
+        .setGradient(FloatCodec.encode(gradient)).build().toByteArray();
+  }
+
+  private static Status call(Fixture f, String method, MethodType type, List<byte[]> messages) throws Exception {
+    return Fixture.await(RawCall.start(f.attackerChannel(), Fixture.SERVICE + method, type, new Metadata(), messages,
+        true, Fixture.DEADLINE_MILLIS)).status();
+  }
+}

@@ -1,0 +1,158 @@
+package io.impetus.shard.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.impetus.proto.StatusReply;
+import io.impetus.proto.WorkerStatus;
+import io.impetus.shard.fuzz.Attack.Timing;
+import io.impetus.shard.fuzz.ChunkStream.Variation;
+import io.impetus.shard.fuzz.Fixture.SliceAnswer;
+import io.impetus.shard.fuzz.Fixture.Transport;
+import io.impetus.shard.fuzz.Fixture.View;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
+
+/**
+ * The shard fuzzer (issue 17): a real shard server, a legitimate worker, and an attacker that
+ * interleaves well-formed and malformed calls to every method, with raw bytes below protobuf, with
+ * every kind of credentials, sequentially, racing the worker's pushes, or held open across them.
+ *
+ * <p>After every step, and at the end of every case:
+ *
+ * <ul>
+ *   <li>the shard is alive (it answers Status);
+ *   <li>every call ended with a defined status ({@link Verdicts}: never UNKNOWN or INTERNAL, never a
+ *       hang, since every call has a deadline);
+ *   <li>nothing but the legitimate worker's valid pushes changed the shard: its parameters (Pull),
+ *       version, counters of applied updates and record of the legitimate worker (Status) are those
+ *       of a twin shard that only the legitimate worker talks to, bit for bit;
+ *   <li>the legitimate worker's pushes still apply, with the twin's answer.
+ * </ul>
+ *
+ * <p>{@code mvn verify} runs a short round (jqwik.tries.default in junit-platform.properties); the
+ * {@code fuzz} profile of this module runs the long one (docs/security.md, section Fuzzing).
+ */
+class ShardFuzzTest {
+
+  /** One step of a case: the legitimate worker pushes, or the attacker calls. */
+  sealed interface Step permits LegitPush, Attacked {}
+
+  /** A valid push of the legitimate worker, in a form a correct shard must take (see {@link Variation}). */
+  record LegitPush(Set<Variation> variations, long knob) implements Step {
+    float[] gradient() {
+      float[] g = new float[Fixture.SLICE];
+      for (int i = 0; i < g.length; i++) {
+        g[i] = (((knob >>> (2 * i)) & 0x3f) - 32) / 64f;
+      }
+      return g;
+    }
+  }
+
+  /** An attacker's call. */
+  record Attacked(Attack attack) implements Step {}
+
+  @Property(shrinking = ShrinkingMode.BOUNDED)
+  void onlyTheLegitimateWorkersPushesChangeTheShard(
+      @ForAll("transports") Transport transport, @ForAll("steps") List<Step> steps) throws Exception {
+    try (Fixture f = Fixture.start(transport)) {
+      List<RawCall> held = new ArrayList<>();
+      List<Attack> heldAttacks = new ArrayList<>();
+      for (Step step : steps) {
+        if (step instanceof LegitPush push) {
+          legitPush(f, push, () -> {});
+        } else if (step instanceof Attacked attacked) {
+          Attack a = attacked.attack();
+          switch (a.timing()) {
+            case SEQUENTIAL -> verdict(a, Fixture.await(start(f, a)), false);
+            case RACING -> {
+              RawCall[] racing = new RawCall[1];
+              legitPush(f, new LegitPush(Set.of(), steps.size()), () -> racing[0] = start(f, a));
+              verdict(a, Fixture.await(racing[0]), false);
+            }
+            case HELD -> {
+              held.add(start(f, a));
+              heldAttacks.add(a);
+            }
+          }
+        }
+        sameAsTwin(f, step);
+      }
+      for (int k = 0; k < held.size(); k++) {
+        held.get(k).cancel();
+        verdict(heldAttacks.get(k), Fixture.await(held.get(k)), true);
+      }
+      legitPush(f, new LegitPush(Set.of(), 0x5eed), () -> {});
+      sameAsTwin(f, "the end");
+      assertTrue(f.targetStatus().getInitialized(), "the shard is alive and still initialized");
+    }
+  }
+
+  private static RawCall start(Fixture f, Attack a) {
+    return RawCall.start(f.attackerChannel(), a.kind().fullName(), a.kind().type, a.credentials().metadata(a.workerId()),
+        a.messages(), a.halfCloses(), Fixture.DEADLINE_MILLIS);
+  }
+
+  private static void verdict(Attack a, RawCall.Outcome outcome, boolean cancelledByFuzzer) {
+    assertNull(Verdicts.problem(a, outcome, cancelledByFuzzer), () -> "attack " + a);
+  }
+
+  private static void legitPush(Fixture f, LegitPush push, Runnable meanwhile) throws Exception {
+    SliceAnswer[] answers = f.legitPush(push.gradient(), push.variations(), push.knob(), meanwhile);
+    SliceAnswer target = answers[0];
+    SliceAnswer twin = answers[1];
+    assertTrue(twin.status().isOk(), () -> "the twin refused a legitimate push " + push + ": " + twin.status());
+    assertTrue(target.status().isOk(), () -> "the shard refused a legitimate push " + push + ": " + target.status());
+    assertEquals(twin.header(), target.header(), () -> "answer header of the legitimate push " + push);
+    assertEquals(twin.values(), target.values(), () -> "answer values of the legitimate push " + push);
+  }
+
+  private static void sameAsTwin(Fixture f, Object after) throws Exception {
+    View twin = f.twinView();
+    View target = f.targetView();
+    assertEquals(twin.params(), target.params(), () -> "parameters after " + after);
+    assertEquals(watched(twin.status()), watched(target.status()), () -> "status after " + after);
+  }
+
+  /**
+   * What the invariant watches of a status: all that only updates change, and the legitimate worker's
+   * record. Not watched: refusal counters (refusing is their job), repeats answered without applying
+   * them, timings, and the attacker's own ids.
+   */
+  private static StatusReply watched(StatusReply s) {
+    StatusReply.Builder b = StatusReply.newBuilder().setInitialized(s.getInitialized()).setVersion(s.getVersion())
+        .setNumParams(s.getNumParams()).setRangeStart(s.getRangeStart()).setRangeEnd(s.getRangeEnd())
+        .setCurrentLr(s.getCurrentLr()).setStaleness(s.getStaleness()).setStepLag(s.getStepLag())
+        .setEffectiveMomentum(s.getEffectiveMomentum()).setPushesApplied(s.getPushesApplied())
+        .setMode(s.getMode()).setOptimizer(s.getOptimizer());
+    for (WorkerStatus w : s.getWorkersList()) {
+      if (w.getWorkerId() == Fixture.LEGIT_WORKER) {
+        b.addWorkers(w);
+      }
+    }
+    return b.build();
+  }
+
+  @Provide
+  Arbitrary<Transport> transports() {
+    return Arbitraries.of(Transport.class);
+  }
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    Arbitrary<Step> legit = Combinators.combine(Arbitraries.of(Variation.class).set().ofMaxSize(3), Arbitraries.longs())
+        .as(LegitPush::new);
+    Arbitrary<Step> attack = Attacks.any().map(Attacked::new);
+    return Arbitraries.frequencyOf(Tuple.of(1, legit), Tuple.of(3, attack)).list().ofMinSize(1).ofMaxSize(12);
+  }
+}
