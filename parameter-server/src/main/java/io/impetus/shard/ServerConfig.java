@@ -12,7 +12,7 @@ import java.nio.file.Path;
 /**
  * Everything one shard process needs, parsed once from the command line.
  *
- * @param host address to bind (0.0.0.0 for every interface)
+ * @param host address to bind (127.0.0.1 by default; 0.0.0.0 for every interface)
  * @param port port to listen on (0 picks a free one)
  * @param shardIndex which range of the ShardPlan this process owns
  * @param numShards S, the number of shards in the plan
@@ -33,6 +33,8 @@ import java.nio.file.Path;
  *     are on disk ({@code --crash-at-version}); 0: never
  * @param clipGradNorm the L2 norm each pushed gradient of this shard's slice is clipped to before the
  *     optimizer ({@code --clip-grad-norm}; per slice, not per model), or {@link GradNormClip#NONE}
+ * @param limits what callers may make the shard hold: connections, calls, idle streams, queued work,
+ *     unread replies
  */
 public record ServerConfig(
     String host,
@@ -50,7 +52,8 @@ public record ServerConfig(
     boolean doorbell,
     CheckpointSettings checkpoints,
     long crashAtVersion,
-    GradNormClip clipGradNorm) {
+    GradNormClip clipGradNorm,
+    ServerLimits limits) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -95,6 +98,31 @@ public record ServerConfig(
     if (clipGradNorm == null) {
       throw new IllegalArgumentException("clipping is required (GradNormClip.NONE for none)");
     }
+    if (limits == null) {
+      throw new IllegalArgumentException("limits are required (ServerLimits.defaults(workers) for the defaults)");
+    }
+  }
+
+  /** As the canonical constructor, with the default limits for {@code workers} ({@link ServerLimits#defaults}). */
+  public ServerConfig(
+      String host,
+      int port,
+      int shardIndex,
+      int numShards,
+      int workers,
+      ConsistencyMode mode,
+      int backupWorkers,
+      long stalenessBound,
+      long workerTimeoutMillis,
+      StalenessPolicy policy,
+      OptimizerConfig optimizer,
+      Path sharedMemoryDir,
+      boolean doorbell,
+      CheckpointSettings checkpoints,
+      long crashAtVersion,
+      GradNormClip clipGradNorm) {
+    this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
+        optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm, ServerLimits.defaults(workers));
   }
 
   /** As the canonical constructor, without fault injection or clipping. */
@@ -168,48 +196,55 @@ public record ServerConfig(
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm, limits);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm, limits);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm, limits);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm, limits);
   }
 
   /** A copy that checkpoints (and restores) as {@code settings} say. */
   public ServerConfig withCheckpoints(CheckpointSettings settings) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion, clipGradNorm, limits);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion, clipGradNorm, limits);
   }
 
   /** A copy that crashes at {@code version} (0: never; see {@code crashAtVersion}). */
   public ServerConfig withCrashAtVersion(long version) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version, clipGradNorm, limits);
   }
 
   /** A copy that clips each gradient of the slice to {@code clip} before the optimizer. */
   public ServerConfig withClipGradNorm(GradNormClip clip) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip, limits);
+  }
+
+  /** A copy with other resource bounds. */
+  public ServerConfig withLimits(ServerLimits newLimits) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
+        newLimits);
   }
 }

@@ -39,14 +39,23 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   private final UpdateLoop loop;
   private final SegmentPushes segments;
   private final SharedPushStreams sharedStreams;
+  private final ReplyBuffer replies;
+  private final IdlePushStreams idlePushes;
   /** The doorbell AttachSegment replies offer, or null. */
   private volatile Path doorbell;
 
-  /** The service of {@code shard}, whose state {@code loop} owns; shared-memory pushes go to {@code segments}. */
-  public ShardService(Shard shard, UpdateLoop loop, SegmentPushes segments) {
+  /**
+   * The service of {@code shard}, whose state {@code loop} owns; shared-memory pushes go to {@code
+   * segments}, slice replies are bounded by {@code replies}, and push streams waiting for chunks are
+   * watched by {@code idlePushes}.
+   */
+  public ShardService(Shard shard, UpdateLoop loop, SegmentPushes segments, ReplyBuffer replies,
+      IdlePushStreams idlePushes) {
     this.shard = shard;
     this.loop = loop;
     this.segments = segments;
+    this.replies = replies;
+    this.idlePushes = idlePushes;
     this.sharedStreams = new SharedPushStreams(segments, loop);
   }
 
@@ -65,14 +74,15 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   /** Pull: the current slice and its version, in chunks. */
   @Override
   public void pullChunks(PullRequest request, StreamObserver<FloatChunk<SliceChunk>> reply) {
-    StreamedReply answer = new StreamedReply((ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply);
-    loop.execute(() -> shard.pull(request.getWorkerId(), answer));
+    StreamedReply answer =
+        new StreamedReply((ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply, replies, shard.index());
+    Calls.submit(loop, () -> shard.pull(request.getWorkerId(), answer), answer::fail, false);
   }
 
   /** PushPull: a gradient in chunks; the fresh slice in chunks once the consistency mode allows. */
   @Override
   public StreamObserver<FloatChunk<PushChunk>> pushPullChunks(StreamObserver<FloatChunk<SliceChunk>> reply) {
-    return new StreamedPush(shard, loop, (ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply);
+    return new StreamedPush(shard, loop, (ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply, replies, idlePushes);
   }
 
   /** Leave: the worker has finished and no longer counts towards any barrier. */
