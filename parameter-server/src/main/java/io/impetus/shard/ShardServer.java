@@ -129,7 +129,7 @@ public final class ShardServer {
     this.segmentPushes = new SegmentPushes(shard, loop, config.sharedMemoryDir());
     this.replies = new ReplyBuffer(() -> limits.replyBufferBytes(shard.sliceLength(), config.workers()));
     this.idlePushes = new IdlePushStreams(limits.streamIdleTimeoutMillis(), clock);
-    this.service = new ShardService(shard, loop, segmentPushes, replies, idlePushes);
+    this.service = new ShardService(shard, loop, segmentPushes, replies, idlePushes, this::withBounds);
     this.tokenCheck = token == null ? null : new TokenCheck(token);
     this.connections = new Connections(config.shardIndex(), limits.maxConnections());
     this.malformed = new MalformedMessages(config.shardIndex());

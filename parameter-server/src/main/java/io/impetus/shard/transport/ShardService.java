@@ -25,6 +25,7 @@ import io.impetus.shard.UpdateLoop;
 import io.impetus.wire.FloatChunk;
 import io.impetus.wire.WireMethods;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * The gRPC face of one {@link Shard}. Handlers decode and validate on gRPC threads, then hand the
@@ -41,16 +42,19 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   private final SharedPushStreams sharedStreams;
   private final ReplyBuffer replies;
   private final IdlePushStreams idlePushes;
+  /** Adds what the server's edge counted (bounds) to the core's status. */
+  private final UnaryOperator<StatusReply> withEdge;
   /** The doorbell AttachSegment replies offer, or null. */
   private volatile Path doorbell;
 
   /**
    * The service of {@code shard}, whose state {@code loop} owns; shared-memory pushes go to {@code
    * segments}, slice replies are bounded by {@code replies}, and push streams waiting for chunks are
-   * watched by {@code idlePushes}.
+   * watched by {@code idlePushes}; Status replies are the core's status completed by {@code withEdge}.
    */
   public ShardService(Shard shard, UpdateLoop loop, SegmentPushes segments, ReplyBuffer replies,
-      IdlePushStreams idlePushes) {
+      IdlePushStreams idlePushes, UnaryOperator<StatusReply> withEdge) {
+    this.withEdge = withEdge;
     this.shard = shard;
     this.loop = loop;
     this.segments = segments;
@@ -100,7 +104,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   /** Status: version, workers, staleness and rejections. */
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> reply) {
-    Calls.unary(loop, reply, shard::status);
+    Calls.unary(loop, reply, () -> withEdge.apply(shard.status()));
   }
 
   /** From now on, offer the doorbell at {@code socket} to workers that attach a segment. */
