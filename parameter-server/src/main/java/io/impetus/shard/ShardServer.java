@@ -320,6 +320,11 @@ public final class ShardServer {
     }
   }
 
+  /** The addresses the server listens on (after {@link #start}). */
+  public List<? extends java.net.SocketAddress> listenAddresses() {
+    return server.getListenSockets();
+  }
+
   /** The port the server listens on (useful when the config asked for port 0). */
   public int port() {
     return server.getPort();
