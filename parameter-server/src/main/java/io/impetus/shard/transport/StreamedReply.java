@@ -79,7 +79,7 @@ final class StreamedReply implements SliceReply {
     long bytes = (long) params.length * Float.BYTES;
     if (!buffer.tryReserve(bytes)) {
       fail(new ShardException(Code.RESOURCE_EXHAUSTED, "shard " + shardIndex + " holds " + buffer.heldBytes()
-          + " bytes of replies its callers have not read, and this one of " + bytes + " would pass the bound of "
+          + " bytes of replies its callers have not read, and this one of " + bytes + " bytes would pass the bound of "
           + buffer.limitBytes() + " (--max-reply-buffer-mib); read replies, or try again later"));
       return;
     }
