@@ -50,9 +50,10 @@ class SharedMemoryClientTest {
     return v;
   }
 
-  /** What each shard counted (versions, staleness, workers, rejections), without timings. */
+  /** What each shard counted (versions, staleness, workers, rejections), without timings or transient buffers. */
   private static List<StatusReply> counters(InProcessShards shards) throws Exception {
-    return shards.status().stream().map(s -> s.toBuilder().clearApplyMicros().clearProcessCpuSeconds().build()).toList();
+    return shards.status().stream().map(s -> s.toBuilder().clearApplyMicros().clearProcessCpuSeconds()
+        .clearReplyBufferBytes().build()).toList();
   }
 
   /** Files in {@code dir} other than the shards' doorbells (each a folder holding its socket). */
@@ -124,8 +125,8 @@ class SharedMemoryClientTest {
     try (InProcessShards viaHeaderStreams = new InProcessShards(shards(adam, shm).withDoorbell(offer));
         InProcessShards viaGrpc = new InProcessShards(shards(adam, shm))) {
       if (offer) {
-        try (Stream<Path> files = Files.list(shm)) {
-          for (Path socket : files.toList()) {
+        try (Stream<Path> files = Files.walk(shm, 2)) {
+          for (Path socket : files.filter(p -> p.toString().endsWith(".sock")).toList()) {
             Files.delete(socket); // the shards still offer the path; connecting to it fails
           }
         }
