@@ -1,6 +1,7 @@
 package io.impetus.shard.transport;
 
 import io.grpc.Attributes;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
@@ -68,7 +69,7 @@ public final class MalformedMessages {
             .build();
     ServerCallHandler<Q, R> handler = method.getServerCallHandler();
     return ServerMethodDefinition.create(lenient, (call, headers) -> {
-      ServerCall.Listener<Q> inner = handler.startCall(new Unwrapped<>(call, original), headers);
+      ServerCall.Listener<Q> inner = handler.startCall(unwrapped(call, original), headers);
       return new Listener<>(call, inner, original.getFullMethodName());
     });
   }
@@ -167,79 +168,18 @@ public final class MalformedMessages {
     }
   }
 
-  /** The call as the method's own handler sees it: with its own descriptor, requests already parsed. */
-  private static final class Unwrapped<Q, R> extends ServerCall<Q, R> {
-    private final ServerCall<Parsed<Q>, R> call;
-    private final MethodDescriptor<Q, R> method;
-
-    Unwrapped(ServerCall<Parsed<Q>, R> call, MethodDescriptor<Q, R> method) {
-      this.call = call;
-      this.method = method;
-    }
-
-    @Override
-    public void request(int numMessages) {
-      call.request(numMessages);
-    }
-
-    @Override
-    public void sendHeaders(Metadata headers) {
-      call.sendHeaders(headers);
-    }
-
-    @Override
-    public void sendMessage(R message) {
-      call.sendMessage(message);
-    }
-
-    @Override
-    public void close(Status status, Metadata trailers) {
-      call.close(status, trailers);
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return call.isCancelled();
-    }
-
-    @Override
-    public boolean isReady() {
-      return call.isReady();
-    }
-
-    @Override
-    public void setMessageCompression(boolean enabled) {
-      call.setMessageCompression(enabled);
-    }
-
-    @Override
-    public void setCompression(String compressor) {
-      call.setCompression(compressor);
-    }
-
-    @Override
-    public void setOnReadyThreshold(int numBytes) {
-      call.setOnReadyThreshold(numBytes);
-    }
-
-    @Override
-    public Attributes getAttributes() {
-      return call.getAttributes();
-    }
-
-    @Override
-    public String getAuthority() {
-      return call.getAuthority();
-    }
-
-    @Override
-    public io.grpc.SecurityLevel getSecurityLevel() {
-      return call.getSecurityLevel();
-    }
-
-    @Override
-    public MethodDescriptor<Q, R> getMethodDescriptor() {
-      return method;
-    }
+  /**
+   * The call as the method's own handler sees it: with its own descriptor. Only the descriptor names the
+   * request type (messages arrive through the listener, already unwrapped), so every other method is
+   * the wrapped call's own.
+   */
+  @SuppressWarnings("unchecked")
+  private static <Q, R> ServerCall<Q, R> unwrapped(ServerCall<Parsed<Q>, R> call, MethodDescriptor<Q, R> method) {
+    return new ForwardingServerCall.SimpleForwardingServerCall<>((ServerCall<Q, R>) (ServerCall<?, R>) call) {
+      @Override
+      public MethodDescriptor<Q, R> getMethodDescriptor() {
+        return method;
+      }
+    };
   }
 }
