@@ -15,6 +15,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.impetus.optim.OptimizerConfig;
@@ -237,6 +238,38 @@ class ShardBoundsTest {
     StatusReply status = client.status();
     assertEquals(3, status.getRefusedCallsMap().get("reply_buffer_full"));
     assertEquals(slice, status.getReplyBufferBytes());
+  }
+
+  @Test
+  void overTcpRepliesWrittenWholeStillCountUntilTheirClientHasReadThem() throws Exception {
+    int length = 1 << 20; // 4 MiB of float32: two chunks, far more than the non-reader's 64 KiB window
+    long slice = length * 4L;
+    ServerConfig base = config(1, ConsistencyMode.ASYNC);
+    ServerConfig config = base.withLimits(base.limits().withMaxReplyBufferBytes(2 * slice + slice / 2));
+    server = new ShardServer(ShardServer.netty(config), config).start();
+    String target = "127.0.0.1:" + server.port();
+    ManagedChannel reading = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
+    channels.add(reading);
+    ShardTestClient client = new ShardTestClient(reading);
+    client.join(0, layout(length));
+    float[] initial = new float[length];
+    Arrays.fill(initial, 1f);
+    client.initialize(0, initial);
+
+    ManagedChannel nonReader = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor()
+        .flowControlWindow(65_535).build();
+    channels.add(nonReader);
+    UnreadPull first = new UnreadPull(nonReader, 0);
+    UnreadPull second = new UnreadPull(nonReader, 0);
+    UnreadPull third = new UnreadPull(nonReader, 0);
+    // One connection's calls are handled in order: once the third is refused, the first two are written.
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.closed.get(10, TimeUnit.SECONDS).getCode());
+    assertEquals(2 * slice, server.bufferedReplyBytes(), "written to the transport, not yet read: still counted");
+
+    first.call.request(10);
+    assertEquals(Status.Code.OK, first.closed.get(10, TimeUnit.SECONDS).getCode());
+    assertEquals(2, first.received.size(), "the whole slice, once its client reads");
+    assertFalse(second.closed.isDone());
   }
 
   @Test
