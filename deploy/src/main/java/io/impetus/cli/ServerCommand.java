@@ -26,6 +26,12 @@ public final class ServerCommand implements Command {
   /** The line a server prints on stdout once it listens, followed by the port; the local launcher waits for it. */
   public static final String LISTENING = "IMPETUS_LISTENING";
 
+  /**
+   * The address a shard binds by default: loopback, so a shard started by hand is not reachable from
+   * the network until asked ({@code --host 0.0.0.0}, or the pod's IP in Kubernetes).
+   */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
   /** PyTorch's defaults: SGD without momentum. */
   public static final OptimizerConfig DEFAULT_OPTIMIZER = OptimizerConfig.defaults(OptimizerKind.SGD, 0.01);
 
@@ -51,6 +57,7 @@ public final class ServerCommand implements Command {
 
   /** The variables {@code impetus server} reads: flag fallbacks (what Kubernetes sets) and the shard-index fallbacks. */
   public static final List<EnvVar> ENVIRONMENT = withGroups(List.of(
+      EnvVar.forFlag("IMPETUS_HOST", "host", "in Kubernetes: the pod's IP (status.podIP)"),
       EnvVar.forFlag("IMPETUS_PORT", "port"),
       EnvVar.forFlag("IMPETUS_SHARD_INDEX", "shard-index"),
       EnvVar.forFlag("JOB_COMPLETION_INDEX", "shard-index", "after IMPETUS_SHARD_INDEX; set in an Indexed Job's pods"),
@@ -72,11 +79,12 @@ public final class ServerCommand implements Command {
       ClipFlags.ENVIRONMENT,
       TokenFlags.ENVIRONMENT));
 
-  /** {@code vars} and the variables of the flag groups with several: checkpoints, layout limits. */
+  /** {@code vars} and the variables of the flag groups with several: checkpoints, layout limits, bounds. */
   private static List<EnvVar> withGroups(List<EnvVar> vars) {
     List<EnvVar> all = new ArrayList<>(vars);
     all.addAll(CheckpointFlags.ENVIRONMENT);
     all.addAll(LayoutFlags.ENVIRONMENT);
+    all.addAll(BoundsFlags.ENVIRONMENT);
     return List.copyOf(all);
   }
 
@@ -88,7 +96,8 @@ public final class ServerCommand implements Command {
   @Override
   public Options options() {
     Options o = new Options();
-    o.addOption(OptimizerFlags.valued("host", "ADDR", "address to bind (default 0.0.0.0)"));
+    o.addOption(OptimizerFlags.valued("host", "ADDR",
+        "address to bind (default " + DEFAULT_HOST + ", this host only; 0.0.0.0 for every interface)"));
     o.addOption(OptimizerFlags.valued("port", "PORT", "port to listen on; 0 picks a free one (default 7070)"));
     o.addOption(OptimizerFlags.valued("shard-index", "I", "which shard of the plan this process hosts (default 0)"));
     o.addOption(OptimizerFlags.valued("num-shards", "S", "number of shards in the plan (default 1)"));
@@ -115,6 +124,7 @@ public final class ServerCommand implements Command {
     CheckpointFlags.addTo(o, "default: none");
     ClipFlags.addTo(o);
     LayoutFlags.addTo(o);
+    BoundsFlags.addTo(o);
     TokenFlags.addTo(o, "every call but health checks must carry it");
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
@@ -191,7 +201,7 @@ public final class ServerCommand implements Command {
   public static ServerConfig parse(Flags f) {
     try {
       ServerConfig base = new ServerConfig(
-          f.stringOr("host", "0.0.0.0"),
+          f.stringOr("host", DEFAULT_HOST),
           f.integer("port", 7070),
           shardIndex(f),
           f.integer("num-shards", 1),
@@ -200,7 +210,8 @@ public final class ServerCommand implements Command {
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
           .withCheckpoints(CheckpointFlags.parse(f, null)).withCrashAtVersion(crashAtVersion(f))
-          .withClipGradNorm(ClipFlags.parse(f)).withLayoutLimits(LayoutFlags.parse(f));
+          .withClipGradNorm(ClipFlags.parse(f)).withLayoutLimits(LayoutFlags.parse(f))
+          .withLimits(BoundsFlags.parse(f, f.integer("workers", 1)));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -223,6 +234,7 @@ public final class ServerCommand implements Command {
     }
     a.addAll(ClipFlags.toArgs(c.clipGradNorm()));
     a.addAll(LayoutFlags.toArgs(c.layoutLimits()));
+    a.addAll(BoundsFlags.toArgs(c.limits(), c.workers()));
     if (c.sharedMemoryDir() == null) {
       a.add("--no-shm");
     } else {

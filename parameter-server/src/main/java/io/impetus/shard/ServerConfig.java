@@ -35,6 +35,8 @@ import java.nio.file.Path;
  *     optimizer ({@code --clip-grad-norm}; per slice, not per model), or {@link GradNormClip#NONE}
  * @param layoutLimits the layout a Join must describe ({@code --num-params}, {@code --model}) and the
  *     most parameters it may ask for ({@code --max-params}), checked before the shard allocates anything
+ * @param limits what callers may make the shard hold: connections, calls, idle streams, queued work,
+ *     unread replies
  */
 public record ServerConfig(
     String host,
@@ -53,7 +55,8 @@ public record ServerConfig(
     CheckpointSettings checkpoints,
     long crashAtVersion,
     GradNormClip clipGradNorm,
-    LayoutLimits layoutLimits) {
+    LayoutLimits layoutLimits,
+    ServerLimits limits) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -105,6 +108,9 @@ public record ServerConfig(
       throw new IllegalArgumentException("a model of " + layoutLimits.expected().numParams()
           + " parameters (--num-params, --model) cannot be cut into " + numShards + " shards (--num-shards)");
     }
+    if (limits == null) {
+      throw new IllegalArgumentException("limits are required (ServerLimits.defaults(workers) for the defaults)");
+    }
   }
 
   /** As the canonical constructor, without fault injection, clipping or layout limits. */
@@ -124,7 +130,8 @@ public record ServerConfig(
       boolean doorbell,
       CheckpointSettings checkpoints) {
     this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
-        optimizer, sharedMemoryDir, doorbell, checkpoints, 0, GradNormClip.NONE, LayoutLimits.DEFAULT);
+        optimizer, sharedMemoryDir, doorbell, checkpoints, 0, GradNormClip.NONE, LayoutLimits.DEFAULT,
+        ServerLimits.defaults(workers));
   }
 
   /** As the canonical constructor, without checkpoints. */
@@ -179,61 +186,68 @@ public record ServerConfig(
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits);
+        layoutLimits, limits);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits);
+        layoutLimits, limits);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm, layoutLimits);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm, layoutLimits, limits);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits);
+        layoutLimits, limits);
   }
 
   /** A copy that checkpoints (and restores) as {@code settings} say. */
   public ServerConfig withCheckpoints(CheckpointSettings settings) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion, clipGradNorm,
-        layoutLimits);
+        layoutLimits, limits);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits);
+        layoutLimits, limits);
   }
 
   /** A copy that crashes at {@code version} (0: never; see {@code crashAtVersion}). */
   public ServerConfig withCrashAtVersion(long version) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version, clipGradNorm,
-        layoutLimits);
+        layoutLimits, limits);
   }
 
   /** A copy that clips each gradient of the slice to {@code clip} before the optimizer. */
   public ServerConfig withClipGradNorm(GradNormClip clip) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip,
-        layoutLimits);
+        layoutLimits, limits);
   }
 
-  /** A copy that checks each Join against {@code limits} before allocating anything. */
-  public ServerConfig withLayoutLimits(LayoutLimits limits) {
+  /** A copy that checks each Join against {@code newLimits} before allocating anything. */
+  public ServerConfig withLayoutLimits(LayoutLimits newLimits) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        limits);
+        newLimits, limits);
+  }
+
+  /** A copy with other resource bounds. */
+  public ServerConfig withLimits(ServerLimits newLimits) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
+        layoutLimits, newLimits);
   }
 }

@@ -20,7 +20,13 @@ public final class ShardException extends Exception {
     /** What it names does not exist here (a worker that never joined, no attached segment). */
     NOT_FOUND,
     /** It must be redone from the start: the worker's lease expired, so it joins again. */
-    ABORTED;
+    ABORTED,
+    /** A bound of the shard's is reached (queued calls, unread replies, connections): try again later. */
+    RESOURCE_EXHAUSTED,
+    /** The shard stopped waiting for the caller (a push stream that went silent). */
+    CANCELLED,
+    /** The shard failed while handling it; its log says why, the caller is told nothing more. */
+    INTERNAL;
 
     /** The name under which a refused gradient is counted in the shard's status: lower case. */
     public String reason() {

@@ -10,8 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decides when a shard process has nothing left to do, so that a Kubernetes Job of shards can
- * complete: once every one of the N workers has left (finished its steps), or once no worker has
- * called for {@code idleTimeoutMillis}. It only reads {@link ShardServer#snapshot} and {@link
+ * complete: once every one of the N workers is gone and at least one finished, or once no worker has
+ * called for {@code idleTimeoutMillis}. A worker is gone when it left (finished its steps) or expired
+ * (its lease ran out and it did not join again): a worker that dies instead of leaving must not keep
+ * the shard running for ever. A shard whose workers all expired without any finishing is not done,
+ * only idle: {@code --idle-timeout} decides about it. It only reads {@link ShardServer#snapshot} and {@link
  * ShardServer#idleNanos}, never the shard itself, and completes {@link #finished} with the reason;
  * stopping the server is the caller's business.
  */
@@ -63,8 +66,12 @@ public final class ShardLifecycle implements AutoCloseable {
     if (status == null) {
       return null;
     }
-    if (settings.exitWhenFinished() && status.getExpectedWorkers() > 0 && leftWorkers(status) == status.getExpectedWorkers()) {
-      return "all " + status.getExpectedWorkers() + " workers finished";
+    long left = leftWorkers(status);
+    long expired = workersIn(status, "EXPIRED");
+    if (settings.exitWhenFinished() && status.getExpectedWorkers() > 0 && left > 0
+        && left + expired == status.getExpectedWorkers()) {
+      return expired == 0 ? "all " + status.getExpectedWorkers() + " workers finished"
+          : left + " of " + status.getExpectedWorkers() + " workers finished, " + expired + " expired (lease over)";
     }
     if (settings.idleTimeoutMillis() > 0 && idleNanos >= TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMillis())) {
       return String.format(Locale.ROOT, "no worker activity for %.1f s (--idle-timeout)", settings.idleTimeoutMillis() / 1000.0);
@@ -73,7 +80,11 @@ public final class ShardLifecycle implements AutoCloseable {
   }
 
   private static long leftWorkers(StatusReply status) {
-    return status.getWorkersList().stream().map(WorkerStatus::getState).filter("LEFT"::equals).count();
+    return workersIn(status, "LEFT");
+  }
+
+  private static long workersIn(StatusReply status, String state) {
+    return status.getWorkersList().stream().map(WorkerStatus::getState).filter(state::equals).count();
   }
 
   /** The one line a shard prints when it stops: why, and what it did. */

@@ -56,17 +56,16 @@ public final class ShardMetrics {
         StatusReply::getCurrentLr);
     GaugeWithCallback.builder().name("impetus_shard_idle_seconds").help("seconds since a worker last called")
         .labelNames("shard").callback(cb -> cb.call(server.idleNanos() / 1e9, shard)).register(registry);
-    CounterWithCallback.builder().name("impetus_shard_gradients_rejected")
-        .help("gradients refused or dropped, by reason").labelNames("shard", "reason")
-        .callback(cb -> {
-          StatusReply s = server.snapshot();
-          if (s != null) {
-            for (Map.Entry<String, Long> e : s.getRejectedMap().entrySet()) {
-              cb.call(e.getValue(), shard, e.getKey());
-            }
-          }
-        })
-        .register(registry);
+    byReason(registry, "impetus_shard_gradients_rejected", "gradients refused or dropped, by reason", server, shard,
+        StatusReply::getRejectedMap);
+    byReason(registry, "impetus_shard_calls_refused", "calls refused by a bound (docs/security.md), by reason", server,
+        shard, StatusReply::getRefusedCallsMap);
+    counter(registry, "impetus_shard_update_failures", "tasks that failed on the update thread (answered INTERNAL)",
+        server, shard, StatusReply::getUpdateFailures);
+    gauge(registry, "impetus_shard_reply_buffer_bytes", "bytes of replies held for callers that have not read them",
+        server, shard, StatusReply::getReplyBufferBytes);
+    gauge(registry, "impetus_shard_open_connections", "open gRPC connections", server, shard,
+        StatusReply::getOpenConnections);
     byOutcome(registry, "impetus_shard_checkpoints", "checkpoints of the shard's state, by outcome", server, shard,
         Map.of("written", StatusReply::getCheckpointsWritten, "failed", StatusReply::getCheckpointsFailed));
     byOutcome(registry, "impetus_shard_pushes", "pushes by outcome (a deduplicated one repeated a processed step)",
@@ -76,6 +75,21 @@ public final class ShardMetrics {
         .help("calls refused for a missing or wrong bearer token").labelNames("shard")
         .callback(cb -> cb.call(server.unauthenticatedCalls(), shard)).register(registry);
     registry.register(new StalenessHistogram(server, shard));
+  }
+
+  /** A counter with one series per reason, the reasons and counts read from a map of the snapshot. */
+  private static void byReason(PrometheusRegistry registry, String name, String help, ShardServer server, String shard,
+      Function<StatusReply, Map<String, Long>> counts) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("shard", "reason")
+        .callback(cb -> {
+          StatusReply s = server.snapshot();
+          if (s != null) {
+            for (Map.Entry<String, Long> e : counts.apply(s).entrySet()) {
+              cb.call(e.getValue(), shard, e.getKey());
+            }
+          }
+        })
+        .register(registry);
   }
 
   /** A counter with one series per outcome, each read from the snapshot. */

@@ -8,7 +8,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.impetus.proto.StatusReply;
 import io.impetus.shard.checkpoint.Checkpointer;
+import io.impetus.shard.transport.Connections;
 import io.impetus.shard.transport.Doorbell;
+import io.impetus.shard.transport.IdlePushStreams;
+import io.impetus.shard.transport.MalformedMessages;
+import io.impetus.shard.transport.ReplyBuffer;
 import io.impetus.shard.transport.SegmentPushes;
 import io.impetus.shard.transport.ShardService;
 import io.impetus.shard.transport.TokenCheck;
@@ -21,7 +25,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -46,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * It publishes a {@link #snapshot} of the shard's status for observers
  * (metrics, the exit-when-done watch): the shard's state belongs to its update thread, so instead of
  * locking it, the update thread itself copies its status out every {@link #SNAPSHOT_PERIOD_MILLIS}.
+ *
+ * <p>It applies the config's {@link ServerLimits}: the Netty builder's own limits ({@link #netty}), the
+ * cap on connections ({@link Connections}), requests that do not parse ({@link MalformedMessages}),
+ * the update loop's bounded queue, the bound on unread replies ({@link ReplyBuffer}) and the
+ * cancellation of silent push streams ({@link IdlePushStreams}, on a timer thread of its own).
  */
 public final class ShardServer {
   private static final Logger log = LoggerFactory.getLogger(ShardServer.class);
@@ -60,6 +71,12 @@ public final class ShardServer {
   private final ShardService service;
   /** Refuses calls without the job's bearer token; null when the shard has none. */
   private final TokenCheck tokenCheck;
+  private final Connections connections;
+  private final MalformedMessages malformed;
+  private final ReplyBuffer replies;
+  private final IdlePushStreams idlePushes;
+  /** Runs the cancellation of silent push streams, off the update loop. */
+  private final ScheduledExecutorService timers;
   /** What is open, the latest on top; {@link #stop} closes from the top. Guarded by this. */
   private final Deque<Part> open = new ArrayDeque<>();
   private volatile StatusReply snapshot;
@@ -99,7 +116,8 @@ public final class ShardServer {
       // and closing the writer waits until it is on disk.
       open.push(new Part("checkpoint writer", checkpoints::close));
     }
-    this.loop = new UpdateLoop(config.shardIndex());
+    ServerLimits limits = config.limits();
+    this.loop = new UpdateLoop(config.shardIndex(), limits.maxQueuedTasks());
     open.push(new Part("update loop", this::closeLoop));
     try {
       this.shard = new Shard(config, clock, checkpoints);
@@ -109,26 +127,50 @@ public final class ShardServer {
     }
     this.activity = new ActivityTracker(clock);
     this.segmentPushes = new SegmentPushes(shard, loop, config.sharedMemoryDir());
-    this.service = new ShardService(shard, loop, segmentPushes);
+    this.replies = new ReplyBuffer(() -> limits.replyBufferBytes(shard.sliceLength(), config.workers()));
+    this.idlePushes = new IdlePushStreams(limits.streamIdleTimeoutMillis(), clock);
+    this.service = new ShardService(shard, loop, segmentPushes, replies, idlePushes, this::withBounds);
     this.tokenCheck = token == null ? null : new TokenCheck(token);
+    this.connections = new Connections(config.shardIndex(), limits.maxConnections());
+    this.malformed = new MalformedMessages(config.shardIndex());
     // The token check runs first (interceptors added last run first), so a refused call is not even
-    // counted as worker activity. Health stays open: kubelet probes carry no token, and it tells
-    // nothing but SERVING. Reflection describes the service, so it needs the token too.
+    // counted as worker activity; then the connection cap. Health stays open: kubelet probes carry no
+    // token, and it tells nothing but SERVING. Reflection describes the service, so it needs the token too.
     this.server = builder
+        .addTransportFilter(connections)
         // Bound with the chunk marshallers: floats go between Netty's buffers and float arrays without copies.
-        .addService(guarded(ServerInterceptors.intercept(WireMethods.bind(service), activity)))
-        .addService(health.service())
-        .addService(guarded(ProtoReflectionServiceV1.newInstance().bindService()))
+        .addService(guarded(ServerInterceptors.intercept(malformed.guard(WireMethods.bind(service)), activity)))
+        .addService(malformed.guard(health.service().bindService()))
+        .addService(guarded(malformed.guard(ProtoReflectionServiceV1.newInstance().bindService())))
         .build();
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "shard-" + config.shardIndex() + "-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    open.push(new Part("timers", timers::shutdownNow));
+    long idlePeriod = Math.max(10, limits.streamIdleTimeoutMillis() / 4);
+    timers.scheduleWithFixedDelay(idlePushes::expire, idlePeriod, idlePeriod, TimeUnit.MILLISECONDS);
     // Check leases a few times per timeout, so a silent worker is noticed within ~1.25 timeouts.
     loop.every(Math.max(50, config.workerTimeoutMillis() / 4), shard::checkLeases);
     loop.execute(this::publish);
     loop.every(SNAPSHOT_PERIOD_MILLIS, this::publish);
   }
 
-  /** {@code service} behind the token check, or as it is when the shard has no token. */
+  /** {@code service} behind the connection cap and the token check (when the shard has a token). */
   private ServerServiceDefinition guarded(ServerServiceDefinition service) {
-    return tokenCheck == null ? service : ServerInterceptors.intercept(service, tokenCheck);
+    ServerServiceDefinition capped = ServerInterceptors.intercept(service, connections);
+    return tokenCheck == null ? capped : ServerInterceptors.intercept(capped, tokenCheck);
+  }
+
+  /** Cancels the push streams silent for the stream idle timeout now (tests drive it with their clock). */
+  int expireIdlePushStreamsNow() {
+    return idlePushes.expire();
+  }
+
+  /** Bytes of replies held now for callers that have not read them. Safe from any thread. */
+  public long bufferedReplyBytes() {
+    return replies.heldBytes();
   }
 
   /** Calls refused for a missing or wrong bearer token so far (0 when the shard has no token). */
@@ -143,10 +185,24 @@ public final class ShardServer {
 
   /** On the update loop: copy the status out for observers; readiness follows initialization. */
   private void publish() {
-    StatusReply status = shard.status();
+    StatusReply status = withBounds(shard.status());
     // Health first: whoever sees this snapshot (the exit-when-done watch) must also see the readiness it implies.
     health.initialized(status.getInitialized());
     snapshot = status;
+  }
+
+  /** {@code status} with what the transport's bounds counted. */
+  private StatusReply withBounds(StatusReply status) {
+    return status.toBuilder()
+        .setUpdateFailures(loop.failedTasks())
+        .putRefusedCalls("queue_full", loop.refusedTasks())
+        .putRefusedCalls("reply_buffer_full", replies.refused())
+        .putRefusedCalls("too_many_connections", connections.refusedCalls())
+        .putRefusedCalls("idle_push_stream", idlePushes.cancelled())
+        .putRefusedCalls("malformed_message", malformed.refused())
+        .setReplyBufferBytes(replies.heldBytes())
+        .setOpenConnections(connections.open())
+        .build();
   }
 
   /**
@@ -170,12 +226,23 @@ public final class ShardServer {
   /**
    * A Netty server builder for {@code config}'s address, tuned like the workers' channels: handlers
    * run on the transport threads (they only decode, validate and hand over to the update loop, and
-   * never block), and a 16 MiB flow-control window keeps a whole slice in flight.
+   * never block), and a 16 MiB flow-control window keeps a whole slice in flight; with the limits of
+   * the config's {@link ServerLimits} on calls per connection, keepalive pings, idle connections and
+   * inbound message and metadata sizes.
    */
   public static ServerBuilder<?> netty(ServerConfig config) {
+    ServerLimits limits = config.limits();
     return NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
         .directExecutor()
-        .flowControlWindow(16 * 1024 * 1024);
+        .flowControlWindow(16 * 1024 * 1024)
+        .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+        // Workers send no keepalive pings; a client that pings more often than this, or without a call
+        // open, is disconnected (GOAWAY ENHANCE_YOUR_CALM) instead of costing the shard a reply each.
+        .permitKeepAliveTime(limits.keepAliveMinMillis(), TimeUnit.MILLISECONDS)
+        .permitKeepAliveWithoutCalls(false)
+        .maxConnectionIdle(limits.maxConnectionIdleMillis(), TimeUnit.MILLISECONDS)
+        .maxInboundMessageSize(limits.maxMessageBytes())
+        .maxInboundMetadataSize(limits.maxMetadataBytes());
   }
 
   /** Starts serving. */
@@ -251,6 +318,11 @@ public final class ShardServer {
     } catch (RejectedExecutionException | TimeoutException loopGoneOrStuck) {
       bell.close();
     }
+  }
+
+  /** The addresses the server listens on (after {@link #start}). */
+  public List<? extends java.net.SocketAddress> listenAddresses() {
+    return server.getListenSockets();
   }
 
   /** The port the server listens on (useful when the config asked for port 0). */

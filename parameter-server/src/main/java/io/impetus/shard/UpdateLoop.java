@@ -5,6 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,17 @@ import org.slf4j.LoggerFactory;
  * thread at a time drains the queue, and the hand-over between drainers (an atomic flag) orders their
  * writes. Periodic tasks (the lease check, the status snapshot) run on the loop's thread.
  *
- * <p>Both ways of submitting throw {@link RejectedExecutionException} once the loop is closed.
+ * <p>The queue is bounded for work that callers cause: {@link #tryExecute} and {@link #tryExecuteHere}
+ * refuse a task (return false) once {@code capacity} tasks are waiting, so a flood of calls is refused
+ * by the transport thread that received it (RESOURCE_EXHAUSTED) instead of growing the queue or
+ * blocking that thread. The shard's own tasks ({@link #execute}, {@link #executeHere}: answers,
+ * timers, shutdown) are always queued: each follows from a call that was let in.
+ *
+ * <p>A task that throws (any RuntimeException, or an Error such as OutOfMemoryError) is logged and
+ * counted ({@link #failedTasks}), and the loop goes on with the next task; whoever submitted it answers
+ * its caller (see {@code Calls}).
+ *
+ * <p>Every way of submitting throws {@link RejectedExecutionException} once the loop is closed.
  */
 public final class UpdateLoop implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpdateLoop.class);
@@ -29,10 +41,25 @@ public final class UpdateLoop implements AutoCloseable {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   /** Whether some thread is draining the queue; the one that sets it drains. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** Tasks queued and not yet taken, for the bound (the queue's own size() is O(n)). */
+  private final AtomicInteger queued = new AtomicInteger();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final int capacity;
   private volatile boolean closed;
 
+  /** A loop for shard {@code shardIndex} with no bound on callers' tasks. */
   UpdateLoop(int shardIndex) {
+    this(shardIndex, Integer.MAX_VALUE);
+  }
+
+  /** A loop for shard {@code shardIndex} that lets callers queue at most {@code capacity} tasks. */
+  public UpdateLoop(int shardIndex, int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("the update loop's capacity must be at least 1, got " + capacity);
+    }
     this.shardIndex = shardIndex;
+    this.capacity = capacity;
     this.thread =
         new ScheduledThreadPoolExecutor(
             1,
@@ -69,11 +96,72 @@ public final class UpdateLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * As {@link #execute}, for work a caller causes: false (and {@code task} not queued) when {@code
+   * capacity} tasks are waiting already. Never blocks.
+   */
+  public boolean tryExecute(Runnable task) {
+    if (full()) {
+      refused.increment();
+      return false;
+    }
+    execute(task);
+    return true;
+  }
+
+  /** As {@link #executeHere}, for work a caller causes: false (and {@code task} not queued) when the queue is full. */
+  public boolean tryExecuteHere(Runnable task) {
+    if (full()) {
+      refused.increment();
+      return false;
+    }
+    executeHere(task);
+    return true;
+  }
+
+  /** Whether callers' tasks are refused now; racy by a task or two, which the bound tolerates. */
+  private boolean full() {
+    if (closed) {
+      throw stopped();
+    }
+    return queued.get() >= capacity;
+  }
+
+  /** Tasks that threw so far (each was logged, and the loop went on). Safe from any thread. */
+  public long failedTasks() {
+    return failed.sum();
+  }
+
+  /** Callers' tasks refused because the queue was full, so far. Safe from any thread. */
+  public long refusedTasks() {
+    return refused.sum();
+  }
+
+  /** Tasks waiting to run now. Safe from any thread. */
+  public int queuedTasks() {
+    return queued.get();
+  }
+
+  /** The index of the shard whose state this loop owns. */
+  public int shardIndex() {
+    return shardIndex;
+  }
+
+  /** The most tasks callers may have waiting. */
+  public int capacity() {
+    return capacity;
+  }
+
   private void enqueue(Runnable task) {
     if (closed) {
-      throw new RejectedExecutionException("the update loop of shard " + shardIndex + " has stopped");
+      throw stopped();
     }
+    queued.incrementAndGet();
     tasks.add(task);
+  }
+
+  private RejectedExecutionException stopped() {
+    return new RejectedExecutionException("the update loop of shard " + shardIndex + " has stopped");
   }
 
   /** Runs queued tasks until the queue is empty and no task slipped in after the flag was cleared. */
@@ -81,9 +169,12 @@ public final class UpdateLoop implements AutoCloseable {
     do {
       Runnable task;
       while ((task = tasks.poll()) != null) {
+        queued.decrementAndGet();
         try {
           task.run();
         } catch (RuntimeException | Error e) {
+          // Counted, and the loop goes on: the task's submitter answers its caller (Calls.guarded).
+          failed.increment();
           log.error("shard {}: an update-loop task failed", shardIndex, e);
         }
       }

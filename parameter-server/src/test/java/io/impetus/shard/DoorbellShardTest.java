@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,8 +69,9 @@ class DoorbellShardTest extends SharedMemoryShards {
     return values;
   }
 
+  /** The doorbell sockets in {@code dir}: one in each doorbell's folder. */
   private static List<Path> sockets(Path dir) throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.walk(dir, 2)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".sock")).toList();
     }
   }
@@ -85,8 +87,11 @@ class DoorbellShardTest extends SharedMemoryShards {
     SharedSegment bellSegment = SharedSegment.create(shm, "bell", SLICE);
     AttachSegmentReply attached = byBell.attach(0, bellSegment);
     Path socket = Path.of(attached.getDoorbell());
-    assertEquals(shm, socket.getParent());
-    assertTrue(socket.getFileName().toString().matches("impetus-shard1-\\d+-[0-9a-f]+\\.sock"), socket.toString());
+    assertEquals(shm, socket.getParent().getParent());
+    assertTrue(socket.getParent().getFileName().toString().matches("impetus-shard1-\\d+-[0-9a-f]+"), socket.toString());
+    assertEquals("doorbell.sock", socket.getFileName().toString());
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())),
+        "only the shard's user may enter the doorbell's folder");
     DoorbellChannel bell = ring(attached);
 
     long read = 0;
@@ -186,7 +191,7 @@ class DoorbellShardTest extends SharedMemoryShards {
 
   @Test
   void aStartingShardRemovesSocketsNoShardListensOnAndKeepsLiveOnes() throws Exception {
-    Path stale = shm.resolve("impetus-shard0-1-abc.sock");
+    Path stale = Files.createDirectory(shm.resolve("impetus-shard0-1-abc")).resolve("doorbell.sock");
     try (java.nio.channels.ServerSocketChannel killed = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       killed.bind(UnixDomainSocketAddress.of(stale)); // closed without removing its file, as kill -9 leaves it
     }
@@ -195,6 +200,7 @@ class DoorbellShardTest extends SharedMemoryShards {
     Path live = servers.get(0).doorbellPath();
     start(OptimizerConfig.sgd(0.5, 0), true);
     assertFalse(Files.exists(stale));
+    assertFalse(Files.exists(stale.getParent()), "the dead shard's folder goes with its socket");
     assertEquals(java.util.Set.of(live, servers.get(1).doorbellPath()), java.util.Set.copyOf(sockets(shm)));
   }
 
@@ -209,6 +215,7 @@ class DoorbellShardTest extends SharedMemoryShards {
     servers.get(0).stop();
     assertNull(bell.read(SharedPushReply.parser()), "the connection ends between messages");
     assertEquals(List.of(), sockets(shm));
+    assertEquals(List.of(shm), Files.walk(shm, 1).filter(Files::isDirectory).toList(), "and so does its folder");
     assertThrows(IOException.class, () -> DoorbellChannel.connect(servers.get(0).doorbellPath()));
   }
 }

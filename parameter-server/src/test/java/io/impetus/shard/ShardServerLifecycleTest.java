@@ -30,9 +30,9 @@ class ShardServerLifecycleTest {
   void aStartedShardOwnsItsUpdateLoopServerAndDoorbellAndStopClosesThemLatestFirstOnce() throws Exception {
     String name = InProcessServerBuilder.generateName();
     ShardServer server = new ShardServer(InProcessServerBuilder.forName(name).directExecutor(), config(shm));
-    assertEquals(List.of("update loop"), server.openParts());
+    assertEquals(List.of("timers", "update loop"), server.openParts());
     server.start();
-    assertEquals(List.of("doorbell", "gRPC server", "update loop"), server.openParts());
+    assertEquals(List.of("doorbell", "gRPC server", "timers", "update loop"), server.openParts());
     Path socket = server.doorbellPath();
     assertTrue(Files.exists(socket));
 
@@ -63,7 +63,7 @@ class ShardServerLifecycleTest {
     ShardServer server = new ShardServer(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()),
         config(null)).start();
     try {
-      assertEquals(List.of("gRPC server", "update loop"), server.openParts());
+      assertEquals(List.of("gRPC server", "timers", "update loop"), server.openParts());
     } finally {
       server.stop();
     }
@@ -74,7 +74,7 @@ class ShardServerLifecycleTest {
     ServerConfig config = config(null).withCheckpoints(new CheckpointSettings(shm.resolve("ckpt"), 0, 3));
     ShardServer server = new ShardServer(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()),
         config).start();
-    assertEquals(List.of("gRPC server", "update loop", "checkpoint writer"), server.openParts());
+    assertEquals(List.of("gRPC server", "timers", "update loop", "checkpoint writer"), server.openParts());
     server.stop();
     assertEquals(List.of(), server.openParts());
     assertFalse(Files.exists(shm.resolve("ckpt")), "a shard no worker initialized has nothing to checkpoint");

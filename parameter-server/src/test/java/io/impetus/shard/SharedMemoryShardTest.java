@@ -23,9 +23,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -321,5 +322,42 @@ class SharedMemoryShardTest extends SharedMemoryShards {
     SharedSegment tooLong = SharedSegment.create(shm, "w0-s1", SLICE + 1);
     StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class, () -> shard.attach(0, tooLong));
     assertStatus(Status.Code.INVALID_ARGUMENT, "segment holds 5 floats, shard 1 has 4", wrong);
+  }
+
+  @Test
+  void aHeaderBeforeThePreviousPushOnItsStreamWasAnsweredEndsTheStreamAndQueuesNothingMore() throws Exception {
+    ShardTestClient shard = start(ConsistencyMode.SYNC, OptimizerConfig.sgd(0.5, 0), shm);
+    shard.join(1, LAYOUT);
+    SharedSegment segment = attached(shard, 0);
+    segment.writeGradient(new float[] {1f, 1f, 1f, 1f}, 0);
+    CompletableFuture<Status> ended = new CompletableFuture<>();
+    List<SharedPushReply> answers = new CopyOnWriteArrayList<>();
+    StreamObserver<PushHeader> stream = shard.pushStream(new StreamObserver<>() {
+      @Override
+      public void onNext(SharedPushReply reply) {
+        answers.add(reply);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        ended.complete(Status.fromThrowable(t));
+      }
+
+      @Override
+      public void onCompleted() {
+        ended.complete(Status.OK);
+      }
+    });
+    stream.onNext(ShardTestClient.header(0, 0, 0, SLICE)); // sync: parked until worker 1 pushes
+    for (long step = 1; step <= 100; step++) {
+      stream.onNext(ShardTestClient.header(0, 0, step, SLICE));
+    }
+    Status status = ended.get(10, TimeUnit.SECONDS);
+    assertEquals(Status.Code.FAILED_PRECONDITION, status.getCode());
+    assertEquals("a push header of worker 0 arrived before its previous push was answered; one push at a time per"
+        + " stream", status.getDescription());
+    assertEquals(List.of(), answers);
+    assertEquals(0, shard.status().getRejectedMap().getOrDefault("concurrent_push", 0L),
+        "the extra headers never reached the shard");
   }
 }

@@ -7,16 +7,27 @@ import com.google.protobuf.Parser;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
- * One end of a shard's doorbell: a blocking Unix-domain socket carrying length-delimited protobuf
- * messages (a varint length, then the message, as {@code writeDelimitedTo} writes them). On the same
- * host it replaces the HTTP/2 stream that would otherwise carry each shared-memory push's header and
- * answer: a push costs one small write and one read on each side, and no transport thread.
+ * One end of a shard's doorbell: a Unix-domain socket carrying length-delimited protobuf messages (a
+ * varint length, then the message, as {@code writeDelimitedTo} writes them). On the same host it
+ * replaces the HTTP/2 stream that would otherwise carry each shared-memory push's header and answer: a
+ * push costs one small write and one read on each side, and no transport thread.
+ *
+ * <p>A worker's end is blocking ({@link #connect}). The shard's end is made with {@link
+ * #nonBlockingWrites}: {@link #read} still waits for a whole message (on a selector), but {@link
+ * #write} never waits: the socket's send buffer ({@link #SEND_BUFFER_BYTES}) is the bounded buffer of
+ * answers the peer has not read, and a message that does not fit in it whole fails with {@link
+ * PeerNotReadingException}, so a peer that stops reading cannot stall the thread that answers.
  *
  * <p>{@link #read} and {@link #write} may run on two different threads at once, but each of them on
  * one thread at a time. A frame longer than {@link #MAX_FRAME_BYTES}, a truncated one or one that does
@@ -27,15 +38,54 @@ public final class DoorbellChannel implements AutoCloseable {
   public static final int MAX_FRAME_BYTES = 16 * 1024;
   private static final int MAX_VARINT_BYTES = 5;
 
+  /** The send buffer of a shard's end: answers a peer may leave unread before it is dropped. */
+  public static final int SEND_BUFFER_BYTES = 64 * 1024;
+
   private final SocketChannel channel;
+  /** Waits for the channel to be readable when it does not block; null for a blocking channel. */
+  private final Selector readable;
   /** Bytes read but not yet parsed, between position and limit. */
   private final ByteBuffer in = ByteBuffer.allocate(MAX_FRAME_BYTES + MAX_VARINT_BYTES);
   private final ByteBuffer out = ByteBuffer.allocate(MAX_FRAME_BYTES + MAX_VARINT_BYTES);
 
   /** Wraps a connected, blocking channel. */
   public DoorbellChannel(SocketChannel channel) {
+    this(channel, null);
+  }
+
+  private DoorbellChannel(SocketChannel channel, Selector readable) {
     this.channel = channel;
+    this.readable = readable;
     in.flip();
+  }
+
+  /** A write that did not fit in the socket's send buffer: the peer does not read its answers. */
+  public static final class PeerNotReadingException extends IOException {
+    PeerNotReadingException(int unsent) {
+      super("the peer does not read its answers: " + unsent + " bytes do not fit in the socket's send buffer of "
+          + SEND_BUFFER_BYTES + " bytes");
+    }
+  }
+
+  /**
+   * Wraps a connected channel (the shard's end of a connection) whose writes never wait: see the class
+   * comment. Closes the channel if that fails.
+   */
+  public static DoorbellChannel nonBlockingWrites(SocketChannel channel) throws IOException {
+    Selector selector = null;
+    try {
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER_BYTES);
+      channel.configureBlocking(false);
+      selector = Selector.open();
+      channel.register(selector, SelectionKey.OP_READ);
+      return new DoorbellChannel(channel, selector);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      if (selector != null) {
+        selector.close();
+      }
+      throw e;
+    }
   }
 
   /** Connects to the doorbell socket at {@code path}. */
@@ -62,6 +112,14 @@ public final class DoorbellChannel implements AutoCloseable {
     message.writeTo(coded);
     coded.flush();
     out.flip();
+    if (readable != null) {
+      // Never waits: a frame that does not fit whole would break the framing, so the peer is dropped.
+      channel.write(out);
+      if (out.hasRemaining()) {
+        throw new PeerNotReadingException(out.remaining());
+      }
+      return;
+    }
     while (out.hasRemaining()) {
       channel.write(out);
     }
@@ -113,17 +171,34 @@ public final class DoorbellChannel implements AutoCloseable {
     in.compact();
     try {
       while (in.position() < bytes) {
-        if (channel.read(in) < 0) {
+        int n = channel.read(in);
+        if (n < 0) {
           if (in.position() == 0) {
             return false;
           }
           throw new EOFException("doorbell closed inside a frame");
+        }
+        if (n == 0 && readable != null) {
+          awaitReadable();
         }
       }
     } finally {
       in.flip();
     }
     return true;
+  }
+
+  /** Waits on the selector until the channel has bytes to read (or is closed). */
+  private void awaitReadable() throws IOException {
+    try {
+      readable.select();
+      readable.selectedKeys().clear();
+    } catch (ClosedSelectorException closed) {
+      throw new AsynchronousCloseException();
+    }
+    if (!channel.isOpen()) {
+      throw new AsynchronousCloseException();
+    }
   }
 
   /** Closes the socket; a blocked {@link #read} ends with an exception. Idempotent. */
@@ -133,6 +208,13 @@ public final class DoorbellChannel implements AutoCloseable {
       channel.close();
     } catch (IOException ignored) {
       // nothing left to release
+    }
+    if (readable != null) {
+      try {
+        readable.close(); // wakes a read waiting on it
+      } catch (IOException ignored) {
+        // nothing left to release
+      }
     }
   }
 }

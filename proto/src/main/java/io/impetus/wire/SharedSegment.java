@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
@@ -65,7 +67,8 @@ public final class SharedSegment {
 
   /**
    * Creates and maps a new segment for {@code length} floats per region in {@code dir}, named after
-   * {@code label} (letters, digits and dashes) and a fresh random nonce. Readable by the owner only.
+   * {@code label} (letters, digits and dashes) and a fresh random nonce. Readable by the owner only,
+   * from the moment it exists.
    */
   public static SharedSegment create(Path dir, String label, int length) throws IOException {
     if (length < 0 || length > MAX_LENGTH) {
@@ -79,16 +82,11 @@ public final class SharedSegment {
       Path file = dir.resolve(String.format("impetus-%s-%016x.seg", label, nonce));
       FileChannel channel;
       try {
-        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel = createOwnerOnly(file);
       } catch (FileAlreadyExistsException e) {
         continue; // a 64-bit collision: draw another nonce
       }
       try (channel) {
-        try {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system: its default permissions apply
-        }
         long size = fileSize(length);
         MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
         map.order(ByteOrder.LITTLE_ENDIAN).putLong(0, MAGIC).putLong(8, nonce).putLong(16, length);
@@ -97,6 +95,23 @@ public final class SharedSegment {
         Files.deleteIfExists(file);
         throw e;
       }
+    }
+  }
+
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+  /**
+   * Creates {@code file} (it must not exist) readable and writable by its owner only (mode 0600, or less
+   * under the umask) in the same call, so no other user can open it in between; on a file system
+   * without POSIX permissions its defaults apply.
+   */
+  private static FileChannel createOwnerOnly(Path file) throws IOException {
+    Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    try {
+      return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    } catch (UnsupportedOperationException notPosix) {
+      return FileChannel.open(file, options);
     }
   }
 

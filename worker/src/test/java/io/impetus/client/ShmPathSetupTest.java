@@ -49,8 +49,8 @@ class ShmPathSetupTest {
     try (InProcessShards shards = new InProcessShards(config)) {
       shards.client(0, LAYOUT).join(new float[4], 10).get();
       if (removeDoorbell) {
-        try (Stream<Path> files = Files.list(shm)) {
-          for (Path socket : files.toList()) {
+        try (Stream<Path> files = Files.walk(shm, 2)) {
+          for (Path socket : files.filter(p -> p.toString().endsWith(".sock")).toList()) {
             Files.delete(socket); // the shard still offers the path; connecting to it fails
           }
         }

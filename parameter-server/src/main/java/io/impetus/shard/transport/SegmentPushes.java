@@ -110,7 +110,16 @@ public final class SegmentPushes {
       }
       WorkerSlot claimed = slot;
       SegmentReply reply = new SegmentReply(segment, carrier);
-      submit(() -> shard.push(claimed, header, reply), here);
+      Calls.submit(loop, () -> shard.push(claimed, header, reply), refusal -> {
+        claimed.release();
+        if (refusal.code() == Code.INTERNAL) {
+          reply.fail(refusal); // on the loop already
+        } else {
+          // Refused on this thread (the loop's queue is full): the answer still goes out from the loop,
+          // the carrier's only writer, as one small task (a carrier has at most one push unanswered).
+          submit(() -> reply.fail(refusal), here);
+        }
+      }, here);
     } catch (ShardException e) {
       if (slot != null) {
         slot.release();

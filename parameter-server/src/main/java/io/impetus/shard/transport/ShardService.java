@@ -25,6 +25,7 @@ import io.impetus.shard.UpdateLoop;
 import io.impetus.wire.FloatChunk;
 import io.impetus.wire.WireMethods;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * The gRPC face of one {@link Shard}. Handlers decode and validate on gRPC threads, then hand the
@@ -39,14 +40,26 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   private final UpdateLoop loop;
   private final SegmentPushes segments;
   private final SharedPushStreams sharedStreams;
+  private final ReplyBuffer replies;
+  private final IdlePushStreams idlePushes;
+  /** Adds what the server's edge counted (bounds) to the core's status. */
+  private final UnaryOperator<StatusReply> withEdge;
   /** The doorbell AttachSegment replies offer, or null. */
   private volatile Path doorbell;
 
-  /** The service of {@code shard}, whose state {@code loop} owns; shared-memory pushes go to {@code segments}. */
-  public ShardService(Shard shard, UpdateLoop loop, SegmentPushes segments) {
+  /**
+   * The service of {@code shard}, whose state {@code loop} owns; shared-memory pushes go to {@code
+   * segments}, slice replies are bounded by {@code replies}, and push streams waiting for chunks are
+   * watched by {@code idlePushes}; Status replies are the core's status completed by {@code withEdge}.
+   */
+  public ShardService(Shard shard, UpdateLoop loop, SegmentPushes segments, ReplyBuffer replies,
+      IdlePushStreams idlePushes, UnaryOperator<StatusReply> withEdge) {
+    this.withEdge = withEdge;
     this.shard = shard;
     this.loop = loop;
     this.segments = segments;
+    this.replies = replies;
+    this.idlePushes = idlePushes;
     this.sharedStreams = new SharedPushStreams(segments, loop);
   }
 
@@ -65,14 +78,15 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   /** Pull: the current slice and its version, in chunks. */
   @Override
   public void pullChunks(PullRequest request, StreamObserver<FloatChunk<SliceChunk>> reply) {
-    StreamedReply answer = new StreamedReply((ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply);
-    loop.execute(() -> shard.pull(request.getWorkerId(), answer));
+    StreamedReply answer =
+        new StreamedReply((ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply, replies, shard.index());
+    Calls.submit(loop, () -> shard.pull(request.getWorkerId(), answer), answer::fail, false);
   }
 
   /** PushPull: a gradient in chunks; the fresh slice in chunks once the consistency mode allows. */
   @Override
   public StreamObserver<FloatChunk<PushChunk>> pushPullChunks(StreamObserver<FloatChunk<SliceChunk>> reply) {
-    return new StreamedPush(shard, loop, (ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply);
+    return new StreamedPush(shard, loop, (ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply, replies, idlePushes);
   }
 
   /** Leave: the worker has finished and no longer counts towards any barrier. */
@@ -90,7 +104,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   /** Status: version, workers, staleness and rejections. */
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> reply) {
-    Calls.unary(loop, reply, shard::status);
+    Calls.unary(loop, reply, () -> withEdge.apply(shard.status()));
   }
 
   /** From now on, offer the doorbell at {@code socket} to workers that attach a segment. */

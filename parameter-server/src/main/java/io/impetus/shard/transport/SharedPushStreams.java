@@ -4,16 +4,24 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
+import io.impetus.shard.ShardException;
+import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.UpdateLoop;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The PushPullSharedStream calls: floats in shared memory, headers and answers as messages of one
  * long-lived gRPC stream per worker. Each header on a stream is a push through {@link SegmentPushes};
  * each answer is the next message of the stream, which stays open after a refusal. A stream ends when
  * its worker closes it or when {@link #closeAll} ends it for a stopping shard.
+ *
+ * <p>A worker has one push in flight per shard, so a header that arrives before the previous push on
+ * its stream was answered breaks the protocol: the stream is ended with FAILED_PRECONDITION and its
+ * later headers are ignored. That keeps what one stream can queue on the update loop to one push and
+ * one answer, whatever its client sends.
  */
 final class SharedPushStreams {
   private final SegmentPushes pushes;
@@ -56,6 +64,10 @@ final class SharedPushStreams {
   /** One stream: it receives headers and is the carrier of their answers. */
   private final class Stream implements StreamObserver<PushHeader>, SegmentCarrier {
     final ServerCallStreamObserver<SharedPushReply> call;
+    /** Whether a push of this stream waits for its answer. */
+    private final AtomicBoolean unanswered = new AtomicBoolean();
+    /** Set by the transport thread once the stream broke the protocol; it then ignores the stream. */
+    private boolean broken;
 
     Stream(ServerCallStreamObserver<SharedPushReply> call) {
       this.call = call;
@@ -63,6 +75,16 @@ final class SharedPushStreams {
 
     @Override
     public void onNext(PushHeader header) {
+      if (broken) {
+        return;
+      }
+      if (!unanswered.compareAndSet(false, true)) {
+        broken = true;
+        ShardException error = new ShardException(Code.FAILED_PRECONDITION, "a push header of worker "
+            + header.getWorkerId() + " arrived before its previous push was answered; one push at a time per stream");
+        loop.execute(() -> Calls.fail(call, error)); // from the loop, the stream's only writer
+        return;
+      }
       pushes.push(header, this);
     }
 
@@ -82,8 +104,10 @@ final class SharedPushStreams {
       return call.isCancelled();
     }
 
+    /** Sends the answer; the gate opens first, so the header that follows it is never taken for a second push. */
     @Override
     public void send(SharedPushReply reply) {
+      unanswered.set(false);
       Calls.send(call, reply);
     }
   }

@@ -24,6 +24,11 @@ import io.impetus.wire.FloatChunk;
  * finiteness) before the update loop sees it, so a bad push never touches the shard. Finiteness is
  * checked while each chunk is decoded; a bad value is only reported once the push is complete, so a
  * short push is still reported as wrong_length.
+ *
+ * <p>Until its last chunk arrives the stream is watched by {@link IdlePushStreams}: a client silent
+ * for {@code --stream-idle-timeout} has its stream cancelled and its worker's slot freed. gRPC calls
+ * this observer's methods one at a time; the watch's timer thread may cancel at any moment, so the
+ * state they share is guarded by this object's lock (held only while a chunk is decoded).
  */
 final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
   private final Shard shard;
@@ -38,28 +43,37 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
   private boolean settled;
   /** gRPC has closed the call: nothing more of it is taken. */
   private boolean closed;
+  private final IdlePushStreams idle;
+  /** When the client last sent something (on the watch's clock). */
+  private long lastHeardNanos;
 
-  StreamedPush(Shard shard, UpdateLoop loop, ServerCallStreamObserver<FloatChunk<SliceChunk>> call) {
+  StreamedPush(Shard shard, UpdateLoop loop, ServerCallStreamObserver<FloatChunk<SliceChunk>> call, ReplyBuffer replies,
+      IdlePushStreams idle) {
     this.shard = shard;
     this.loop = loop;
-    this.reply = new StreamedReply(call);
+    this.reply = new StreamedReply(call, replies, shard.index());
+    this.idle = idle;
+    this.lastHeardNanos = idle.now();
+    idle.watch(this);
     // A call can end without this observer hearing of it: when a later chunk does not parse, gRPC
     // closes the call itself and reports it to the handler as completed, with no onError. Without
     // this, the slot claimed at the first chunk stayed claimed and its worker could never push here again.
-    call.setOnCloseHandler(this::closed);
+    reply.alsoOnClose(this::closed);
   }
 
-  /** The call is over, whoever ended it; runs serialized with the other callbacks of the call. */
-  private void closed() {
+  /** The call is over, whoever ended it. */
+  private synchronized void closed() {
     closed = true;
+    idle.unwatch(this);
     releaseUnlessSubmitted();
   }
 
   @Override
-  public void onNext(FloatChunk<PushChunk> chunk) {
+  public synchronized void onNext(FloatChunk<PushChunk> chunk) {
     if (failed || closed) {
       return;
     }
+    lastHeardNanos = idle.now();
     try {
       PushChunk fields = chunk.fields();
       if (slot == null) {
@@ -85,13 +99,31 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
   }
 
   @Override
-  public void onError(Throwable t) {
+  public synchronized void onError(Throwable t) {
     failed = true;
+    idle.unwatch(this);
     releaseUnlessSubmitted();
   }
 
+  /**
+   * Cancels this push if its client has sent nothing since {@code cutoffNanos} while the shard waits
+   * for its chunks: the slot goes back and the call ends with CANCELLED, saying why. False if the
+   * client spoke since, or the push is over or handed to the update loop.
+   */
+  synchronized boolean cancelIfSilentSince(long cutoffNanos) {
+    if (failed || closed || settled || lastHeardNanos > cutoffNanos) {
+      return false;
+    }
+    String who = header == null ? "a push stream" : "the push stream of worker " + header.getWorkerId();
+    fail(new ShardException(Code.CANCELLED, who + " sent nothing for " + idle.timeoutMillis() / 1000.0
+        + " s while shard " + shard.index() + " waited for its gradient (--stream-idle-timeout); the push is dropped"
+        + (slot == null ? "" : " and the worker's push slot freed")));
+    return true;
+  }
+
   @Override
-  public void onCompleted() {
+  public synchronized void onCompleted() {
+    idle.unwatch(this);
     if (failed || closed) {
       return;
     }
@@ -110,7 +142,12 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
       settled = true;
       WorkerSlot pushed = slot;
       PushHeader pushedHeader = header;
-      loop.execute(() -> shard.push(pushed, pushedHeader, reply));
+      Calls.submit(loop, () -> shard.push(pushed, pushedHeader, reply), refusal -> {
+        // Not queued, or failed on the loop: the buffer goes back before the worker hears of it, so
+        // its next push finds it free.
+        pushed.release();
+        reply.fail(refusal);
+      }, false);
     } catch (ShardException e) {
       fail(e);
     }
@@ -118,6 +155,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
 
   private void fail(ShardException e) {
     failed = true;
+    idle.unwatch(this);
     releaseUnlessSubmitted();
     reply.fail(e);
   }

@@ -7,18 +7,19 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** The lines one class logs while a test runs (logback is the tests' SLF4J binding). */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  LogCapture(Class<?> source) {
+  /** Captures what {@code source} logs until {@link #close}. */
+  public LogCapture(Class<?> source) {
     logger = (Logger) LoggerFactory.getLogger(source);
     appender.start();
     logger.addAppender(appender);
   }
 
   /** Every captured line at {@code level} (e.g. "WARN"), formatted. */
-  List<String> lines(String level) {
+  public List<String> lines(String level) {
     return appender.list.stream().filter(e -> e.getLevel().toString().equals(level))
         .map(ILoggingEvent::getFormattedMessage).toList();
   }
