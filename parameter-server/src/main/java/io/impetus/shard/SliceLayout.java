@@ -3,6 +3,7 @@ package io.impetus.shard;
 import io.impetus.proto.Layout;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.wire.ShardPlan;
+import io.impetus.wire.Reason;
 
 /**
  * The parameter layout a shard serves, fixed by the first join: the model's P parameters, its
@@ -21,7 +22,7 @@ record SliceLayout(long numParams, long fingerprint, String model, long rangeSta
     try {
       plan = new ShardPlan(layout.getNumParams(), layout.getNumShards());
     } catch (IllegalArgumentException e) {
-      throw new ShardException(Code.INVALID_ARGUMENT, e.getMessage());
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.LAYOUT_MISMATCH, e.getMessage());
     }
     return new SliceLayout(layout.getNumParams(), layout.getFingerprint(), layout.getModel(), plan.start(shardIndex),
         plan.end(shardIndex), plan.length(shardIndex));
@@ -31,7 +32,7 @@ record SliceLayout(long numParams, long fingerprint, String model, long rangeSta
   void requireSame(Layout layout, int shardIndex, int numShards) throws ShardException {
     requireThisShard(layout, shardIndex, numShards);
     if (layout.getNumParams() != numParams || layout.getFingerprint() != fingerprint) {
-      throw new ShardException(Code.FAILED_PRECONDITION, String.format(
+      throw new ShardException(Code.FAILED_PRECONDITION, Reason.LAYOUT_MISMATCH, String.format(
           "layout mismatch: shard %d holds model '%s' with %d parameters (fingerprint %016x), "
               + "the worker has model '%s' with %d parameters (fingerprint %016x)",
           shardIndex, model, numParams, fingerprint, layout.getModel(), layout.getNumParams(),
@@ -41,7 +42,7 @@ record SliceLayout(long numParams, long fingerprint, String model, long rangeSta
 
   private static void requireThisShard(Layout layout, int shardIndex, int numShards) throws ShardException {
     if (layout.getShardIndex() != shardIndex || layout.getNumShards() != numShards) {
-      throw new ShardException(Code.FAILED_PRECONDITION, "this is shard " + shardIndex + " of " + numShards
+      throw new ShardException(Code.FAILED_PRECONDITION, Reason.LAYOUT_MISMATCH, "this is shard " + shardIndex + " of " + numShards
           + ", the worker asked for shard " + layout.getShardIndex() + " of " + layout.getNumShards());
     }
   }

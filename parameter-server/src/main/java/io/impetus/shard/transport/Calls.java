@@ -6,11 +6,13 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.impetus.shard.ShardException;
 import io.impetus.shard.UpdateLoop;
+import io.impetus.wire.Refusal;
 
 /**
  * How the shard's gRPC calls are answered, in one place: a message or a completion is sent unless the
  * call was cancelled, and a call that closes meanwhile is let go quietly (the shard's work stands,
- * nobody is left to tell); a {@link ShardException} becomes the gRPC status of the same name.
+ * nobody is left to tell); a {@link ShardException} becomes the gRPC status of the same name, with
+ * its reason as a {@code google.rpc.ErrorInfo} in the status details.
  */
 final class Calls {
   private Calls() {}
@@ -62,7 +64,7 @@ final class Calls {
   static void fail(StreamObserver<?> call, ShardException error) {
     try {
       if (!isCancelled(call)) {
-        call.onError(status(error).asException());
+        call.onError(refusal(error).toException());
       }
     } catch (StatusRuntimeException | IllegalStateException gone) {
       // as in send
@@ -77,5 +79,13 @@ final class Calls {
   /** The gRPC status that tells a worker about {@code error}. */
   static Status status(ShardException error) {
     return Status.fromCode(Status.Code.valueOf(error.code().name())).withDescription(error.getMessage());
+  }
+
+  /**
+   * How {@code error} reaches a worker: its status code and message, with its reason and metadata as a
+   * {@code google.rpc.ErrorInfo} in the status details.
+   */
+  static Refusal refusal(ShardException error) {
+    return new Refusal(status(error).getCode(), error.reason(), error.getMessage(), error.metadata());
   }
 }

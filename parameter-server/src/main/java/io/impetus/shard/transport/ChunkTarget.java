@@ -4,6 +4,7 @@ import io.impetus.proto.FloatEncoding;
 import io.impetus.shard.ShardException;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.wire.FloatChunk;
+import io.impetus.wire.Reason;
 
 /**
  * One float array received as in-order chunks: each chunk is decoded straight from the transport's
@@ -29,12 +30,12 @@ final class ChunkTarget {
   /** Decodes the chunk at {@code offset} of {@code what}, its values in {@code encoding}. */
   void decode(long offset, FloatChunk<?> data, String what, FloatEncoding encoding) throws ShardException {
     if (offset != received) {
-      throw new ShardException(Code.INVALID_ARGUMENT, what + " chunk at offset " + offset + ", expected " + received);
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.MALFORMED, what + " chunk at offset " + offset + ", expected " + received);
     }
     try {
       int count = data.floatCount(encoding);
       if (offset + count > values.length) {
-        throw new ShardException(Code.INVALID_ARGUMENT,
+        throw new ShardException(Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
             what + " has more than the " + values.length + " values this shard holds");
       }
       int bad = data.decodeChecked(values, (int) offset, encoding);
@@ -43,7 +44,7 @@ final class ChunkTarget {
       }
       received += count;
     } catch (IllegalArgumentException e) {
-      throw new ShardException(Code.INVALID_ARGUMENT, what + ": " + e.getMessage());
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.MALFORMED, what + ": " + e.getMessage());
     }
   }
 }

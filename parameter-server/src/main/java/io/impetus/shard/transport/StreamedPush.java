@@ -12,6 +12,7 @@ import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.UpdateLoop;
 import io.impetus.shard.WorkerSlot;
 import io.impetus.wire.FloatChunk;
+import io.impetus.wire.Reason;
 
 /**
  * One PushPull call, the data plane between hosts: the gradient arrives in chunks (header in the
@@ -52,7 +53,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
       if (slot == null) {
         start(fields);
       } else if (fields.hasHeader()) {
-        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "only the first chunk of a push may carry a header");
+        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "only the first chunk of a push may carry a header");
       }
       gradient.decode(fields.getOffset(), chunk, "gradient", encoding);
     } catch (ShardException e) {
@@ -62,11 +63,11 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
 
   private void start(PushChunk chunk) throws ShardException {
     if (!chunk.hasHeader()) {
-      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "the first chunk of a push must carry its header");
+      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "the first chunk of a push must carry its header");
     }
     header = chunk.getHeader();
     if (header.getEncoding() == FloatEncoding.UNRECOGNIZED || header.getReplyEncoding() == FloatEncoding.UNRECOGNIZED) {
-      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "unknown float encoding in the push header: encoding "
+      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "unknown float encoding in the push header: encoding "
           + header.getEncodingValue() + ", reply_encoding " + header.getReplyEncodingValue() + " (known: "
           + FloatEncoding.FP32.getNumber() + " FP32, " + FloatEncoding.BF16.getNumber() + " BF16)");
     }
@@ -89,11 +90,11 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
     }
     try {
       if (slot == null) {
-        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "empty push: no header and no gradient");
+        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "empty push: no header and no gradient");
       }
       int length = slot.gradient().length;
       if (gradient.received != length) {
-        throw shard.refuse("wrong_length", Code.INVALID_ARGUMENT,
+        throw shard.refuse("wrong_length", Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
             "gradient has " + gradient.received + " values, shard " + shard.index() + " expects " + length);
       }
       if (gradient.firstNonFinite >= 0) {
