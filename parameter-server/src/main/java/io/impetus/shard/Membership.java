@@ -153,6 +153,11 @@ final class Membership {
                 Refusal.RETRY_AFTER_MILLIS, Long.toString(leaseLeft)));
       }
       previous.touch(now);
+      if (session != previous.session) {
+        // The key says it is the session's holder; a new process number says its steps start afresh.
+        previous.session = session;
+        previous.lastStep = -1;
+      }
       return previous;
     }
     if (!anyoneJoined) {
@@ -192,17 +197,16 @@ final class Membership {
    * refusal): the worker's current slot, whatever its state, if {@code key} is its session key. Safe
    * from any thread.
    *
-   * @throws ShardException INVALID_ARGUMENT for an id outside [0, N); NOT_FOUND (SESSION_UNKNOWN) when
-   *     the id has no session here (it never joined, or the shard restarted); PERMISSION_DENIED
+   * @throws ShardException NOT_FOUND (SESSION_UNKNOWN) when the id has no session here (it never
+   *     joined, or the shard restarted: join again); PERMISSION_DENIED
    *     (SESSION_MISMATCH) when the key is not that session's
    */
   WorkerSlot session(int id, ByteString key, String call) throws ShardException {
-    requireValidId(id);
     WorkerSlot slot = workers.get(id);
     if (slot == null) {
-      throw new ShardException(Code.NOT_FOUND, Reason.SESSION_UNKNOWN, call + ": worker " + id
-          + " has no session on shard " + shardIndex + " (it never joined, or the shard restarted); join again",
-          metadata(id, call));
+      // Also for an id outside [0, N), which no join could have made.
+      throw new ShardException(Code.NOT_FOUND, Reason.SESSION_UNKNOWN,
+          "worker " + id + " has not joined shard " + shardIndex, metadata(id, call));
     }
     if (!slot.holds(key)) {
       throw new ShardException(Code.PERMISSION_DENIED, Reason.SESSION_MISMATCH, call + " for worker " + id
