@@ -84,6 +84,11 @@ final class ShardLink implements AutoCloseable {
     return stub.withDeadlineAfter(context.deadlines().callMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The key of the worker's session on this shard, from the last join (empty before it). */
+  ByteString sessionKey() {
+    return sessionKey;
+  }
+
   /** The path pushes take: the grpc path before a join. */
   PushPath path() {
     return path;
