@@ -62,11 +62,12 @@ public final class SegmentPushes {
    */
   void attach(AttachSegmentRequest request) throws ShardException {
     int id = request.getWorkerId();
+    // The caller's session first: an impostor learns nothing about the shard, not even whether it takes segments.
+    shard.requireSession(id, request.getSessionKey(), "AttachSegment");
     if (folder == null) {
       throw new ShardException(Code.FAILED_PRECONDITION, Reason.SHARED_MEMORY_UNAVAILABLE,
           "shard " + shard.index() + " does not accept shared-memory segments (started with --no-shm)");
     }
-    shard.requireSession(id, request.getSessionKey(), "AttachSegment");
     int length = shard.sliceLength();
     if (request.getLength() != length) {
       throw new ShardException(Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
