@@ -12,6 +12,7 @@ import io.impetus.proto.WorkerStatus;
 import com.google.protobuf.ByteString;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.checkpoint.WorkerProgress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,6 +79,27 @@ class MembershipTest {
         assertThrows(ShardException.class, () -> members.requireValidId(3)));
     assertRefused(Code.INVALID_ARGUMENT, "worker id -1 outside [0, 3) for shard 2",
         assertThrows(ShardException.class, () -> members.requireValidId(-1)));
+  }
+
+  @Test
+  void aDepartedWorkersBuffersAreFreedOnceNoPushHoldsThemAndItsTransportIsTold() throws Exception {
+    List<Integer> departed = new ArrayList<>();
+    members.onDeparture(departed::add);
+    WorkerSlot left = join(0);
+    left.readParams = new float[SLICE];
+    leave(0);
+    assertEquals(0, left.gradient().length, "the gradient buffer of a worker that left is freed");
+    assertEquals(null, left.readParams);
+
+    WorkerSlot pushing = join(1);
+    assertTrue(pushing.tryAcquire()); // a push is filling its buffer as the lease runs out
+    advanceMillis(LEASE_MS + 1);
+    members.expireSilent();
+    assertEquals(SLICE, pushing.gradient().length, "kept while the push holds it");
+    pushing.release();
+    assertEquals(0, pushing.gradient().length, "freed when the push gives it back");
+    assertEquals(List.of(0, 1), departed);
+    assertEquals(SLICE, join(1).gradient().length, "a rejoin gets a new buffer");
   }
 
   @Test

@@ -24,6 +24,7 @@ import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatCodec;
+import io.impetus.wire.Refusal;
 import io.impetus.wire.SharedSegment;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -151,8 +152,7 @@ final class ShardTestClient {
       @Override
       public void onNext(SharedPushReply reply) {
         if (!reply.hasHeader()) {
-          result.completeExceptionally(Status.fromCodeValue(reply.getErrorCode())
-              .withDescription(reply.getErrorMessage()).asRuntimeException());
+          result.completeExceptionally(Refusal.ofShared(reply).toException());
           return;
         }
         SliceHeader h = reply.getHeader();

@@ -17,6 +17,8 @@ import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.StatusReply;
+import io.impetus.wire.Reason;
+import io.impetus.wire.Refusal;
 import io.impetus.wire.SharedSegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -293,6 +295,21 @@ class SharedMemoryShardTest extends SharedMemoryShards {
     assertStatus(Status.Code.FAILED_PRECONDITION, "shard 1 cannot attach worker 0's segment: "
         + shm.toRealPath().resolve(own.path().getFileName()) + " belongs to another worker or attach (nonce or length differ)",
         stale);
+  }
+
+  @Test
+  void aWorkerThatLeftLosesItsSegmentAndAttachesAgainAfterItRejoins() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    SharedSegment segment = attached(shard, 0);
+    assertEquals(1, shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, segment).join().version());
+    shard.leave(0);
+    shard.join(0, LAYOUT);
+    StatusRuntimeException e = failure(() -> shard.pushShared(0, 1, 1, new float[] {1, 1, 1, 1}, segment).join());
+    assertStatus(Status.Code.NOT_FOUND,
+        "worker 0 has no shared-memory segment attached to shard 1; join and attach again", e);
+    assertEquals(Reason.SEGMENT_NOT_ATTACHED, Refusal.of(e).reason(), "the in-band answer carries the reason");
+    SharedSegment again = attached(shard, 0);
+    assertEquals(2, shard.pushShared(0, 1, 1, new float[] {1, 1, 1, 1}, again).join().version());
   }
 
   @Test
