@@ -57,6 +57,15 @@ class WorkerIdentityTest {
     return client();
   }
 
+  /** A shard for two workers, both joined by the returned client, and initialized to {@link #INIT}. */
+  private ShardTestClient twoWorkersTraining(ConsistencyMode mode) throws Exception {
+    ShardTestClient workers = start(mode, 2);
+    workers.join(0, LAYOUT);
+    workers.join(1, LAYOUT);
+    workers.initialize(0, INIT);
+    return workers;
+  }
+
   /** Another client on its own connection, holding no session keys. */
   private ShardTestClient client() {
     ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -101,10 +110,7 @@ class WorkerIdentityTest {
 
   @Test
   void leaveForAnotherWorkerIsDeniedAndTheSyncBarrierStillCountsThatWorker() throws Exception {
-    ShardTestClient workers = start(ConsistencyMode.SYNC, 2);
-    workers.join(0, LAYOUT);
-    workers.join(1, LAYOUT);
-    workers.initialize(0, INIT);
+    ShardTestClient workers = twoWorkersTraining(ConsistencyMode.SYNC);
     ShardTestClient attacker = client();
     assertDenied("Leave", 0, workers.key(0), refusal(() -> attacker.leave(0)));
     attacker.useKey(0, workers.key(1)); // worker 1's own key is no key for worker 0
@@ -122,10 +128,7 @@ class WorkerIdentityTest {
 
   @Test
   void aPushAsAnotherWorkerIsDeniedBeforeItHoldsTheSlotAndTheRealWorkersPushIsApplied() throws Exception {
-    ShardTestClient workers = start(ConsistencyMode.ASYNC, 2);
-    workers.join(0, LAYOUT);
-    workers.join(1, LAYOUT);
-    workers.initialize(0, INIT);
+    ShardTestClient workers = twoWorkersTraining(ConsistencyMode.ASYNC);
     ShardTestClient attacker = client();
     assertDenied("PushPull", 0, workers.key(0),
         refusal(() -> attacker.push(0, 0, 0, new float[] {1e3f, 1e3f, 1e3f}).join()));
