@@ -1,7 +1,6 @@
 package io.impetus.shard;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import com.google.protobuf.ByteString;
 import io.impetus.proto.AttachSegmentReply;
