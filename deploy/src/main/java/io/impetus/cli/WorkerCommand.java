@@ -55,6 +55,7 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_EPOCHS", "epochs"),
       EnvVar.forFlag("IMPETUS_SEED", "seed"),
       EnvVar.forFlag("IMPETUS_CONNECT_TIMEOUT", "connect-timeout"),
+      EnvVar.forFlag("IMPETUS_CALL_TIMEOUT", "call-timeout"),
       EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
       MetricsEndpoint.ADDRESS_ENVIRONMENT,
       TokenFlags.ENVIRONMENT,
@@ -88,6 +89,9 @@ public final class WorkerCommand implements Command {
     o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").get());
     o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS",
         "how long to wait for the shards to be reachable and joined (default 60)"));
+    o.addOption(OptimizerFlags.valued("call-timeout", "SECONDS",
+        "deadline of each call to a shard; a push-pull may take this plus two of the shard's leases (default "
+            + WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS + ")"));
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
     MetricsEndpoint.addAddressTo(o);
     TokenFlags.addTo(o, "every call to the shards carries it");
@@ -246,7 +250,8 @@ public final class WorkerCommand implements Command {
           shmDir(f),
           f.string("staleness-file") == null ? null : Path.of(f.string("staleness-file")),
           wirePrecision(f),
-          f.longOrNull("start-step") == null ? 0 : f.longOrNull("start-step"));
+          f.longOrNull("start-step") == null ? 0 : f.longOrNull("start-step"),
+          f.integer("call-timeout", (int) WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -278,6 +283,9 @@ public final class WorkerCommand implements Command {
       a.add("--report-progress");
     }
     OptimizerFlags.add(a, "connect-timeout", Long.toString(c.connectTimeoutSeconds()));
+    if (c.callTimeoutSeconds() != WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS) {
+      OptimizerFlags.add(a, "call-timeout", Long.toString(c.callTimeoutSeconds()));
+    }
     OptimizerFlags.add(a, "worker-delay", c.delay().spec());
     OptimizerFlags.add(a, "slowdown", Double.toString(c.slowdown()));
     if (c.crashAtStep() != null) {

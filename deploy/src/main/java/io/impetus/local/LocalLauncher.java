@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.cli.ServerCommand;
 import io.impetus.cli.TokenFlags;
 import io.impetus.cli.WorkerCommand;
+import io.impetus.client.Recovery;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.model.Gemm;
@@ -13,6 +14,7 @@ import io.impetus.shard.ServerConfig;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerProcess;
 import io.impetus.wire.BearerToken;
+import io.impetus.wire.Refusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -79,6 +82,27 @@ public final class LocalLauncher {
     this.resume = resume;
   }
 
+  /**
+   * Reads the shards' final parameters into {@code params}. Reading needs a session, so the launcher
+   * joins as worker 0 (whose process has finished) and leaves again; if that worker died without
+   * leaving, its session holds the id until its lease ends, and the launcher waits for that.
+   */
+  private static void readFinalParameters(ShardedClient client, float[] params) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client.joinToRead(params, 60).get(90, TimeUnit.SECONDS);
+        client.leave().get(30, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        Refusal refusal = Refusal.of(e.getCause());
+        if (Recovery.of(refusal) != Recovery.WAIT_AND_JOIN || attempt > 5) {
+          throw e;
+        }
+        Thread.sleep(Math.min(30_000, refusal.metadataLong(Refusal.RETRY_AFTER_MILLIS, 1000) + 50));
+      }
+    }
+  }
+
   /** Runs the job; returns the exit code (0 when every worker finished). */
   public int run() throws Exception {
     Path out = config.out();
@@ -115,7 +139,7 @@ public final class LocalLauncher {
       float[] finalParams = new float[Math.toIntExact(workload.model().layout().numParams())];
       try (ShardedClient client = connect(addresses)) {
         status = client.status().get(30, TimeUnit.SECONDS);
-        client.pull(finalParams).get(60, TimeUnit.SECONDS);
+        readFinalParameters(client, finalParams);
       }
       FinalEvaluation evaluation = FinalEvaluation.of(workload, finalParams);
       List<JsonNode> workerReports = folder.workerReports(config.workers());

@@ -59,6 +59,21 @@ class ConfigArgsTest {
   }
 
   @Test
+  void theCallTimeoutComesFromTheFlagOrTheEnvironmentSurvivesTheRoundTripAndMustBePositive() throws Exception {
+    Command options = new WorkerCommand();
+    WorkerConfig flag = WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--call-timeout", "90"), Map.of()));
+    assertEquals(90, flag.callTimeoutSeconds());
+    assertEquals(92_000, flag.deadlines().pushMillis(1_000), "a push may take the call timeout and two leases");
+    assertEquals(flag, WorkerCommand.parse(flags(options, WorkerCommand.toArgs(flag), Map.of())));
+    assertEquals(5, WorkerCommand.parse(flags(options, List.of("--servers", "a:1"), Map.of("IMPETUS_CALL_TIMEOUT", "5")))
+        .callTimeoutSeconds());
+    assertEquals(30, WorkerCommand.parse(flags(options, List.of("--servers", "a:1"), Map.of())).callTimeoutSeconds());
+    UsageException zero = assertThrows(UsageException.class,
+        () -> WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--call-timeout", "0"), Map.of())));
+    assertEquals("--call-timeout must be at least 1 second, got 0", zero.getMessage());
+  }
+
+  @Test
   void theStalenessFileComesFromTheFlagOrTheEnvironmentAndSurvivesTheRoundTrip() throws Exception {
     Command options = new WorkerCommand();
     WorkerConfig flag = WorkerCommand.parse(flags(options, List.of("--servers", "a:1", "--staleness-file", "w/s.csv"), Map.of()));

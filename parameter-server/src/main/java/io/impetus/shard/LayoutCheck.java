@@ -2,6 +2,7 @@ package io.impetus.shard;
 
 import io.impetus.proto.Layout;
 import io.impetus.shard.ShardException.Code;
+import io.impetus.wire.Reason;
 import java.util.HashSet;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -97,12 +98,12 @@ final class LayoutCheck {
               + "shard serves {} (later refusals of this worker are not logged)", shardIndex, workerId,
           asked.getModel(), asked.getNumParams(), String.format("%016x", asked.getFingerprint()), served);
     }
-    throw new ShardException(Code.FAILED_PRECONDITION, "layout mismatch: " + field + " of the worker's model '"
+    throw new ShardException(Code.FAILED_PRECONDITION, Reason.LAYOUT_MISMATCH, "layout mismatch: " + field + " of the worker's model '"
         + shortened(asked.getModel()) + "' is not the layout this shard serves");
   }
 
   private static ShardException invalid(String message) {
-    return new ShardException(Code.INVALID_ARGUMENT, message);
+    return new ShardException(Code.INVALID_ARGUMENT, Reason.LAYOUT_MISMATCH, message);
   }
 
   /** A caller's text as a refusal repeats it: at most {@value #MODEL_NAME_CHARS} characters. */

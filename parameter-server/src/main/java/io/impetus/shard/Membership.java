@@ -4,16 +4,22 @@ import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.checkpoint.WorkerProgress;
+import com.google.protobuf.ByteString;
+import io.impetus.wire.Refusal;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.impetus.wire.Reason;
 
 /**
  * The workers of one shard as its barriers count them: who joined, who left, whose lease ran out, who
@@ -26,8 +32,13 @@ import org.slf4j.LoggerFactory;
  * first workers wait for the rest. A worker that joins again resumes at the slowest live worker's
  * clock.
  *
- * <p>Threading: {@link #worker} is safe from any thread (transport threads validate pushes with it);
- * everything else runs on the shard's update loop. Leases are measured on the given clock
+ * <p>Sessions: each join of a worker that is not live creates a session, a {@link WorkerSlot} with a
+ * secret key the join reply carries; every later call for that id must present it ({@link #session}).
+ * A second join of a live id is refused until its lease has expired, unless it presents the live
+ * session's key (the same process joining again, which renews it).
+ *
+ * <p>Threading: {@link #worker}, {@link #session} and {@link #requireCurrent} are safe from any thread
+ * (transport threads validate pushes with them); everything else runs on the shard's update loop. Leases are measured on the given clock
  * (System::nanoTime, or a clock a test moves by hand).
  */
 final class Membership {
@@ -46,6 +57,11 @@ final class Membership {
    * clock, not 0; if it joins with the same session, its repeats stay recognisable.
    */
   private final WorkerProgress[] restored;
+  /** Session keys: 16 bytes each, enough that nobody guesses one. */
+  static final int KEY_BYTES = 16;
+  private final SecureRandom random = new SecureRandom();
+  /** Told the id of every worker that departs (to free what a transport keeps for it). */
+  private IntConsumer departures = id -> {};
   private boolean anyoneJoined;
   private long firstJoinNanos;
 
@@ -103,36 +119,52 @@ final class Membership {
   /** Refuses an id outside [0, N). */
   void requireValidId(int id) throws ShardException {
     if (id < 0 || id >= expected) {
-      throw new ShardException(Code.INVALID_ARGUMENT,
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.WORKER_ID_OUT_OF_RANGE,
           "worker id " + id + " outside [0, " + expected + ") for shard " + shardIndex);
     }
   }
 
   /**
-   * Registers worker {@code id} with a gradient buffer of {@code sliceLength} floats: a first join, or
-   * a return after leaving or expiring (a fresh slot at the slowest live worker's clock, so that it
-   * neither holds the others back for the steps it missed nor counts as far ahead of them). A join of a
-   * live worker only renews its lease. A return with the same non-zero {@code session} (the same
-   * process) keeps the last step processed for it, so its retries stay recognisable.
+   * Registers worker {@code id} with a gradient buffer of {@code sliceLength} floats and returns its
+   * session (slot): a first join, or a return after leaving or expiring, is a new session with a new
+   * key, at the slowest live worker's clock (so that it neither holds the others back for the steps it
+   * missed nor counts as far ahead of them). A join of a live worker that presents that session's
+   * {@code key} (the same process joining again) renews the session's lease. A return with the same
+   * non-zero {@code session} (the same process) keeps the last step processed for it, so its retries
+   * stay recognisable.
+   *
+   * @throws ShardException ALREADY_EXISTS (WORKER_ALREADY_JOINED) when another session holds the id
+   *     and its lease has not expired: the message and metadata say roughly when it will
    */
-  void join(int id, int sliceLength, long session) {
+  WorkerSlot join(int id, int sliceLength, long session, ByteString key) throws ShardException {
     long now = clock.getAsLong();
+    WorkerSlot previous = workers.get(id);
+    if (previous != null && previous.isLive() && isSilent(previous, now)) {
+      // Its lease ran out and the periodic check has not seen it yet: it is gone, whoever asks.
+      expire(previous);
+    }
+    if (previous != null && previous.isLive()) {
+      if (!previous.holds(key)) {
+        long leaseLeft = Math.max(1, leaseMillis - TimeUnit.NANOSECONDS.toMillis(now - previous.lastSeenNanos));
+        throw new ShardException(Code.ALREADY_EXISTS, Reason.WORKER_ALREADY_JOINED, "worker " + id
+            + " is already joined to shard " + shardIndex + " by another session, whose lease ends in about "
+            + leaseLeft + " ms unless that session stays active; join again after it",
+            Map.of(Refusal.WORKER_ID, Integer.toString(id), Refusal.CALL, "Join",
+                Refusal.RETRY_AFTER_MILLIS, Long.toString(leaseLeft)));
+      }
+      previous.touch(now);
+      if (session != previous.session) {
+        // The key says it is the session's holder; a new process number says its steps start afresh.
+        previous.session = session;
+        previous.lastStep = -1;
+      }
+      return previous;
+    }
     if (!anyoneJoined) {
       anyoneJoined = true;
       firstJoinNanos = now;
     }
-    WorkerSlot previous = workers.get(id);
-    if (previous != null && previous.isLive()) {
-      previous.touch(now);
-      if (session != previous.session) {
-        // Another process under the same id (a restarted worker, its old lease not yet expired): its
-        // steps count afresh, so none of them is taken for a repeat of the old process's.
-        previous.session = session;
-        previous.lastStep = -1;
-      }
-      return;
-    }
-    WorkerSlot slot = new WorkerSlot(id, sliceLength, now);
+    WorkerSlot slot = new WorkerSlot(id, sliceLength, now, newKey());
     slot.clock = previous == null ? initialClock(id) : Math.max(previous.clock, minLiveClock());
     slot.session = session;
     if (previous == null && session != 0 && restored[id].session() == session) {
@@ -150,12 +182,54 @@ final class Membership {
     neverJoined.remove(id);
     log.info("shard {}: worker {} {} ({} of {} live)", shardIndex, id, previous == null ? "joined" : "rejoined",
         live(), expected);
+    return slot;
   }
 
-  /** Renews a worker's lease; false if it has none (never joined, left, or expired). */
-  boolean heartbeat(int id) {
+  /** A new session key: {@value #KEY_BYTES} bytes from a {@link SecureRandom}. */
+  private byte[] newKey() {
+    byte[] key = new byte[KEY_BYTES];
+    random.nextBytes(key);
+    return key;
+  }
+
+  /**
+   * The session of worker {@code id} that {@code key} names, for the call {@code call} (named in a
+   * refusal): the worker's current slot, whatever its state, if {@code key} is its session key. Safe
+   * from any thread.
+   *
+   * @throws ShardException NOT_FOUND (SESSION_UNKNOWN) when the id has no session here (it never
+   *     joined, or the shard restarted: join again); PERMISSION_DENIED
+   *     (SESSION_MISMATCH) when the key is not that session's
+   */
+  WorkerSlot session(int id, ByteString key, String call) throws ShardException {
     WorkerSlot slot = workers.get(id);
-    if (slot == null || !slot.isLive()) {
+    if (slot == null) {
+      // Also for an id outside [0, N), which no join could have made.
+      throw new ShardException(Code.NOT_FOUND, Reason.SESSION_UNKNOWN,
+          "worker " + id + " has not joined shard " + shardIndex, metadata(id, call));
+    }
+    if (!slot.holds(key)) {
+      throw new ShardException(Code.PERMISSION_DENIED, Reason.SESSION_MISMATCH, call + " for worker " + id
+          + " on shard " + shardIndex + " does not carry the session key of that worker's session",
+          metadata(id, call));
+    }
+    return slot;
+  }
+
+  /** As {@link #session}, for a call only a live session may make: refuses a worker that left or expired. */
+  WorkerSlot liveSession(int id, ByteString key, String call) throws ShardException {
+    WorkerSlot slot = session(id, key, call);
+    requireCurrent(slot);
+    return slot;
+  }
+
+  private static Map<String, String> metadata(int id, String call) {
+    return Map.of(Refusal.WORKER_ID, Integer.toString(id), Refusal.CALL, call);
+  }
+
+  /** Renews the lease of {@code slot}'s session; false if it has departed (left or expired). */
+  boolean heartbeat(WorkerSlot slot) {
+    if (!slot.isLive() || workers.get(slot.workerId) != slot) {
       return false;
     }
     slot.touch(clock.getAsLong());
@@ -168,21 +242,21 @@ final class Membership {
   }
 
   /**
-   * Marks a worker as finished: it no longer counts towards any barrier.
+   * Marks the worker of {@code slot} as finished: it no longer counts towards any barrier, and its
+   * buffers are freed.
    *
    * @return whether that changed who the barriers count (false: it had left already)
    */
-  boolean leave(int id) throws ShardException {
-    WorkerSlot slot = workers.get(id);
-    if (slot == null) {
-      throw notJoined(id);
-    }
+  boolean leave(WorkerSlot slot) {
     if (slot.state == WorkerSlot.State.LEFT) {
       return false;
     }
-    slot.state = WorkerSlot.State.LEFT;
-    log.info("shard {}: worker {} left after {} pushes ({} still live)", shardIndex, id, slot.pushes, live());
-    return true;
+    boolean wasLive = slot.isLive();
+    slot.depart(WorkerSlot.State.LEFT);
+    departures.accept(slot.workerId);
+    log.info("shard {}: worker {} left after {} pushes ({} still live)", shardIndex, slot.workerId, slot.pushes,
+        live());
+    return wasLive;
   }
 
   /** Refuses a worker that is not live here: never joined, left or expired. */
@@ -200,21 +274,26 @@ final class Membership {
   }
 
   private ShardException notJoined(int id) {
-    return new ShardException(Code.NOT_FOUND, "worker " + id + " has not joined shard " + shardIndex);
+    return new ShardException(Code.NOT_FOUND, Reason.SESSION_UNKNOWN, "worker " + id + " has not joined shard " + shardIndex);
+  }
+
+  /** Hands the id of every worker that departs (leaves or expires) to {@code listener}, on the update loop. */
+  void onDeparture(IntConsumer listener) {
+    departures = departures.andThen(listener);
   }
 
   /**
-   * Refuses a push from {@code slot} unless it is the worker's current, live slot: a worker that left
+   * Refuses a call from {@code slot} unless it is the worker's current, live slot: a worker that left
    * must join again (FAILED_PRECONDITION), one whose lease expired, or that joined again while the push
-   * travelled, too (ABORTED).
+   * travelled, too (ABORTED). Safe from any thread.
    */
   void requireCurrent(WorkerSlot slot) throws ShardException {
     if (slot.state == WorkerSlot.State.LEFT) {
-      throw new ShardException(Code.FAILED_PRECONDITION,
+      throw new ShardException(Code.FAILED_PRECONDITION, Reason.WORKER_LEFT,
           "worker " + slot.workerId + " has left shard " + shardIndex + "; join again to train");
     }
     if (slot.state == WorkerSlot.State.EXPIRED || workers.get(slot.workerId) != slot) {
-      throw new ShardException(Code.ABORTED, "worker " + slot.workerId + "'s lease on shard " + shardIndex
+      throw new ShardException(Code.ABORTED, Reason.LEASE_EXPIRED, "worker " + slot.workerId + "'s lease on shard " + shardIndex
           + " expired (silent for more than " + leaseMillis + " ms); join again");
     }
   }
@@ -231,13 +310,9 @@ final class Membership {
     long lease = TimeUnit.MILLISECONDS.toNanos(leaseMillis);
     boolean changed = false;
     for (WorkerSlot slot : workers.values()) {
-      if (slot.isLive() && !slot.isWaitingOnShard() && now - slot.lastSeenNanos > lease) {
-        slot.state = WorkerSlot.State.EXPIRED;
-        // Its call is gone; a gradient that made it into a sync round stays there.
-        slot.waiting = null;
+      if (slot.isLive() && isSilent(slot, now)) {
+        expire(slot);
         changed = true;
-        log.warn("shard {}: worker {} silent for more than {} ms: it leaves the barriers ({} still live)",
-            shardIndex, slot.workerId, leaseMillis, live());
       }
     }
     if (anyoneJoined && now - firstJoinNanos > lease) {
@@ -250,6 +325,20 @@ final class Membership {
       }
     }
     return changed;
+  }
+
+  /** Whether {@code slot}'s worker has been silent for longer than the lease (and is not blocked on us). */
+  private boolean isSilent(WorkerSlot slot, long now) {
+    return !slot.isWaitingOnShard() && now - slot.lastSeenNanos > TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+  }
+
+  /** Ends a silent worker's session: it leaves the barriers and frees its buffers. */
+  private void expire(WorkerSlot slot) {
+    // Its call is gone; a gradient that made it into a sync round stays there (and its buffer with it).
+    slot.depart(WorkerSlot.State.EXPIRED);
+    departures.accept(slot.workerId);
+    log.warn("shard {}: worker {} silent for more than {} ms: it leaves the barriers ({} still live)",
+        shardIndex, slot.workerId, leaseMillis, live());
   }
 
   /** Whether worker {@code id} was given up on for never joining. */

@@ -1,5 +1,6 @@
 package io.impetus.shard;
 
+import com.google.protobuf.ByteString;
 import io.impetus.proto.JoinReply;
 import io.impetus.proto.JoinRequest;
 import io.impetus.proto.PushHeader;
@@ -20,9 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.impetus.wire.Reason;
 
 /**
  * One shard's core: its slice of the parameters, the optimizer state for that slice, the version
@@ -44,8 +47,12 @@ import org.slf4j.LoggerFactory;
  * non_finite_update} and answered as a dropped gradient. Each gradient is clipped first when the
  * config asks for it ({@code --clip-grad-norm}, per slice).
  *
- * <p>Threading: {@link #index}, {@link #sliceLength}, {@link #claim}, {@link #refuse} and {@link
- * #nonFinite} are safe from any thread; they let transport threads validate a push before handing it
+ * <p>Sessions: a join creates (or, presenting its key, renews) the worker's session, whose key every
+ * later call for that worker must carry ({@link Membership}); a call with another key is refused with
+ * PERMISSION_DENIED and changes nothing.
+ *
+ * <p>Threading: {@link #index}, {@link #sliceLength}, {@link #claim}, {@link #requireSession}, {@link
+ * #refuse} and {@link #nonFinite} are safe from any thread; they let transport threads validate a push before handing it
  * over. Every other method must run on the shard's {@link UpdateLoop}, which is what lets the state go
  * without locks.
  */
@@ -221,31 +228,66 @@ public final class Shard {
    * {@link WorkerSlot#release()}. Safe from any thread; a refusal is counted.
    */
   public WorkerSlot claim(PushHeader header) throws ShardException {
+    WorkerSlot slot;
+    try {
+      // The session first: a caller that does not hold the worker's session learns nothing more.
+      slot = members.session(header.getWorkerId(), header.getSessionKey(), "PushPull");
+      members.requireCurrent(slot);
+    } catch (ShardException e) {
+      throw counted(e.reason() == Reason.SESSION_UNKNOWN ? "unknown_worker"
+          : e.reason() == Reason.SESSION_MISMATCH ? "session_mismatch" : e.code().reason(), e);
+    }
     String problem = PushHeaders.problem(header);
     if (problem != null) {
-      throw refuse("malformed", Code.INVALID_ARGUMENT, problem);
-    }
-    WorkerSlot slot = members.worker(header.getWorkerId());
-    if (slot == null) {
-      throw refuse("unknown_worker", Code.NOT_FOUND,
-          "worker " + header.getWorkerId() + " has not joined shard " + index());
+      throw refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, problem);
     }
     if (header.getLength() != slot.gradient.length) {
-      throw refuse("wrong_length", Code.INVALID_ARGUMENT,
+      throw refuse("wrong_length", Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
           "gradient has " + header.getLength() + " values, shard " + index() + " expects " + slot.gradient.length);
     }
     if (!slot.tryAcquire()) {
-      throw refuse("concurrent_push", Code.FAILED_PRECONDITION,
+      throw refuse("concurrent_push", Code.FAILED_PRECONDITION, Reason.PUSH_IN_FLIGHT,
           "worker " + header.getWorkerId() + " already has a push in flight to shard " + index());
+    }
+    try {
+      // Again, holding the buffer: a worker that departed meanwhile may have had it freed.
+      members.requireCurrent(slot);
+    } catch (ShardException e) {
+      slot.release();
+      throw counted(e.code().reason(), e);
     }
     return slot;
   }
 
-  /** A refusal of a gradient, counted in the status under {@code reason}. Safe from any thread. */
-  public ShardException refuse(String reason, Code code, String message) {
-    count(reason);
+  /** {@code e}, counted as a refused push under {@code counted}. */
+  private ShardException counted(String counted, ShardException e) {
+    count(counted);
     refusedPushes.incrementAndGet();
-    return new ShardException(code, message);
+    return e;
+  }
+
+  /**
+   * The live session of worker {@code workerId} that {@code key} names, for the call {@code call}:
+   * refuses an unknown id (NOT_FOUND), a foreign or missing key (PERMISSION_DENIED) and a worker that
+   * left or expired. Safe from any thread: Initialize checks its caller with it before it allocates.
+   */
+  public void requireSession(int workerId, ByteString key, String call) throws ShardException {
+    members.liveSession(workerId, key, call);
+  }
+
+  /**
+   * Tells {@code listener} the id of every worker that departs (leaves or expires), on the update loop,
+   * so that a transport frees what it keeps for that worker (an attached segment).
+   */
+  public void onDeparture(IntConsumer listener) {
+    members.onDeparture(listener);
+  }
+
+  /** A refusal of a gradient for {@code reason}, counted in the status under {@code counted}. Safe from any thread. */
+  public ShardException refuse(String counted, Code code, Reason reason, String message) {
+    count(counted);
+    refusedPushes.incrementAndGet();
+    return new ShardException(code, reason, message);
   }
 
   /** Counts a refused or dropped gradient under {@code reason}. Safe from any thread. */
@@ -255,21 +297,23 @@ public final class Shard {
 
   /** The refusal of a gradient whose value {@code index} is NaN or infinite. Safe from any thread. */
   public ShardException nonFinite(WorkerSlot slot, PushHeader header, int index) {
-    return refuse("non_finite", Code.INVALID_ARGUMENT, "gradient value " + index + " of shard " + index() + " is "
+    return refuse("non_finite", Code.INVALID_ARGUMENT, Reason.NON_FINITE, "gradient value " + index + " of shard " + index() + " is "
         + slot.gradient[index] + " (worker " + header.getWorkerId() + ", step " + header.getWorkerStep() + ")");
   }
 
   /**
    * Registers a worker and checks its layout ({@link LayoutCheck}) before allocating anything; the first
-   * join fixes the layout and allocates the slice.
+   * join fixes the layout and allocates the slice. The reply carries the session's key; a join of an id
+   * another live session holds is refused (see {@link Membership#join}).
    */
   public JoinReply join(JoinRequest request) throws ShardException {
     int id = request.getWorkerId();
     members.requireValidId(id);
     layoutCheck.check(id, request.getLayout(), layout);
     fixLayout(request);
-    members.join(id, sliceLength, request.getSession());
+    WorkerSlot slot = members.join(id, sliceLength, request.getSession(), request.getSessionKey());
     return JoinReply.newBuilder()
+        .setSessionKey(slot.key())
         .setInitialized(initialized)
         .setVersion(version())
         .setRangeStart(layout.rangeStart())
@@ -307,7 +351,7 @@ public final class Shard {
       return true;
     }
     if (values.length != sliceLength) {
-      throw new ShardException(Code.INVALID_ARGUMENT,
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
           "initial values have " + values.length + " floats, shard " + index() + " expects " + sliceLength);
     }
     System.arraycopy(values, 0, params, 0, values.length);
@@ -316,28 +360,35 @@ public final class Shard {
     return false;
   }
 
-  /** Answers {@code reply} with the current slice and its version. */
-  public void pull(int workerId, SliceReply reply) {
+  /**
+   * Answers {@code reply} with the current slice and its version, for the worker whose session {@code
+   * key} names (one that left may still pull).
+   */
+  public void pull(int workerId, ByteString key, SliceReply reply) {
+    WorkerSlot slot;
+    try {
+      slot = members.session(workerId, key, "Pull");
+    } catch (ShardException e) {
+      reply.fail(e);
+      return;
+    }
     if (!initialized) {
       reply.fail(notInitialized());
       return;
     }
-    WorkerSlot slot = members.worker(workerId);
-    if (slot != null) {
+    if (slot.isLive()) {
       members.touch(slot);
       rememberRead(slot);
     }
     reply.slice(SliceHeader.newBuilder().setVersion(version()).setLength(params.length).build(), params);
   }
 
-  /** Renews a worker's lease; false if it has none (never joined, left, or expired). */
-  public boolean heartbeat(int workerId) {
-    return members.heartbeat(workerId);
-  }
-
-  /** Refuses a worker that is not live here (for attaching a data plane to it). */
-  public void requireLive(int workerId) throws ShardException {
-    members.requireLive(workerId);
+  /**
+   * Renews the lease of the worker's session that {@code key} names; false if that session has
+   * departed (left or expired): join again.
+   */
+  public boolean heartbeat(int workerId, ByteString key) throws ShardException {
+    return members.heartbeat(members.session(workerId, key, "Heartbeat"));
   }
 
   /**
@@ -530,9 +581,12 @@ public final class Shard {
     }
   }
 
-  /** Marks a worker as finished: it no longer counts towards any barrier. Returns the version. */
-  public long leave(int workerId) throws ShardException {
-    if (members.leave(workerId)) {
+  /**
+   * Marks the worker whose session {@code key} names as finished: it no longer counts towards any
+   * barrier, and its buffers are freed. Returns the version.
+   */
+  public long leave(int workerId, ByteString key) throws ShardException {
+    if (members.leave(members.session(workerId, key, "Leave"))) {
       barriersChanged();
     }
     return version();
@@ -597,7 +651,7 @@ public final class Shard {
   }
 
   private ShardException notInitialized() {
-    return new ShardException(Code.FAILED_PRECONDITION,
+    return new ShardException(Code.FAILED_PRECONDITION, Reason.NOT_INITIALIZED,
         "shard " + index() + " has no parameters yet: a worker must join and initialize it");
   }
 }

@@ -3,6 +3,7 @@ package io.impetus.shard;
 import io.impetus.proto.Layout;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.wire.ShardPlan;
+import io.impetus.wire.Reason;
 
 /**
  * The parameter layout a shard serves, fixed by the first join: the model's P parameters, its
@@ -20,7 +21,7 @@ record SliceLayout(long numParams, long fingerprint, String model, long rangeSta
     try {
       plan = new ShardPlan(layout.getNumParams(), layout.getNumShards());
     } catch (IllegalArgumentException e) {
-      throw new ShardException(Code.INVALID_ARGUMENT, e.getMessage());
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.LAYOUT_MISMATCH, e.getMessage());
     }
     return new SliceLayout(layout.getNumParams(), layout.getFingerprint(), layout.getModel(), plan.start(shardIndex),
         plan.end(shardIndex), plan.length(shardIndex));

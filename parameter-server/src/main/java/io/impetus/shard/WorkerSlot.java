@@ -1,6 +1,8 @@
 package io.impetus.shard;
 
+import com.google.protobuf.ByteString;
 import io.impetus.staleness.StalenessRecorder;
+import java.security.MessageDigest;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -11,6 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * push, which fills {@link #gradient()} and then either hands the push to {@link Shard#push} (which
  * gives the buffer back once the gradient is applied or refused) or gives it back itself with {@link
  * #release()}. Everything else is touched only by the shard's update loop.
+ *
+ * <p>A slot is one session of the worker: the join that created it issued its {@link #key}, which
+ * every later call for the worker must carry. A worker that joins again after leaving or expiring gets
+ * a new slot (and key). A slot whose worker departed ({@link #depart}) gives up its buffers: the
+ * gradient buffer as soon as no push holds it, the delay-compensation copy and the parked reply at once.
  */
 public final class WorkerSlot {
   enum State {
@@ -22,8 +29,14 @@ public final class WorkerSlot {
     EXPIRED
   }
 
+  /** The gradient buffer of a departed worker: nothing, so a departed slot holds no memory. */
+  private static final float[] FREED = new float[0];
+
   final int workerId;
-  final float[] gradient;
+  /** The session's secret, issued by the join that created this slot. */
+  private final byte[] key;
+  /** The gradient buffer; {@link #FREED} once the worker departed and no push holds it. */
+  volatile float[] gradient;
   final StalenessRecorder staleness = new StalenessRecorder();
   private final AtomicBoolean busy = new AtomicBoolean();
   /** Whether an Initialize call of this worker holds a buffer of initial values. */
@@ -48,10 +61,40 @@ public final class WorkerSlot {
   /** The slice this worker last received, for delay compensation; null unless a policy needs it. */
   float[] readParams;
 
-  WorkerSlot(int workerId, int sliceLength, long nowNanos) {
+  WorkerSlot(int workerId, int sliceLength, long nowNanos, byte[] key) {
     this.workerId = workerId;
     this.gradient = new float[sliceLength];
     this.lastSeenNanos = nowNanos;
+    this.key = key.clone();
+  }
+
+  /** Whether {@code presented} is this session's key; compared in constant time. Safe from any thread. */
+  boolean holds(ByteString presented) {
+    return MessageDigest.isEqual(key, presented.toByteArray());
+  }
+
+  /** This session's key, for the join reply that issues it. */
+  ByteString key() {
+    return ByteString.copyFrom(key);
+  }
+
+  /**
+   * The worker left or its lease expired ({@code to}): it stops counting, its parked reply is let go,
+   * and its buffers are freed (the gradient buffer once the push holding it, if any, gives it back).
+   */
+  void depart(State to) {
+    state = to;
+    waiting = null;
+    readParams = null;
+    freeIfIdle();
+  }
+
+  /** Frees the gradient buffer of a departed worker unless a push holds it (that push frees it on release). */
+  private void freeIfIdle() {
+    if (busy.compareAndSet(false, true)) {
+      gradient = FREED;
+      busy.set(false);
+    }
   }
 
   /** The worker's id. */
@@ -69,9 +112,12 @@ public final class WorkerSlot {
     return busy.compareAndSet(false, true);
   }
 
-  /** Gives the buffer back once the push has been applied or refused. */
+  /** Gives the buffer back once the push has been applied or refused (freeing it if the worker departed meanwhile). */
   public void release() {
     busy.set(false);
+    if (!isLive()) {
+      freeIfIdle();
+    }
   }
 
   /** Claims the worker's one Initialize buffer; false if another Initialize call of it holds one. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.StatusReply;
 import java.util.ArrayList;
+import com.google.protobuf.ByteString;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,11 @@ class ConsistencyGateTest {
   private void start(ConsistencyMode mode, int workers, int backups, long bound) {
     members = new Membership(0, workers, 60_000, nanos::get);
     for (int id = 0; id < workers; id++) {
-      members.join(id, 1, 0);
+      try {
+        members.join(id, 1, 0, ByteString.EMPTY);
+      } catch (ShardException e) {
+        throw new AssertionError(e);
+      }
     }
     gate = new ConsistencyGate(mode, bound, backups, members);
   }
@@ -83,10 +88,10 @@ class ConsistencyGateTest {
     start(ConsistencyMode.SYNC, 2, 0, 0);
     gate.collect(processed(0, 0));
     assertEquals(List.of(), gate.takeFullRound());
-    members.leave(1);
+    members.leave(members.worker(1));
     assertEquals(1, gate.roundSize());
     assertEquals(List.of(0), ids(gate.takeFullRound()));
-    members.leave(0);
+    members.leave(members.worker(0));
     assertEquals(1, gate.roundSize(), "with nobody live a round still needs one gradient");
   }
 
@@ -151,7 +156,7 @@ class ConsistencyGateTest {
     start(ConsistencyMode.SSP, 2, 0, 0);
     gate.park(processed(0, 0));
     assertEquals(List.of(), release());
-    members.leave(1);
+    members.leave(members.worker(1));
     assertEquals(List.of(0), release());
   }
 

@@ -56,10 +56,10 @@ class DoorbellShardTest extends SharedMemoryShards {
   }
 
   /** One push on the doorbell, as a worker makes it: gradient into the segment, header on the socket. */
-  private static SharedPushReply push(DoorbellChannel bell, SharedSegment segment, int worker, long read, long step,
-      float[] gradient) throws IOException {
+  private static SharedPushReply push(ShardTestClient shard, DoorbellChannel bell, SharedSegment segment, int worker,
+      long read, long step, float[] gradient) throws IOException {
     segment.writeGradient(gradient, 0);
-    bell.write(ShardTestClient.header(worker, read, step, gradient.length));
+    bell.write(shard.keyed(ShardTestClient.header(worker, read, step, gradient.length)));
     return bell.read(SharedPushReply.parser());
   }
 
@@ -98,7 +98,7 @@ class DoorbellShardTest extends SharedMemoryShards {
     for (long step = 0; step < 5; step++) {
       float[] g = {(float) Math.sin(step) * 0.3f, 0.7f, (float) -step / 3, 1e-3f};
       ShardTestClient.Slice expected = byStream.pushShared(0, read, step, g, streamSegment).join();
-      SharedPushReply reply = push(bell, bellSegment, 0, read, step, g);
+      SharedPushReply reply = push(byBell, bell, bellSegment, 0, read, step, g);
       SliceHeader header = reply.getHeader();
       assertEquals(step + 1, header.getVersion());
       assertEquals(expected.version(), header.getVersion());
@@ -119,18 +119,18 @@ class DoorbellShardTest extends SharedMemoryShards {
     SharedSegment segment = SharedSegment.create(shm, "w0", SLICE);
     DoorbellChannel bell = ring(shard.attach(0, segment));
 
-    SharedPushReply nan = push(bell, segment, 0, 0, 0, new float[] {1f, Float.NaN, 0f, 0f});
+    SharedPushReply nan = push(shard, bell, segment, 0, 0, 0, new float[] {1f, Float.NaN, 0f, 0f});
     assertFalse(nan.hasHeader());
     assertEquals(Status.Code.INVALID_ARGUMENT.value(), nan.getErrorCode());
     assertEquals("gradient value 1 of shard 1 is NaN (worker 0, step 0)", nan.getErrorMessage());
-    SharedPushReply stranger = push(bell, segment, 1, 0, 0, new float[] {1f, 1f, 1f, 1f});
+    SharedPushReply stranger = push(shard, bell, segment, 1, 0, 0, new float[] {1f, 1f, 1f, 1f});
     assertEquals(Status.Code.NOT_FOUND.value(), stranger.getErrorCode());
     assertEquals("worker 1 has not joined shard 1", stranger.getErrorMessage());
-    bell.write(ShardTestClient.header(0, 0, 0, 3));
+    bell.write(shard.keyed(ShardTestClient.header(0, 0, 0, 3)));
     assertEquals("gradient has 3 values, shard 1 expects 4", bell.read(SharedPushReply.parser()).getErrorMessage());
 
     float[] g = {1f, 0.5f, -2f, 0.25f};
-    SharedPushReply applied = push(bell, segment, 0, 0, 1, g);
+    SharedPushReply applied = push(shard, bell, segment, 0, 0, 1, g);
     assertEquals(1, applied.getHeader().getVersion(), "the refused pushes changed nothing");
     float[] expected = new float[SLICE];
     for (int i = 0; i < SLICE; i++) {
@@ -147,7 +147,7 @@ class DoorbellShardTest extends SharedMemoryShards {
     DoorbellChannel bell = ring(shard.attach(0, segment));
     segment.writeGradient(new float[] {1f, 1f, 1f, 1f}, 0);
     for (long step = 0; step < 3; step++) {
-      bell.write(ShardTestClient.header(0, step, step, SLICE));
+      bell.write(shard.keyed(ShardTestClient.header(0, step, step, SLICE)));
     }
     for (long step = 0; step < 3; step++) {
       assertEquals(step + 1, bell.read(SharedPushReply.parser()).getHeader().getVersion());
@@ -177,7 +177,7 @@ class DoorbellShardTest extends SharedMemoryShards {
     assertEquals(0, shard.pull(0).version());
     assertEquals(Map.of(), shard.status().getRejectedMap(), "a broken frame is not a push");
     DoorbellChannel fresh = ring(attached);
-    assertEquals(1, push(fresh, segment, 0, 0, 0, new float[] {1f, 1f, 1f, 1f}).getHeader().getVersion());
+    assertEquals(1, push(shard, fresh, segment, 0, 0, 0, new float[] {1f, 1f, 1f, 1f}).getHeader().getVersion());
   }
 
   @Test
@@ -209,7 +209,7 @@ class DoorbellShardTest extends SharedMemoryShards {
     ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0), true);
     SharedSegment segment = SharedSegment.create(shm, "w0", SLICE);
     DoorbellChannel bell = ring(shard.attach(0, segment));
-    assertEquals(1, push(bell, segment, 0, 0, 0, new float[] {1f, 1f, 1f, 1f}).getHeader().getVersion());
+    assertEquals(1, push(shard, bell, segment, 0, 0, 0, new float[] {1f, 1f, 1f, 1f}).getHeader().getVersion());
     assertEquals(1, sockets(shm).size());
 
     servers.get(0).stop();

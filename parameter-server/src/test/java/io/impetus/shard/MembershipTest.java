@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
+import com.google.protobuf.ByteString;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.checkpoint.WorkerProgress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,9 +34,31 @@ class MembershipTest {
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
   }
 
+  /** Joins worker {@code id} as its current session's process would: presenting that session's key, if any. */
   private WorkerSlot join(int id) {
-    members.join(id, SLICE, 0);
-    return members.worker(id);
+    return join(id, 0);
+  }
+
+  private WorkerSlot join(int id, long session) {
+    try {
+      return members.join(id, SLICE, session, keyOf(id));
+    } catch (ShardException e) {
+      throw new AssertionError(e.getMessage(), e);
+    }
+  }
+
+  /** The key of worker {@code id}'s current session, or none. */
+  private ByteString keyOf(int id) {
+    WorkerSlot slot = members.worker(id);
+    return slot == null ? ByteString.EMPTY : slot.key();
+  }
+
+  private boolean leave(int id) throws ShardException {
+    return members.leave(members.session(id, keyOf(id), "Leave"));
+  }
+
+  private boolean heartbeat(int id) throws ShardException {
+    return members.heartbeat(members.session(id, keyOf(id), "Heartbeat"));
   }
 
   /** Moves {@code slot}'s clock past {@code steps} steps (0 to steps-1). */
@@ -50,7 +74,7 @@ class MembershipTest {
   }
 
   @Test
-  void workerIdsOutsideZeroToNAreRefusedNamingTheRange() {
+  void workerIdsOutsideZeroToNAreRefusedNamingTheRange() throws Exception {
     assertRefused(Code.INVALID_ARGUMENT, "worker id 3 outside [0, 3) for shard 2",
         assertThrows(ShardException.class, () -> members.requireValidId(3)));
     assertRefused(Code.INVALID_ARGUMENT, "worker id -1 outside [0, 3) for shard 2",
@@ -58,7 +82,28 @@ class MembershipTest {
   }
 
   @Test
-  void aJoinedWorkerGetsAGradientBufferOfTheSliceLengthAndClockZero() {
+  void aDepartedWorkersBuffersAreFreedOnceNoPushHoldsThemAndItsTransportIsTold() throws Exception {
+    List<Integer> departed = new ArrayList<>();
+    members.onDeparture(departed::add);
+    WorkerSlot left = join(0);
+    left.readParams = new float[SLICE];
+    leave(0);
+    assertEquals(0, left.gradient().length, "the gradient buffer of a worker that left is freed");
+    assertEquals(null, left.readParams);
+
+    WorkerSlot pushing = join(1);
+    assertTrue(pushing.tryAcquire()); // a push is filling its buffer as the lease runs out
+    advanceMillis(LEASE_MS + 1);
+    members.expireSilent();
+    assertEquals(SLICE, pushing.gradient().length, "kept while the push holds it");
+    pushing.release();
+    assertEquals(0, pushing.gradient().length, "freed when the push gives it back");
+    assertEquals(List.of(0, 1), departed);
+    assertEquals(SLICE, join(1).gradient().length, "a rejoin gets a new buffer");
+  }
+
+  @Test
+  void aJoinedWorkerGetsAGradientBufferOfTheSliceLengthAndClockZero() throws Exception {
     WorkerSlot slot = join(1);
     assertEquals(SLICE, slot.gradient().length);
     assertEquals(0, slot.clock);
@@ -67,7 +112,7 @@ class MembershipTest {
   }
 
   @Test
-  void aWorkerNotYetJoinedCountsAsClockZeroSoTheFirstOnesLeadIsItsClock() {
+  void aWorkerNotYetJoinedCountsAsClockZeroSoTheFirstOnesLeadIsItsClock() throws Exception {
     WorkerSlot first = join(0);
     finish(first, 2);
     assertEquals(2, first.clock);
@@ -76,7 +121,7 @@ class MembershipTest {
   }
 
   @Test
-  void finishingAStepMovesTheClockPastItAndReturnsTheStepLagBehindTheNewestWorker() {
+  void finishingAStepMovesTheClockPastItAndReturnsTheStepLagBehindTheNewestWorker() throws Exception {
     WorkerSlot fast = join(0);
     WorkerSlot slow = join(1);
     finish(fast, 3);
@@ -91,18 +136,18 @@ class MembershipTest {
   void aWorkerThatLeavesNoLongerCountsLeavingTwiceChangesNothingAndAStrangerCannotLeave() throws Exception {
     join(0);
     join(1);
-    assertTrue(members.leave(1));
+    assertTrue(leave(1));
     assertEquals(2, members.live());
-    assertFalse(members.leave(1));
+    assertFalse(leave(1));
     assertEquals(2, members.live());
     assertRefused(Code.NOT_FOUND, "worker 2 has not joined shard 2",
-        assertThrows(ShardException.class, () -> members.leave(2)));
+        assertThrows(ShardException.class, () -> leave(2)));
   }
 
   @Test
   void pushesAreRefusedFromAWorkerThatLeftWhoseLeaseExpiredOrThatJoinedAgainMeanwhile() throws Exception {
     WorkerSlot left = join(0);
-    members.leave(0);
+    leave(0);
     assertRefused(Code.FAILED_PRECONDITION, "worker 0 has left shard 2; join again to train",
         assertThrows(ShardException.class, () -> members.requireCurrent(left)));
 
@@ -121,26 +166,27 @@ class MembershipTest {
   }
 
   @Test
-  void aLeaseRunsOutOnlyAfterMoreThanOneLeaseOfSilenceAndHeartbeatsRenewIt() {
+  void aLeaseRunsOutOnlyAfterMoreThanOneLeaseOfSilenceAndHeartbeatsRenewIt() throws Exception {
     WorkerSlot beating = join(0);
     WorkerSlot silent = join(1);
     WorkerSlot alsoSilent = join(2);
     advanceMillis(LEASE_MS);
     assertFalse(members.expireSilent(), "exactly one lease of silence is not yet too long");
-    assertTrue(members.heartbeat(0));
+    assertTrue(heartbeat(0));
     advanceMillis(1);
     assertTrue(members.expireSilent());
     assertEquals(WorkerSlot.State.JOINED, beating.state);
     assertEquals(WorkerSlot.State.EXPIRED, silent.state);
     assertEquals(WorkerSlot.State.EXPIRED, alsoSilent.state);
     assertEquals(1, members.live());
-    assertFalse(members.heartbeat(1), "an expired worker has no lease to renew");
-    assertFalse(members.heartbeat(2 + 1), "nor has a stranger");
+    assertFalse(heartbeat(1), "an expired worker has no lease to renew");
+    assertRefused(Code.NOT_FOUND, "worker 3 has not joined shard 2",
+        assertThrows(ShardException.class, () -> heartbeat(2 + 1), "nor has a stranger: it is told to join"));
     assertFalse(members.expireSilent(), "nothing changes the second time");
   }
 
   @Test
-  void aWorkerBlockedOnTheShardIsNotSilentUnlessItAbandonedTheCall() {
+  void aWorkerBlockedOnTheShardIsNotSilentUnlessItAbandonedTheCall() throws Exception {
     WorkerSlot waiting = join(0);
     WorkerSlot gone = join(1);
     join(2);
@@ -156,14 +202,14 @@ class MembershipTest {
   }
 
   @Test
-  void aWorkerThatNeverJoinsStopsCountingOneLeaseAfterTheFirstJoin() {
+  void aWorkerThatNeverJoinsStopsCountingOneLeaseAfterTheFirstJoin() throws Exception {
     WorkerSlot a = join(0);
     WorkerSlot b = join(1);
     finish(a, 4);
     finish(b, 3);
     advanceMillis(LEASE_MS);
-    members.heartbeat(0);
-    members.heartbeat(1);
+    heartbeat(0);
+    heartbeat(1);
     assertFalse(members.expireSilent());
     assertEquals(0, members.minLiveClock(), "worker 2 may still come, at clock 0");
     advanceMillis(1);
@@ -184,7 +230,7 @@ class MembershipTest {
     WorkerSlot c = join(2);
     finish(a, 5);
     finish(b, 2);
-    members.leave(2);
+    leave(2);
     assertEquals(0, c.clock);
     WorkerSlot back = join(2);
     assertEquals(2, back.clock, "neither 0 (holding the others back) nor 5 (counted as ahead)");
@@ -192,11 +238,11 @@ class MembershipTest {
   }
 
   @Test
-  void aJoinOfALiveWorkerKeepsItsSlotAndRenewsItsLease() {
+  void aJoinOfALiveWorkerKeepsItsSlotAndRenewsItsLease() throws Exception {
     WorkerSlot slot = join(0);
     finish(slot, 2);
     advanceMillis(LEASE_MS);
-    members.join(0, SLICE, 0);
+    join(0, 0);
     assertEquals(slot, members.worker(0));
     assertEquals(nanos.get(), slot.lastSeenNanos);
     assertEquals(2, slot.clock);
@@ -208,10 +254,10 @@ class MembershipTest {
     join(1);
     join(2);
     finish(slot, 7);
-    members.leave(1);
-    members.leave(2);
+    leave(1);
+    leave(2);
     assertEquals(0, members.lead(slot), "it is the slowest live worker itself");
-    members.leave(0);
+    leave(0);
     assertEquals(0, members.live());
     assertEquals(0, members.maxLiveClock());
     assertEquals(0, members.lead(slot));
@@ -223,9 +269,9 @@ class MembershipTest {
     finish(a, 2);
     a.pushes = 2;
     join(1);
-    members.leave(1);
+    leave(1);
     advanceMillis(LEASE_MS);
-    members.heartbeat(0);
+    heartbeat(0);
     advanceMillis(1);
     members.expireSilent();
 
@@ -242,16 +288,16 @@ class MembershipTest {
   }
 
   @Test
-  void restoredProgressHoldsUntilEachWorkerRejoinsAndSurvivesIntoTheNextCheckpoint() {
+  void restoredProgressHoldsUntilEachWorkerRejoinsAndSurvivesIntoTheNextCheckpoint() throws Exception {
     members.restore(List.of(new WorkerProgress(7, 6, 41), new WorkerProgress(5, 4, 42), WorkerProgress.NONE));
     WorkerSlot zero = join(0);
     assertEquals(7, zero.clock, "a worker resumes from its checkpointed clock");
     assertEquals(-1, zero.lastStep, "another session (0 here) is another process: its steps count afresh");
     assertEquals(0, members.minLiveClock(), "worker 2 was never in the checkpoint: it counts as 0");
-    members.join(2, SLICE, 0);
+    join(2, 0);
     finish(members.worker(2), 9);
     assertEquals(5, members.minLiveClock(), "worker 1 has not rejoined: it counts with its checkpointed clock");
-    members.join(1, SLICE, 42);
+    join(1, 42);
     assertEquals(4, members.worker(1).lastStep, "the same session: its repeats of step 4 and before are recognised");
     assertEquals(List.of(new WorkerProgress(7, -1, 0), new WorkerProgress(5, 4, 42), new WorkerProgress(9, 8, 0)),
         members.progress());

@@ -45,7 +45,7 @@ class NumericSafetyTest {
     assertTrue(refused.header.getDropped(), "the worker is told, as for a dropped gradient");
     assertEquals(1, refused.header.getVersion(), "the version does not move");
     RecordingReply pulled = new RecordingReply();
-    reference.pull(0, pulled);
+    reference.pull(0, ShardCoreTest.key(reference, 0), pulled);
     assertArrayEquals(pulled.values, refused.values, 0f);
 
     StatusReply status = refusing.status();

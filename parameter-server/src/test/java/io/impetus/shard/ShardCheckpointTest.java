@@ -201,6 +201,7 @@ class ShardCheckpointTest {
     assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
     assertEquals("layout mismatch: num_params 7 of the worker's model 'test' is not the layout this shard serves",
         e.getStatus().getDescription(), "the worker's value, not the shard's");
+    second.join(0, LAYOUT);
     assertArrayEquals(INITIAL, second.pull(0).values(), "the restored values are untouched");
   }
 

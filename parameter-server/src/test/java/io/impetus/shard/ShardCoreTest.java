@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.impetus.optim.OptimizerConfig;
+import com.google.protobuf.ByteString;
 import io.impetus.proto.JoinRequest;
 import io.impetus.proto.PushHeader;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.staleness.StalenessPolicy;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,18 +35,34 @@ class ShardCoreTest {
   /** A shard 0 of 1 for the 3-parameter model, every worker of {@code config} joined, initialized to {@link #INIT}. */
   static Shard start(ServerConfig config) throws ShardException {
     Shard shard = new Shard(config, () -> 0L);
+    ByteString[] keys = new ByteString[config.workers()];
     for (int w = 0; w < config.workers(); w++) {
-      shard.join(JoinRequest.newBuilder().setWorkerId(w)
-          .setLayout(ShardTestClient.layout(INIT.length, 1, 0, ShardTestClient.FINGERPRINT)).build());
+      keys[w] = shard.join(JoinRequest.newBuilder().setWorkerId(w)
+          .setLayout(ShardTestClient.layout(INIT.length, 1, 0, ShardTestClient.FINGERPRINT)).build()).getSessionKey();
     }
+    KEYS.put(shard, keys);
     assertFalse(shard.initialize(INIT.clone()));
     return shard;
+  }
+
+  /** The session keys of the workers {@link #start} joined, by shard. */
+  private static final Map<Shard, ByteString[]> KEYS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** The session key {@link #start} got for {@code worker} of {@code shard}. */
+  static ByteString key(Shard shard, int worker) {
+    return KEYS.get(shard)[worker];
+  }
+
+  /** A push header of {@code worker}'s session on {@code shard}. */
+  static PushHeader header(Shard shard, int worker, long readVersion, long step, int length) {
+    return ShardTestClient.header(worker, readVersion, step, length).toBuilder()
+        .setSessionKey(key(shard, worker)).build();
   }
 
   /** Pushes {@code gradient} as a transport does: claim the buffer, fill it, hand it over. */
   static RecordingReply push(Shard shard, int worker, long readVersion, long step, float[] gradient)
       throws ShardException {
-    PushHeader header = ShardTestClient.header(worker, readVersion, step, gradient.length);
+    PushHeader header = header(shard, worker, readVersion, step, gradient.length);
     WorkerSlot slot = shard.claim(header);
     System.arraycopy(gradient, 0, slot.gradient(), 0, gradient.length);
     RecordingReply reply = new RecordingReply();
@@ -64,7 +83,7 @@ class ShardCoreTest {
     // p = INIT - 4 * 0.5 * g
     assertArrayEquals(new float[] {-1f, 6f, 3f}, last.values);
     RecordingReply pulled = new RecordingReply();
-    shard.pull(0, pulled);
+    shard.pull(0, key(shard, 0), pulled);
     assertArrayEquals(last.values, pulled.values);
     assertEquals(4, pulled.header.getVersion());
   }
@@ -83,7 +102,7 @@ class ShardCoreTest {
   @Test
   void aSecondClaimWhileAPushIsInFlightIsRefusedAndCounted() throws Exception {
     Shard shard = start(ConsistencyMode.ASYNC, 1);
-    PushHeader header = ShardTestClient.header(0, 0, 0, INIT.length);
+    PushHeader header = header(shard, 0, 0, 0, INIT.length);
     WorkerSlot claimed = shard.claim(header);
     ShardException e = assertThrows(ShardException.class, () -> shard.claim(header));
     assertEquals(Code.FAILED_PRECONDITION, e.code());
@@ -113,8 +132,10 @@ class ShardCoreTest {
   void pullingBeforeInitializationIsRefusedThroughTheReply() throws Exception {
     ServerConfig config = new ServerConfig("127.0.0.1", 0, 0, 1, 1, ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.5, 0));
     Shard shard = new Shard(config, () -> 0L);
+    ByteString key = shard.join(JoinRequest.newBuilder().setWorkerId(0)
+        .setLayout(ShardTestClient.layout(INIT.length, 1, 0, ShardTestClient.FINGERPRINT)).build()).getSessionKey();
     RecordingReply reply = new RecordingReply();
-    shard.pull(0, reply);
+    shard.pull(0, key, reply);
     assertEquals(Code.FAILED_PRECONDITION, reply.error.code());
     assertEquals("shard 0 has no parameters yet: a worker must join and initialize it", reply.error.getMessage());
     assertTrue(reply.answered());

@@ -1,7 +1,6 @@
 package io.impetus.shard;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import com.google.protobuf.ByteString;
 import io.impetus.proto.AttachSegmentReply;
@@ -24,10 +23,18 @@ import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.wire.FloatCodec;
+import io.impetus.wire.Refusal;
 import io.impetus.wire.SharedSegment;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** A minimal client of one shard for tests: every call returns a future of its whole reply. */
+/**
+ * A minimal client of one shard for tests: every call returns a future of its whole reply. It keeps
+ * the session key each join returned, by worker id, and presents it in every later call for that
+ * worker (and in a join again, which then renews the session); {@link #useKey} makes it present
+ * another, as an impostor would. A second client on the same channel holds no keys of its own.
+ */
 final class ShardTestClient {
   /** A slice reply put back together; {@code encoding}: how its values travelled. */
   record Slice(long version, long staleness, long stepLag, boolean dropped, float[] values, FloatEncoding encoding,
@@ -37,6 +44,8 @@ final class ShardTestClient {
 
   private final ShardGrpc.ShardStub stub;
   private final ShardGrpc.ShardBlockingStub blocking;
+  /** The key presented for each worker id: the one its last join returned, unless {@link #useKey} said otherwise. */
+  private final Map<Integer, ByteString> keys = new ConcurrentHashMap<>();
 
   ShardTestClient(ManagedChannel channel) {
     this.stub = ShardGrpc.newStub(channel);
@@ -54,7 +63,20 @@ final class ShardTestClient {
 
   /** A join of worker {@code worker} from the process whose session is {@code session} (0: none). */
   JoinReply join(int worker, Layout layout, long session) {
-    return blocking.join(JoinRequest.newBuilder().setWorkerId(worker).setLayout(layout).setSession(session).build());
+    JoinReply reply = blocking.join(JoinRequest.newBuilder().setWorkerId(worker).setLayout(layout)
+        .setSession(session).setSessionKey(key(worker)).build());
+    keys.put(worker, reply.getSessionKey());
+    return reply;
+  }
+
+  /** The session key this client presents for {@code worker} (empty before it joined). */
+  ByteString key(int worker) {
+    return keys.getOrDefault(worker, ByteString.EMPTY);
+  }
+
+  /** From now on, presents {@code key} for {@code worker} (an impostor's key, or none). */
+  void useKey(int worker, ByteString key) {
+    keys.put(worker, key);
   }
 
   InitializeReply initialize(int worker, float[] values) {
@@ -62,7 +84,8 @@ final class ShardTestClient {
     StreamObserver<InitializeChunk> out = stub.initialize(reply);
     for (int c = 0; c < FloatCodec.chunkCount(values.length); c++) {
       int from = c * FloatCodec.MAX_CHUNK_FLOATS;
-      out.onNext(InitializeChunk.newBuilder().setWorkerId(worker).setOffset(from)
+      out.onNext(InitializeChunk.newBuilder().setWorkerId(worker).setSessionKey(c == 0 ? key(worker) : ByteString.EMPTY)
+          .setOffset(from)
           .setValues(FloatCodec.encode(values, from, FloatCodec.chunkLength(values.length, c))).build());
     }
     out.onCompleted();
@@ -96,7 +119,7 @@ final class ShardTestClient {
 
   Slice pull(int worker) {
     Collector collector = new Collector();
-    stub.pull(PullRequest.newBuilder().setWorkerId(worker).build(), collector);
+    stub.pull(PullRequest.newBuilder().setWorkerId(worker).setSessionKey(key(worker)).build(), collector);
     return collector.future.join();
   }
 
@@ -104,14 +127,21 @@ final class ShardTestClient {
     return push(header(worker, readVersion, step, gradient.length), gradient);
   }
 
+  /** {@code header} with the key this client presents for its worker, unless it carries a key already. */
+  PushHeader keyed(PushHeader header) {
+    return header.getSessionKey().isEmpty()
+        ? header.toBuilder().setSessionKey(key(header.getWorkerId())).build() : header;
+  }
+
   /**
    * Opens a PushPullSharedStream: each header sent on the returned observer pushes what is in the
-   * worker's segment, and each push is answered on {@code replies}.
+   * worker's segment, and each push is answered on {@code replies}. Headers go as they are: see {@link #keyed}.
    */
   StreamObserver<PushHeader> pushStream(StreamObserver<SharedPushReply> replies) {
     return stub.pushPullSharedStream(replies);
   }
 
+  /** A push header without a session key (the client adds its key when it sends it). */
   static PushHeader header(int worker, long readVersion, long step, int length) {
     return PushHeader.newBuilder().setWorkerId(worker).setReadVersion(readVersion).setWorkerStep(step)
         .setLength(length).setLoss(1f).setBatchSize(1).build();
@@ -119,7 +149,8 @@ final class ShardTestClient {
 
   /** Asks the shard to attach {@code segment}, created by {@code worker}, as that worker's data plane. */
   AttachSegmentReply attach(int worker, SharedSegment segment) {
-    return attach(AttachSegmentRequest.newBuilder().setWorkerId(worker).setPath(segment.path().toString())
+    return attach(AttachSegmentRequest.newBuilder().setWorkerId(worker).setSessionKey(key(worker))
+        .setPath(segment.path().toString())
         .setNonce(segment.nonce()).setLength(segment.length()).build());
   }
 
@@ -137,15 +168,15 @@ final class ShardTestClient {
   }
 
   /** As {@link #pushShared(int, long, long, float[], SharedSegment)}, with {@code header} as it is. */
-  CompletableFuture<Slice> pushShared(PushHeader header, float[] gradient, SharedSegment segment) {
+  CompletableFuture<Slice> pushShared(PushHeader unkeyed, float[] gradient, SharedSegment segment) {
+    PushHeader header = keyed(unkeyed);
     segment.writeGradient(gradient, 0);
     CompletableFuture<Slice> result = new CompletableFuture<>();
     StreamObserver<PushHeader> stream = pushStream(new StreamObserver<>() {
       @Override
       public void onNext(SharedPushReply reply) {
         if (!reply.hasHeader()) {
-          result.completeExceptionally(Status.fromCodeValue(reply.getErrorCode())
-              .withDescription(reply.getErrorMessage()).asRuntimeException());
+          result.completeExceptionally(Refusal.ofShared(reply).toException());
           return;
         }
         SliceHeader h = reply.getHeader();
@@ -180,7 +211,8 @@ final class ShardTestClient {
   }
 
   /** A push-pull whose chunks carry exactly {@code payloads} (offsets counted as {@code header} declares). */
-  CompletableFuture<Slice> push(PushHeader header, ByteString... payloads) {
+  CompletableFuture<Slice> push(PushHeader unkeyed, ByteString... payloads) {
+    PushHeader header = keyed(unkeyed);
     Collector collector = new Collector();
     StreamObserver<PushChunk> out = stub.pushPull(collector);
     long offset = 0;
@@ -199,11 +231,12 @@ final class ShardTestClient {
   }
 
   boolean heartbeat(int worker) {
-    return blocking.heartbeat(io.impetus.proto.HeartbeatRequest.newBuilder().setWorkerId(worker).build()).getLive();
+    return blocking.heartbeat(io.impetus.proto.HeartbeatRequest.newBuilder().setWorkerId(worker)
+        .setSessionKey(key(worker)).build()).getLive();
   }
 
   LeaveReply leave(int worker) {
-    return blocking.leave(LeaveRequest.newBuilder().setWorkerId(worker).build());
+    return blocking.leave(LeaveRequest.newBuilder().setWorkerId(worker).setSessionKey(key(worker)).build());
   }
 
   StatusReply status() {

@@ -17,6 +17,8 @@ import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.StatusReply;
+import io.impetus.wire.Reason;
+import io.impetus.wire.Refusal;
 import io.impetus.wire.SharedSegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,7 +241,7 @@ class SharedMemoryShardTest extends SharedMemoryShards {
     });
 
     segment.writeGradient(new float[] {1f, Float.NaN, 0f, 0f}, 0);
-    stream.onNext(ShardTestClient.header(0, 0, 0, SLICE));
+    stream.onNext(shard.keyed(ShardTestClient.header(0, 0, 0, SLICE)));
     SharedPushReply refused = replies.poll(30, TimeUnit.SECONDS);
     assertFalse(refused.hasHeader());
     assertEquals(Status.Code.INVALID_ARGUMENT.value(), refused.getErrorCode());
@@ -247,7 +249,7 @@ class SharedMemoryShardTest extends SharedMemoryShards {
 
     float[] g = {1f, 0.5f, -2f, 0.25f};
     segment.writeGradient(g, 0);
-    stream.onNext(ShardTestClient.header(0, 0, 1, SLICE));
+    stream.onNext(shard.keyed(ShardTestClient.header(0, 0, 1, SLICE)));
     SharedPushReply applied = replies.poll(30, TimeUnit.SECONDS);
     assertEquals(1, applied.getHeader().getVersion(), "the refused push changed nothing, this one applied");
     assertEquals(SLICE, applied.getHeader().getLength());
@@ -300,12 +302,28 @@ class SharedMemoryShardTest extends SharedMemoryShards {
         + " is not inside the shared-memory folder " + shm.toRealPath(), e);
 
     SharedSegment own = SharedSegment.create(shm, "w0-s1", SLICE);
-    AttachSegmentRequest otherNonce = AttachSegmentRequest.newBuilder().setWorkerId(0).setPath(own.path().toString())
+    AttachSegmentRequest otherNonce = AttachSegmentRequest.newBuilder().setWorkerId(0).setSessionKey(shard.key(0))
+        .setPath(own.path().toString())
         .setNonce(own.nonce() ^ 1).setLength(SLICE).build();
     StatusRuntimeException stale = assertThrows(StatusRuntimeException.class, () -> shard.attach(otherNonce));
     assertStatus(Status.Code.FAILED_PRECONDITION, "shard 1 cannot attach worker 0's segment: "
         + shm.toRealPath().resolve(own.path().getFileName()) + " belongs to another worker or attach (nonce or length differ)",
         stale);
+  }
+
+  @Test
+  void aWorkerThatLeftLosesItsSegmentAndAttachesAgainAfterItRejoins() throws Exception {
+    ShardTestClient shard = start(OptimizerConfig.sgd(0.5, 0.0));
+    SharedSegment segment = attached(shard, 0);
+    assertEquals(1, shard.pushShared(0, 0, 0, new float[] {1, 1, 1, 1}, segment).join().version());
+    shard.leave(0);
+    shard.join(0, LAYOUT);
+    StatusRuntimeException e = failure(() -> shard.pushShared(0, 1, 1, new float[] {1, 1, 1, 1}, segment).join());
+    assertStatus(Status.Code.NOT_FOUND,
+        "worker 0 has no shared-memory segment attached to shard 1; join and attach again", e);
+    assertEquals(Reason.SEGMENT_NOT_ATTACHED, Refusal.of(e).reason(), "the in-band answer carries the reason");
+    SharedSegment again = attached(shard, 0);
+    assertEquals(2, shard.pushShared(0, 1, 1, new float[] {1, 1, 1, 1}, again).join().version());
   }
 
   @Test
@@ -317,7 +335,7 @@ class SharedMemoryShardTest extends SharedMemoryShards {
     shard.join(1, LAYOUT);
     shard.leave(1);
     StatusRuntimeException left = assertThrows(StatusRuntimeException.class, () -> shard.attach(1, segment));
-    assertStatus(Status.Code.NOT_FOUND, "worker 1 has not joined shard 1", left);
+    assertStatus(Status.Code.FAILED_PRECONDITION, "worker 1 has left shard 1; join again to train", left);
 
     SharedSegment tooLong = SharedSegment.create(shm, "w0-s1", SLICE + 1);
     StatusRuntimeException wrong = assertThrows(StatusRuntimeException.class, () -> shard.attach(0, tooLong));

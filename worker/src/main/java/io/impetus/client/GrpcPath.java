@@ -8,6 +8,8 @@ import io.impetus.proto.ShardGrpc;
 import io.impetus.wire.FloatChunk;
 import io.impetus.wire.WireMethods;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The grpc path: each push is one PushPull call whose gradient chunks go up and whose slice chunks
@@ -28,9 +30,16 @@ final class GrpcPath implements PushPath {
   /** The encoded gradient on channels that may serialize a message again, reused every push; else null. */
   private final byte[] buffer;
 
-  /** The path to {@code shard}, whose range of the flat vector is [start, start + length). */
+  /** The deadline of each push-pull call, in milliseconds (asked at each push: it follows the shard's lease). */
+  private final LongSupplier deadlineMillis;
+
+  /**
+   * The path to {@code shard}, whose range of the flat vector is [start, start + length); each push
+   * must be answered within {@code deadlineMillis}.
+   */
   GrpcPath(int shard, ShardGrpc.ShardStub stub, WireMethods wire, ChunkWriter writer, WirePrecision precision,
-      int start, int length) {
+      int start, int length, LongSupplier deadlineMillis) {
+    this.deadlineMillis = deadlineMillis;
     this.shard = shard;
     this.stub = stub;
     this.wire = wire;
@@ -45,7 +54,9 @@ final class GrpcPath implements PushPath {
   public CompletableFuture<SliceReceiver.Received> push(PushHeader header, float[] gradient, float[] params) {
     SliceReceiver receiver = new SliceReceiver(params, start, length, shard);
     StreamObserver<FloatChunk<PushChunk>> out = ClientCalls.asyncBidiStreamingCall(
-        stub.getChannel().newCall(wire.pushPull(), stub.getCallOptions()), WireMethods.releasing(receiver));
+        stub.getChannel().newCall(wire.pushPull(),
+            stub.getCallOptions().withDeadlineAfter(deadlineMillis.getAsLong(), TimeUnit.MILLISECONDS)),
+        WireMethods.releasing(receiver));
     PushHeader declared = precision == WirePrecision.FP32 ? header
         : header.toBuilder().setEncoding(precision.encoding()).setReplyEncoding(precision.encoding()).build();
     writer.write(out, (index, offset) -> {

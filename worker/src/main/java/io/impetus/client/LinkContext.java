@@ -9,8 +9,9 @@ import java.util.concurrent.Executor;
  * bits a float takes on the grpc path ({@code precision}), how shm paths are set up, and the client's
  * background thread (file and socket work, off the transport's threads). {@code session} is a random
  * number the client picks once and sends with every Join, so that a shard knows a rejoin of this
- * client from a restarted worker and keeps recognising its repeated pushes.
+ * client from a restarted worker and keeps recognising its repeated pushes. {@code deadlines} bounds
+ * every call.
  */
 record LinkContext(int workerId, long session, Transport transport, WireMethods wire, ChunkWriter writer,
     WirePrecision precision,
-    ShmPathSetup shm, Executor background) {}
+    ShmPathSetup shm, Executor background, CallDeadlines deadlines) {}

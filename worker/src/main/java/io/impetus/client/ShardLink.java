@@ -1,6 +1,8 @@
 package io.impetus.client;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.impetus.proto.HeartbeatRequest;
@@ -31,13 +33,15 @@ import org.slf4j.LoggerFactory;
  * {@link PushPath} chosen when the link joined. Until a join chooses otherwise, and whenever shared
  * memory is not possible or not asked for, pushes take the {@link GrpcPath}.
  *
+ * <p>The link keeps the key of the worker's session on its shard, from the last join, and presents
+ * it in every call. Every call has a deadline ({@link CallDeadlines}).
+ *
  * <p>Every call is non-blocking. Replies are decoded straight into the caller's array at the range,
  * which no other link writes, so the links of one client may all write the same array at once. A
  * link carries one push at a time.
  */
 final class ShardLink implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardLink.class);
-  private static final long CALL_TIMEOUT_SECONDS = 30;
 
   private final int shard;
   private final ShardGrpc.ShardStub stub;
@@ -47,6 +51,10 @@ final class ShardLink implements AutoCloseable {
   private final GrpcPath grpc;
   private volatile PushPath path;
   private volatile long version;
+  /** The key of this worker's session on the shard (empty before the first join), presented in every call. */
+  private volatile ByteString sessionKey = ByteString.EMPTY;
+  /** The shard's lease (0 before the first join), which push deadlines allow for. */
+  private volatile long leaseMillis;
 
   /** A link to {@code shard} over {@code channel}, for the range [start, start + length). */
   ShardLink(int shard, Channel channel, int start, int length, LinkContext context) {
@@ -56,7 +64,8 @@ final class ShardLink implements AutoCloseable {
     this.start = start;
     this.length = length;
     this.context = context;
-    this.grpc = new GrpcPath(shard, stub, context.wire(), context.writer(), context.precision(), start, length);
+    this.grpc = new GrpcPath(shard, stub, context.wire(), context.writer(), context.precision(), start, length,
+        this::pushDeadlineMillis);
     this.path = grpc;
   }
 
@@ -65,23 +74,48 @@ final class ShardLink implements AutoCloseable {
     return version;
   }
 
+  /** How long a push-pull may take before the worker gives it up (see {@link CallDeadlines}). */
+  long pushDeadlineMillis() {
+    return context.deadlines().pushMillis(leaseMillis);
+  }
+
+  /** The stub for a call that must end within the unary deadline. */
+  private ShardGrpc.ShardStub unary() {
+    return stub.withDeadlineAfter(context.deadlines().callMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The key of the worker's session on this shard, from the last join (empty before it). */
+  ByteString sessionKey() {
+    return sessionKey;
+  }
+
   /** The path pushes take: the grpc path before a join. */
   PushPath path() {
     return path;
   }
 
   /**
-   * Joins the shard, initializes it from {@code params} if it has no parameters yet, and chooses the
-   * push path (ending the previous one: a join after a failure replaces it). {@code onLease} hears
-   * the lease the shard granted, on a transport thread.
+   * Joins the shard (presenting the key of this worker's session there, if it has one, so that the
+   * shard renews it rather than refusing a second join), keeps the session key the shard issued,
+   * initializes the shard from {@code params} if it has no parameters yet (unless {@code initialize}
+   * is false: then such a shard fails the join with NOT_INITIALIZED), and chooses the push path
+   * (ending the previous one: a join after a failure replaces it). {@code onLease} hears the lease the
+   * shard granted, on a transport thread.
    */
-  CompletableFuture<Void> join(Layout layout, float[] params, long timeoutSeconds, LongConsumer onLease) {
+  CompletableFuture<Void> join(Layout layout, float[] params, long timeoutSeconds, boolean initialize,
+      LongConsumer onLease) {
     JoinRequest request = JoinRequest.newBuilder().setWorkerId(context.workerId()).setSession(context.session())
-        .setLayout(layout).build();
+        .setSessionKey(sessionKey).setLayout(layout).build();
     UnaryCall<JoinReply> call = new UnaryCall<>();
     stub.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).join(request, call);
     return call.result().thenCompose(reply -> {
+      sessionKey = reply.getSessionKey();
+      leaseMillis = reply.getLeaseMillis();
       onLease.accept(reply.getLeaseMillis());
+      if (!reply.getInitialized() && !initialize) {
+        return CompletableFuture.failedFuture(Status.FAILED_PRECONDITION
+            .withDescription("shard " + shard + " has no parameters").asRuntimeException());
+      }
       CompletableFuture<Void> initialized = reply.getInitialized()
           ? CompletableFuture.completedFuture(null)
           : initialize(params).thenApply(r -> null);
@@ -101,7 +135,7 @@ final class ShardLink implements AutoCloseable {
     if (context.transport() == Transport.GRPC) {
       return CompletableFuture.completedFuture(grpc);
     }
-    return context.shm().attach(shard, stub, start, length)
+    return context.shm().attach(shard, unary(), stub, start, length, sessionKey)
         .<PushPath>thenApply(shm -> shm)
         .exceptionallyCompose(error -> {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -121,18 +155,22 @@ final class ShardLink implements AutoCloseable {
   private CompletableFuture<InitializeReply> initialize(float[] params) {
     UnaryCall<InitializeReply> call = new UnaryCall<>();
     StreamObserver<FloatChunk<InitializeChunk>> out = ClientCalls.asyncClientStreamingCall(
-        stub.getChannel().newCall(context.wire().initialize(), stub.getCallOptions()), call);
+        stub.getChannel().newCall(context.wire().initialize(), unary().getCallOptions()), call);
     int worker = context.workerId();
-    context.writer().write(out, (index, offset) -> InitializeChunk.newBuilder().setWorkerId(worker).setOffset(offset)
-        .build(), params, start, length, null);
+    ByteString key = sessionKey;
+    context.writer().write(out, (index, offset) -> {
+      InitializeChunk.Builder chunk = InitializeChunk.newBuilder().setWorkerId(worker).setOffset(offset);
+      return index == 0 ? chunk.setSessionKey(key).build() : chunk.build();
+    }, params, start, length, null);
     return call.result();
   }
 
   /** Pulls the shard's current slice into {@code params} at the range. */
   CompletableFuture<Void> pull(float[] params) {
     SliceReceiver receiver = new SliceReceiver(params, start, length, shard);
-    ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(context.wire().pull(), stub.getCallOptions()),
-        PullRequest.newBuilder().setWorkerId(context.workerId()).build(), WireMethods.releasing(receiver));
+    ClientCalls.asyncServerStreamingCall(stub.getChannel().newCall(context.wire().pull(), unary().getCallOptions()),
+        PullRequest.newBuilder().setWorkerId(context.workerId()).setSessionKey(sessionKey).build(),
+        WireMethods.releasing(receiver));
     return receiver.result().thenAccept(r -> version = r.version());
   }
 
@@ -150,6 +188,7 @@ final class ShardLink implements AutoCloseable {
         .setLength(length)
         .setLoss(loss)
         .setBatchSize(batchSize)
+        .setSessionKey(sessionKey)
         .build();
     return path.push(header, gradient, params).thenApply(r -> {
       version = r.version();
@@ -157,23 +196,34 @@ final class ShardLink implements AutoCloseable {
     });
   }
 
-  /** Renews the worker's lease; the answer is not awaited (a lost heartbeat is made up by the next). */
-  void heartbeat(HeartbeatRequest request, long deadlineMillis) {
+  /**
+   * Renews the worker's lease; the answer is not awaited (a lost heartbeat is made up by the next, and
+   * a session the shard no longer knows shows at the next push, which joins again).
+   */
+  void heartbeat(long deadlineMillis) {
+    HeartbeatRequest request = HeartbeatRequest.newBuilder().setWorkerId(context.workerId())
+        .setSessionKey(sessionKey).build();
     stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).heartbeat(request, new UnaryCall<>());
+  }
+
+  /** Fails a shm push that has waited longer than a push's deadline (the grpc path's calls carry their own). */
+  void failOverduePush() {
+    if (path instanceof ShmPath shm) {
+      shm.failIfOlderThan(TimeUnit.MILLISECONDS.toNanos(pushDeadlineMillis()));
+    }
   }
 
   /** Tells the shard that this worker has finished. */
   CompletableFuture<LeaveReply> leave() {
     UnaryCall<LeaveReply> call = new UnaryCall<>();
-    stub.withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-        .leave(LeaveRequest.newBuilder().setWorkerId(context.workerId()).build(), call);
+    unary().leave(LeaveRequest.newBuilder().setWorkerId(context.workerId()).setSessionKey(sessionKey).build(), call);
     return call.result();
   }
 
   /** The shard's status. */
   CompletableFuture<StatusReply> status() {
     UnaryCall<StatusReply> call = new UnaryCall<>();
-    stub.withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance(), call);
+    unary().status(StatusRequest.getDefaultInstance(), call);
     return call.result();
   }
 

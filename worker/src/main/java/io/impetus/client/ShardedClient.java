@@ -1,7 +1,6 @@
 package io.impetus.client;
 
 import io.impetus.model.ParameterLayout;
-import io.impetus.proto.HeartbeatRequest;
 import io.impetus.proto.Layout;
 import io.impetus.proto.StatusReply;
 import io.impetus.wire.ShardPlan;
@@ -69,6 +68,15 @@ public final class ShardedClient implements AutoCloseable {
    */
   public ShardedClient(ShardChannels channels, int workerId, ParameterLayout layout, String model,
       Transport transport, Path shmDir, WirePrecision precision) {
+    this(channels, workerId, layout, model, transport, shmDir, precision, CallDeadlines.defaults());
+  }
+
+  /**
+   * As {@link #ShardedClient(ShardChannels, int, ParameterLayout, String, Transport, Path, WirePrecision)},
+   * with every call bounded by {@code deadlines}.
+   */
+  public ShardedClient(ShardChannels channels, int workerId, ParameterLayout layout, String model,
+      Transport transport, Path shmDir, WirePrecision precision, CallDeadlines deadlines) {
     this.workerId = workerId;
     this.layout = layout;
     this.model = model;
@@ -83,7 +91,7 @@ public final class ShardedClient implements AutoCloseable {
     long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     LinkContext context = new LinkContext(workerId, session, transport, channels.wire(),
         new ChunkWriter(channels.serializesOnce()), precision, new ShmPathSetup(workerId, shmDir, background),
-        background);
+        background, deadlines);
     for (int s = 0; s < channels.size(); s++) {
       links.add(new ShardLink(s, channels.channels().get(s), (int) plan.start(s), plan.length(s), context));
     }
@@ -109,8 +117,21 @@ public final class ShardedClient implements AutoCloseable {
    * {@code params}.
    */
   public CompletableFuture<Void> join(float[] params, long timeoutSeconds) {
+    return join(params, timeoutSeconds, true);
+  }
+
+  /**
+   * Joins every shard only to read its parameters into {@code params} (as a launcher does after
+   * training, then leaving again): a shard without parameters fails the join rather than being
+   * initialized.
+   */
+  public CompletableFuture<Void> joinToRead(float[] params, long timeoutSeconds) {
+    return join(params, timeoutSeconds, false);
+  }
+
+  private CompletableFuture<Void> join(float[] params, long timeoutSeconds, boolean initialize) {
     checkLength(params);
-    return all(s -> links.get(s).join(layoutFor(s), params, timeoutSeconds, this::startHeartbeats))
+    return all(s -> links.get(s).join(layoutFor(s), params, timeoutSeconds, initialize, this::startHeartbeats))
         .thenCompose(v -> pull(params));
   }
 
@@ -154,17 +175,18 @@ public final class ShardedClient implements AutoCloseable {
 
   /**
    * Renews the lease on every shard a few times per lease, from a background thread, so a worker
-   * that computes for a long time (a slow model, an injected delay) is not presumed dead.
+   * that computes for a long time (a slow model, an injected delay) is not presumed dead; on the same
+   * beat, fails a shared-memory push that has waited past its deadline (a gRPC call ends by itself).
    */
   private synchronized void startHeartbeats(long leaseMillis) {
     if (heartbeat != null || leaseMillis <= 0) {
       return;
     }
     long period = Math.max(20, leaseMillis / 4);
-    HeartbeatRequest request = HeartbeatRequest.newBuilder().setWorkerId(workerId).build();
     heartbeat = background.scheduleWithFixedDelay(() -> {
       for (ShardLink link : links) {
-        link.heartbeat(request, period);
+        link.heartbeat(period);
+        link.failOverduePush();
       }
     }, period, period, TimeUnit.MILLISECONDS);
   }

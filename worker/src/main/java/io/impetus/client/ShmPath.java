@@ -4,8 +4,10 @@ import io.grpc.Status;
 import io.impetus.proto.PushHeader;
 import io.impetus.proto.SharedPushReply;
 import io.impetus.proto.SliceHeader;
+import io.impetus.wire.Refusal;
 import io.impetus.wire.SharedSegment;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -70,8 +72,8 @@ abstract class ShmPath implements PushPath {
       return; // an answer nobody waits for: the carrier is out of step, the next push will tell
     }
     if (!reply.hasHeader()) {
-      p.result.completeExceptionally(Status.fromCodeValue(reply.getErrorCode())
-          .withDescription(reply.getErrorMessage()).asRuntimeException());
+      // The same exception, reason included, as a gRPC call refused by the shard fails with.
+      p.result.completeExceptionally(Refusal.ofShared(reply).toException());
       return;
     }
     SliceHeader header = reply.getHeader();
@@ -96,6 +98,19 @@ abstract class ShmPath implements PushPath {
     }
   }
 
+  /**
+   * Ends the carrier with DEADLINE_EXCEEDED if the push in flight has waited longer than {@code
+   * limitNanos} (a shard that stopped answering): the push fails, and the worker joins again, which
+   * sets up a new path. Called from a watchdog thread.
+   */
+  final void failIfOlderThan(long limitNanos) {
+    Pending p = pending.get();
+    if (p != null && System.nanoTime() - p.sentNanos > limitNanos) {
+      end(Status.DEADLINE_EXCEEDED.withDescription("no answer from shard " + shard + " within "
+          + TimeUnit.NANOSECONDS.toMillis(limitNanos) + " ms").asRuntimeException());
+    }
+  }
+
   /** Whether the carrier has ended. */
   final boolean isClosed() {
     return closed != null;
@@ -112,9 +127,9 @@ abstract class ShmPath implements PushPath {
     return status.withDescription(carrier() + " to shard " + shard + " ended" + description).asRuntimeException();
   }
 
-  private record Pending(float[] params, CompletableFuture<SliceReceiver.Received> result) {
+  private record Pending(float[] params, CompletableFuture<SliceReceiver.Received> result, long sentNanos) {
     Pending(float[] params) {
-      this(params, new CompletableFuture<>());
+      this(params, new CompletableFuture<>(), System.nanoTime());
     }
   }
 }

@@ -1,15 +1,17 @@
 package io.impetus.client;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.impetus.proto.AttachSegmentReply;
 import io.impetus.proto.AttachSegmentRequest;
 import io.impetus.proto.ShardGrpc;
+import io.impetus.wire.Reason;
+import io.impetus.wire.Refusal;
 import io.impetus.wire.SharedSegment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +22,12 @@ import org.slf4j.LoggerFactory;
  * offers if this worker can connect to it, else on a header stream.
  *
  * <p>The future fails with {@link NoSharedMemory} when shared memory is not possible with this
- * shard (the segment cannot be created, or the shard refuses it with FAILED_PRECONDITION or does not
- * know the call), and with the call's error otherwise. The file and socket work runs on {@code
+ * shard (the segment cannot be created, or the shard refuses it with FAILED_PRECONDITION for that
+ * reason or does not know the call), and with the call's error otherwise. The file and socket work runs on {@code
  * background}, never on a transport thread.
  */
 final class ShmPathSetup {
   private static final Logger log = LoggerFactory.getLogger(ShmPathSetup.class);
-  private static final long ATTACH_TIMEOUT_SECONDS = 30;
 
   /** Why shared memory is not possible with a shard; the message is the reason. */
   static final class NoSharedMemory extends RuntimeException {
@@ -45,8 +46,13 @@ final class ShmPathSetup {
     this.background = background;
   }
 
-  /** The shm path to {@code shard}, whose range of the flat vector is [start, start + length). */
-  CompletableFuture<ShmPath> attach(int shard, ShardGrpc.ShardStub stub, int start, int length) {
+  /**
+   * The shm path to {@code shard}, whose range of the flat vector is [start, start + length): the
+   * attach goes on {@code unary} (a stub with the unary deadline) carrying the worker's session
+   * {@code key}, a header stream on {@code stub} (a long-lived call, without a deadline).
+   */
+  CompletableFuture<ShmPath> attach(int shard, ShardGrpc.ShardStub unary, ShardGrpc.ShardStub stub, int start,
+      int length, ByteString key) {
     SharedSegment segment;
     try {
       segment = SharedSegment.create(shmDir, "w" + workerId + "-s" + shard, length);
@@ -59,9 +65,10 @@ final class ShmPathSetup {
         .setPath(segment.path().toString())
         .setNonce(segment.nonce())
         .setLength(segment.length())
+        .setSessionKey(key)
         .build();
     UnaryCall<AttachSegmentReply> call = new UnaryCall<>();
-    stub.withDeadlineAfter(ATTACH_TIMEOUT_SECONDS, TimeUnit.SECONDS).attachSegment(request, call);
+    unary.attachSegment(request, call);
     AtomicReference<AttachSegmentReply> reply = new AtomicReference<>();
     return call.result().handleAsync((attached, error) -> {
       // Mapped by both processes now (or refused): the name is no longer needed, and unlinking it
@@ -73,13 +80,23 @@ final class ShmPathSetup {
       if (error == null) {
         return CompletableFuture.completedFuture(carried(shard, segment, start, stub, reply.get()));
       }
-      Status status = Status.fromThrowable(error);
-      if (status.getCode() != Status.Code.FAILED_PRECONDITION && status.getCode() != Status.Code.UNIMPLEMENTED) {
+      Refusal refusal = Refusal.of(error);
+      if (!meansNoSharedMemory(refusal)) {
         return CompletableFuture.failedFuture(error);
       }
       return CompletableFuture.failedFuture(new NoSharedMemory(
-          status.getDescription() == null ? status.getCode().name() : status.getDescription()));
+          refusal.message().isEmpty() ? refusal.code().name() : refusal.message()));
     });
+  }
+
+  /**
+   * Whether a refused attach says that shared memory is not possible with the shard (rather than
+   * that the worker must join again): a shard that does not know the call, or FAILED_PRECONDITION
+   * for that reason (or for none, from a shard that gives no reasons).
+   */
+  private static boolean meansNoSharedMemory(Refusal refusal) {
+    return refusal.code() == Status.Code.UNIMPLEMENTED || (refusal.code() == Status.Code.FAILED_PRECONDITION
+        && (refusal.reason() == Reason.SHARED_MEMORY_UNAVAILABLE || refusal.reason() == Reason.UNSPECIFIED));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.impetus.train;
 
 import io.grpc.Status;
 import io.impetus.client.PushResult;
+import io.impetus.client.Recovery;
 import io.impetus.client.ShardedClient;
 import io.impetus.data.Batch;
 import io.impetus.data.Batcher;
@@ -11,10 +12,12 @@ import io.impetus.model.Evaluation;
 import io.impetus.model.Model;
 import io.impetus.model.Workload;
 import io.impetus.runtime.ProcessCpu;
+import io.impetus.wire.Refusal;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +27,12 @@ import org.slf4j.LoggerFactory;
  * minibatch of this rank's partition, forward/backward, push the gradient to every shard at once,
  * receive the fresh parameters. The gradient and parameter arrays are allocated once.
  *
- * <p>Recovery: when a shard says the worker must join again (ABORTED: its lease expired), does not
- * know the worker (NOT_FOUND: the shard restarted and lost its state) or cannot be reached
- * (UNAVAILABLE: it is restarting), the worker joins every shard again, waiting up to {@code
- * --connect-timeout}, then pushes the step's gradient once more as the same (worker, step), which
+ * <p>Recovery: what a failed call means is decided by its status code and the shard's reason
+ * ({@link Recovery}). When a shard says the worker must join again (ABORTED: its lease expired;
+ * NOT_FOUND: the shard restarted and has no session for it; a key it does not hold, once), cannot be
+ * reached or does not answer in time (UNAVAILABLE, DEADLINE_EXCEEDED: it is restarting), the worker
+ * joins every shard again, waiting up to {@code --connect-timeout} (and, where its previous process's
+ * session still holds its id, until that session's lease ends), then pushes the step's gradient once more as the same (worker, step), which
  * the shards' exactly-once bookkeeping makes safe (see {@link #retry}); a step that cannot be retried
  * is dropped (with {@code --overlap}, the failed step and the one computed meanwhile always are). A
  * restarted, empty shard is initialized from the worker's own copy of the parameters (the freshest
@@ -43,12 +48,16 @@ import org.slf4j.LoggerFactory;
 public final class Trainer {
   private static final Logger log = LoggerFactory.getLogger(Trainer.class);
   static final int MAX_RECOVERIES = 5;
+  /** The longest single wait before joining again where an old session holds this worker's id. */
+  static final long MAX_JOIN_WAIT_MILLIS = 10_000;
 
   private final Workload workload;
   private final WorkerConfig config;
   private final ShardedClient client;
   private final Consumer<StepRecord> onStep;
   private final StalenessTrace trace;
+  /** How the last failure was mended, until a step succeeds (a session mismatch twice in a row is fatal). */
+  private Recovery lastRecovery;
 
   /** A trainer that reports every step to {@code onStep} (on the training thread). */
   public Trainer(Workload workload, WorkerConfig config, ShardedClient client, Consumer<StepRecord> onStep) {
@@ -136,6 +145,7 @@ public final class Trainer {
           continue; // this step's gradient was computed before the shards lost it: drop it too
         }
         failedInARow = 0;
+        lastRecovery = null;
         float[] fresh = inFlight;
         inFlight = params;
         params = fresh;
@@ -160,6 +170,7 @@ public final class Trainer {
         }
       }
       failedInARow = 0;
+      lastRecovery = null;
       paramsVersions = result.versions();
       finish(current, result, System.nanoTime() - computed, totals, batcher, total, params);
     }
@@ -180,44 +191,67 @@ public final class Trainer {
 
   /**
    * Rejoins every shard after a recoverable failure of {@code step}'s push (refreshing
-   * {@code params}), or rethrows when the failure is not recoverable or has happened too often.
+   * {@code params}), or rethrows when the failure is not recoverable ({@link Recovery#FATAL}, or a
+   * session mismatch again right after a rejoin) or has happened too often.
    */
   private void rejoinOrThrow(ExecutionException e, long step, int failedInARow, float[] params)
       throws ExecutionException, InterruptedException {
-    Status status = Status.fromThrowable(e.getCause());
-    if (!recoverable(status) || failedInARow > MAX_RECOVERIES) {
+    Refusal refusal = Refusal.of(e.getCause());
+    Recovery recovery = Recovery.of(refusal);
+    boolean mismatchAgain = recovery == Recovery.REJOIN_ONCE && lastRecovery == Recovery.REJOIN_ONCE;
+    if (recovery == Recovery.FATAL || mismatchAgain || failedInARow > MAX_RECOVERIES) {
       throw e;
     }
-    log.warn("worker {}: step {} failed ({}: {}); joining the shards again", config.rank(), step,
-        status.getCode(), status.getDescription());
-    try {
-      client.join(params, config.connectTimeoutSeconds()).get();
-    } catch (ExecutionException joinFailed) {
-      // The join can meet a failing shard's last moments (a shard that crashed finishes writing its
-      // checkpoints before it exits, and the connection closes under the call). The next try waits
-      // for a new connection (the calls wait for ready), so retrying is no busy loop; it counts
-      // towards the same bound.
-      rejoinOrThrow(joinFailed, step, failedInARow + 1, params);
-    }
+    lastRecovery = recovery;
+    log.warn("worker {}: step {} failed ({}); joining the shards again", config.rank(), step, refusal);
+    joinShards(params, failedInARow);
+  }
+
+  /** The first join: as every rejoin, it waits out an old session and joins again after a shard's failure. */
+  private void joinAtStart(float[] params) throws ExecutionException, InterruptedException {
+    joinShards(params, 0);
   }
 
   /**
-   * The first join. A shard that fails while this worker joins it (a crashed shard's connection
-   * closing under the join or the shared-memory setup) answers UNAVAILABLE: join again, as after a
-   * failed step; the next try waits for a new connection.
+   * Joins every shard. A shard that fails while this worker joins it (a crashed shard's connection
+   * closing under the join or the shared-memory setup: UNAVAILABLE) is joined again, counting towards
+   * the same bound of {@value #MAX_RECOVERIES} as failed steps (the next try waits for a new
+   * connection, since calls wait for ready, so this is no busy loop). A shard where another session
+   * still holds this worker's id (this worker's previous process, say) is joined again once that
+   * session's lease has ended, as the shard says when; that wait does not count as a failure, but a
+   * worker id held for much longer than a lease (another process with the same rank, heartbeating)
+   * stops the worker with a message saying so.
    */
-  private void joinAtStart(float[] params) throws ExecutionException, InterruptedException {
+  private void joinShards(float[] params, int failedBefore) throws ExecutionException, InterruptedException {
+    int failed = failedBefore;
+    long waitedMillis = 0;
+    long patienceMillis = TimeUnit.SECONDS.toMillis(config.connectTimeoutSeconds());
     for (int attempt = 1; ; attempt++) {
       try {
         client.join(params, config.connectTimeoutSeconds()).get();
         return;
       } catch (ExecutionException e) {
-        Status status = Status.fromThrowable(e.getCause());
-        if (!recoverable(status) || attempt > MAX_RECOVERIES) {
+        Refusal refusal = Refusal.of(e.getCause());
+        Recovery recovery = Recovery.of(refusal);
+        if (recovery == Recovery.WAIT_AND_JOIN) {
+          long retryAfter = refusal.metadataLong(Refusal.RETRY_AFTER_MILLIS, 1000);
+          // Wait a little past the old lease's end, more with each try (its holder may still be active).
+          long wait = Math.min(MAX_JOIN_WAIT_MILLIS, Math.max(50, retryAfter) + 50L * attempt);
+          patienceMillis = Math.max(patienceMillis, 3 * retryAfter);
+          if (waitedMillis + wait > patienceMillis) {
+            throw new IllegalStateException("worker " + config.rank() + " cannot join: " + refusal.message()
+                + "; it has waited " + waitedMillis + " ms, longer than the lease, so another process is probably"
+                + " training as worker " + config.rank() + " (check --rank)");
+          }
+          log.warn("worker {}: {}; joining again in {} ms", config.rank(), refusal.message(), wait);
+          Thread.sleep(wait);
+          waitedMillis += wait;
+          continue;
+        }
+        if (recovery == Recovery.FATAL || recovery == Recovery.REJOIN_ONCE || ++failed > MAX_RECOVERIES) {
           throw e;
         }
-        log.warn("worker {}: joining the shards failed ({}: {}); joining again", config.rank(), status.getCode(),
-            status.getDescription());
+        log.warn("worker {}: joining the shards failed ({}); joining again", config.rank(), refusal);
       }
     }
   }
@@ -338,11 +372,6 @@ public final class Trainer {
       long steady = samples - samplesBeforeSteady;
       return warmUpSteps < 1 || steadyStartNanos == 0 || steady <= 0 || seconds <= 0 ? Double.NaN : steady / seconds;
     }
-  }
-
-  private static boolean recoverable(Status status) {
-    return status.getCode() == Status.Code.ABORTED || status.getCode() == Status.Code.NOT_FOUND
-        || status.getCode() == Status.Code.UNAVAILABLE;
   }
 
   /** The last step of an epoch (or of training), when the designated evaluator evaluates. */

@@ -1,10 +1,12 @@
 package io.impetus.train;
 
+import io.impetus.client.CallDeadlines;
 import io.impetus.client.Transport;
 import io.impetus.client.WirePrecision;
 import io.impetus.model.DataOptions;
 import io.impetus.wire.SharedSegment;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -37,6 +39,8 @@ import java.util.List;
  * @param wirePrecision how many bits a float takes on the grpc path (gradients up, parameters back)
  * @param startStep the first step this worker takes (0; more when resuming a run from a checkpoint:
  *     the batches of the steps before it are drawn and skipped, so the data order is the planned one)
+ * @param callTimeoutSeconds the deadline of each unary call to a shard, and the allowance for one
+ *     step in a push-pull's deadline (see {@link CallDeadlines})
  */
 public record WorkerConfig(
     List<String> servers,
@@ -62,7 +66,22 @@ public record WorkerConfig(
     Path shmDir,
     Path stalenessFile,
     WirePrecision wirePrecision,
-    long startStep) {
+    long startStep,
+    long callTimeoutSeconds) {
+
+  /** The call timeout when none is given, in seconds. */
+  public static final long DEFAULT_CALL_TIMEOUT_SECONDS = CallDeadlines.DEFAULT_CALL.toSeconds();
+
+  /** As the canonical constructor, with the default call timeout. */
+  public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
+      Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
+      long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep, DataOptions data,
+      boolean evaluate, boolean overlap, Transport transport, Path shmDir, Path stalenessFile,
+      WirePrecision wirePrecision, long startStep) {
+    this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
+        reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, data, evaluate, overlap, transport, shmDir,
+        stalenessFile, wirePrecision, startStep, DEFAULT_CALL_TIMEOUT_SECONDS);
+  }
 
   /** As the canonical constructor, starting at step 0. */
   public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
@@ -131,6 +150,9 @@ public record WorkerConfig(
     if (connectTimeoutSeconds < 1) {
       throw new IllegalArgumentException("--connect-timeout must be at least 1 second, got " + connectTimeoutSeconds);
     }
+    if (callTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("--call-timeout must be at least 1 second, got " + callTimeoutSeconds);
+    }
     if (transport == null) {
       transport = Transport.GRPC;
     }
@@ -141,6 +163,11 @@ public record WorkerConfig(
       wirePrecision = WirePrecision.FP32;
     }
     wirePrecision.checkUsedBy(transport);
+  }
+
+  /** The deadlines of this worker's calls to its shards. */
+  public CallDeadlines deadlines() {
+    return new CallDeadlines(Duration.ofSeconds(callTimeoutSeconds));
   }
 
   /** As the canonical constructor, recording no staleness trace, with float32 on the wire. */

@@ -2,11 +2,13 @@ package io.impetus.train;
 
 import io.grpc.StatusRuntimeException;
 import io.impetus.client.ConnectionWatch;
+import io.impetus.client.Recovery;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.model.ModelCatalog;
 import io.impetus.model.Workload;
 import io.impetus.wire.BearerToken;
+import io.impetus.wire.Refusal;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +37,12 @@ public final class WorkerProcess {
 
   /** How often a worker waiting for its shards says which ones, and retries them. */
   static final long CONNECTION_LOG_MILLIS = 5000;
+
+  /**
+   * The exit code of a worker that a shard refused for good (another layout, a missing token, an
+   * invalid request: see {@link Recovery#FATAL}), as opposed to 1 for other failures.
+   */
+  public static final int EXIT_REFUSED = 3;
 
   private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
 
@@ -81,7 +89,7 @@ public final class WorkerProcess {
     try (ConnectionWatch watch = ConnectionWatch.start(channels.owned(), config.servers(), CONNECTION_LOG_MILLIS);
         ShardedClient client =
         new ShardedClient(channels, config.rank(), workload.model().layout(), config.model(),
-            config.transport(), config.shmDir(), config.wirePrecision())) {
+            config.transport(), config.shmDir(), config.wirePrecision(), config.deadlines())) {
       log.info("worker {} of {}: model {} ({} parameters), {} shards", config.rank(), config.workers(),
           config.model(), workload.model().layout().numParams(), channels.size());
       ProgressLines progress = config.reportProgress()
@@ -124,8 +132,11 @@ public final class WorkerProcess {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof StatusRuntimeException s) {
-        log.error("worker {} stopped: a shard answered {}: {}", config.rank(), s.getStatus().getCode(),
-            s.getStatus().getDescription());
+        Refusal refusal = Refusal.of(s);
+        boolean fatal = Recovery.of(refusal) == Recovery.FATAL;
+        log.error("worker {} stopped: a shard answered {}{}", config.rank(), refusal,
+            fatal ? " (retrying cannot help)" : " (it kept failing after " + Trainer.MAX_RECOVERIES + " rejoins)");
+        return fatal ? EXIT_REFUSED : 1;
       } else {
         log.error("worker {} stopped: {}", config.rank(), cause.toString());
       }

@@ -3,6 +3,7 @@ package io.impetus.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.proto.FloatEncoding;
@@ -46,16 +47,20 @@ class GrpcPathTest {
     background.shutdownNow();
   }
 
+  /** Worker 0's session key, from {@link #joinedPath}. */
+  private ByteString key;
+
   /** Joins shard 0 of a 5-float vector over 2 shards, [0, 3), initializing it from {@code params}; its path. */
   private GrpcPath joinedPath(WirePrecision precision, float[] params) throws Exception {
     ChunkWriter writer = new ChunkWriter(false); // in-process channels may serialize again
     LinkContext context = new LinkContext(0, 1L, Transport.GRPC, WireMethods.zeroCopy(), writer, precision,
-        new ShmPathSetup(0, null, background), background);
+        new ShmPathSetup(0, null, background), background, CallDeadlines.defaults());
     try (ShardLink link = new ShardLink(0, channel, 0, 3, context)) {
-      link.join(Layout.newBuilder().setNumParams(5).setNumShards(2).setModel("path").build(), params, 10, l -> {})
-          .get();
+      link.join(Layout.newBuilder().setNumParams(5).setNumShards(2).setModel("path").build(), params, 10, true,
+          l -> {}).get();
+      key = link.sessionKey();
     }
-    return new GrpcPath(0, ShardGrpc.newStub(channel), WireMethods.zeroCopy(), writer, precision, 0, 3);
+    return new GrpcPath(0, ShardGrpc.newStub(channel), WireMethods.zeroCopy(), writer, precision, 0, 3, () -> 10_000);
   }
 
   @Test
@@ -64,7 +69,7 @@ class GrpcPathTest {
     GrpcPath path = joinedPath(WirePrecision.FP32, params);
     assertEquals("grpc", path.dataPlane());
     float[] gradient = {2, 4, -2, 100, 100};
-    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setLength(3).setBatchSize(1).build();
+    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setSessionKey(key).setLength(3).setBatchSize(1).build();
     for (int step = 1; step <= 2; step++) {
       CompletableFuture<SliceReceiver.Received> push = path.push(header.toBuilder().setWorkerStep(step).build(),
           gradient, params);
@@ -83,11 +88,11 @@ class GrpcPathTest {
     GrpcPath path = joinedPath(WirePrecision.BF16, params);
     assertEquals("grpc-bf16", path.dataPlane());
     float[] gradient = {0, 0.75f, 2.0078125f, 100, 100};
-    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setLength(3).setBatchSize(1).build();
+    PushHeader header = PushHeader.newBuilder().setWorkerId(0).setSessionKey(key).setLength(3).setBatchSize(1).build();
     assertEquals(1, path.push(header, gradient, params).get().version());
     // The shard: 1.00390625 - 0; 2 - 0.5 * 0.75; 3 - 0.5 * 2 (the gradient as rounded). Its reply: rounded.
     assertArrayEquals(new float[] {1.0f, 1.625f, 2.0f, -1, -1}, params);
-    SliceChunk pulled = ShardGrpc.newBlockingStub(channel).pull(PullRequest.newBuilder().setWorkerId(0).build()).next();
+    SliceChunk pulled = ShardGrpc.newBlockingStub(channel).pull(PullRequest.newBuilder().setWorkerId(0).setSessionKey(key).build()).next();
     assertEquals(FloatEncoding.FP32, pulled.getHeader().getEncoding(), "a pull is float32");
     assertArrayEquals(new float[] {1.00390625f, 1.625f, 2.0f}, FloatCodec.decode(pulled.getValues()),
         "the shard's parameters are still float32");

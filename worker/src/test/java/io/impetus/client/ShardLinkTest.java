@@ -59,7 +59,7 @@ class ShardLinkTest {
 
   private ShardLink link(Transport transport) {
     LinkContext context = new LinkContext(0, 1L, transport, WireMethods.zeroCopy(), new ChunkWriter(false),
-        WirePrecision.FP32, new ShmPathSetup(0, shm, background), background);
+        WirePrecision.FP32, new ShmPathSetup(0, shm, background), background, CallDeadlines.defaults());
     return new ShardLink(1, channel, START, LENGTH, context);
   }
 
@@ -72,7 +72,7 @@ class ShardLinkTest {
     try (ShardLink link = link(Transport.GRPC)) {
       AtomicLong lease = new AtomicLong(-1);
       float[] params = {-1, -1, -1, 4, 6, 8};
-      link.join(layout(), params, 10, lease::set).get();
+      link.join(layout(), params, 10, true, lease::set).get();
       assertTrue(lease.get() >= 0, "the shard's lease is handed on");
       assertEquals("grpc", link.path().dataPlane());
 
@@ -94,11 +94,11 @@ class ShardLinkTest {
       PushPath before = link.path();
       assertInstanceOf(GrpcPath.class, before);
       float[] params = {0, 0, 0, 1, 2, 3};
-      link.join(layout(), params, 10, lease -> {}).get();
+      link.join(layout(), params, 10, true, lease -> {}).get();
       PushPath first = link.path();
       assertEquals("shm-doorbell", first.dataPlane());
 
-      link.join(layout(), params, 10, lease -> {}).get();
+      link.join(layout(), params, 10, true, lease -> {}).get();
       assertNotSame(first, link.path());
       assertEquals("shm-doorbell", link.path().dataPlane());
       ExecutionException e = assertThrows(ExecutionException.class,
@@ -117,7 +117,7 @@ class ShardLinkTest {
   void withGrpcTheJoinKeepsTheGrpcPathItStartedWith() throws Exception {
     try (ShardLink link = link(Transport.GRPC)) {
       PushPath grpc = link.path();
-      link.join(layout(), new float[P], 10, lease -> {}).get();
+      link.join(layout(), new float[P], 10, true, lease -> {}).get();
       assertSame(grpc, link.path(), "one grpc path per link: its gradient buffer is reused every step");
     }
   }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.impetus.model.ParameterLayout;
 import io.impetus.optim.OptimizerConfig;
+import io.impetus.proto.JoinRequest;
+import io.impetus.proto.Layout;
 import io.impetus.proto.ShardGrpc;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
@@ -47,7 +50,11 @@ class ShmPathSetupTest {
   /** Starts one shard configured by {@code config}, joins worker 0, and attaches a segment of {@code dir}. */
   private ShmPath attach(ServerConfig config, Path dir, boolean removeDoorbell) throws Exception {
     try (InProcessShards shards = new InProcessShards(config)) {
-      shards.client(0, LAYOUT).join(new float[4], 10).get();
+      ManagedChannel joining = shards.channel(0);
+      ByteString key = ShardGrpc.newBlockingStub(joining).join(JoinRequest.newBuilder().setWorkerId(0)
+          .setLayout(Layout.newBuilder().setNumParams(4).setNumShards(1).setFingerprint(LAYOUT.fingerprint()))
+          .build()).getSessionKey();
+      joining.shutdownNow();
       if (removeDoorbell) {
         try (Stream<Path> files = Files.walk(shm, 2)) {
           for (Path socket : files.filter(p -> p.toString().endsWith(".sock")).toList()) {
@@ -57,7 +64,8 @@ class ShmPathSetupTest {
       }
       ManagedChannel channel = shards.channel(0);
       try {
-        ShmPath path = new ShmPathSetup(0, dir, background).attach(0, ShardGrpc.newStub(channel), 0, 4).get();
+        ShmPath path = new ShmPathSetup(0, dir, background)
+            .attach(0, ShardGrpc.newStub(channel), ShardGrpc.newStub(channel), 0, 4, key).get();
         path.close();
         return path;
       } finally {

@@ -7,11 +7,13 @@ import io.grpc.stub.StreamObserver;
 import io.impetus.shard.ShardException;
 import io.impetus.shard.UpdateLoop;
 import java.util.function.Consumer;
+import io.impetus.wire.Refusal;
 
 /**
  * How the shard's gRPC calls are answered, in one place: a message or a completion is sent unless the
  * call was cancelled, and a call that closes meanwhile is let go quietly (the shard's work stands,
- * nobody is left to tell); a {@link ShardException} becomes the gRPC status of the same name.
+ * nobody is left to tell); a {@link ShardException} becomes the gRPC status of the same name, with
+ * its reason as a {@code google.rpc.ErrorInfo} in the status details.
  *
  * <p>Work a call hands to the update loop goes through {@link #submit}: a full queue refuses it at once
  * (RESOURCE_EXHAUSTED, on the transport thread, which never waits), and a task that fails on the loop
@@ -106,7 +108,7 @@ final class Calls {
   static void fail(StreamObserver<?> call, ShardException error) {
     try {
       if (!isCancelled(call)) {
-        call.onError(status(error).asException());
+        call.onError(refusal(error).toException());
       }
     } catch (StatusRuntimeException | IllegalStateException gone) {
       // as in send
@@ -121,5 +123,13 @@ final class Calls {
   /** The gRPC status that tells a worker about {@code error}. */
   static Status status(ShardException error) {
     return Status.fromCode(Status.Code.valueOf(error.code().name())).withDescription(error.getMessage());
+  }
+
+  /**
+   * How {@code error} reaches a worker: its status code and message, with its reason and metadata as a
+   * {@code google.rpc.ErrorInfo} in the status details.
+   */
+  static Refusal refusal(ShardException error) {
+    return new Refusal(status(error).getCode(), error.reason(), error.getMessage(), error.metadata());
   }
 }

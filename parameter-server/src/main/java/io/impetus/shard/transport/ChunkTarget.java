@@ -4,6 +4,7 @@ import io.impetus.proto.FloatEncoding;
 import io.impetus.shard.ShardException;
 import io.impetus.shard.ShardException.Code;
 import io.impetus.wire.FloatChunk;
+import io.impetus.wire.Reason;
 
 /**
  * One float array received as in-order chunks: each chunk is decoded straight from the transport's
@@ -42,13 +43,13 @@ final class ChunkTarget {
    */
   void decode(long offset, FloatChunk<?> data, String what, FloatEncoding encoding) throws ShardException {
     if (offset != received) {
-      throw new ShardException(Code.INVALID_ARGUMENT, what + " chunk at offset " + offset + " " + misplaced(offset)
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.MALFORMED, what + " chunk at offset " + offset + " " + misplaced(offset)
           + " (chunks must follow each other: expected offset " + received + ")");
     }
     try {
       int count = data.floatCount(encoding);
       if (offset + count > values.length) {
-        throw new ShardException(Code.INVALID_ARGUMENT,
+        throw new ShardException(Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
             what + " has more than the " + values.length + " values this shard holds");
       }
       int bad = data.decodeChecked(values, (int) offset, encoding);
@@ -57,7 +58,7 @@ final class ChunkTarget {
       }
       received += count;
     } catch (IllegalArgumentException e) {
-      throw new ShardException(Code.INVALID_ARGUMENT, what + ": " + e.getMessage());
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.MALFORMED, what + ": " + e.getMessage());
     }
   }
 }

@@ -9,10 +9,13 @@ import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.UpdateLoop;
 import io.impetus.shard.WorkerSlot;
 import io.impetus.wire.FloatChunk;
+import io.impetus.wire.Reason;
 
 /**
- * One Initialize call: the initial values arrive in chunks, decoded on the gRPC thread into an array of
- * the shard's slice length (fixed by a join before, so a caller cannot make the shard allocate more),
+ * One Initialize call: the first chunk names a worker and carries its session key, which must be a
+ * live session's (so only a joined worker initializes, and a refused caller makes the shard allocate
+ * nothing); the initial values arrive in chunks, decoded on the gRPC thread into an array of
+ * the shard's slice length (fixed by that worker's join, so a caller cannot make the shard allocate more),
  * and are checked (count, finiteness) on the update loop, which then initializes the shard unless
  * another worker already did.
  *
@@ -58,6 +61,8 @@ final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeCh
    * allocates the slice's buffer for a worker that may initialize (true).
    */
   private boolean startOrAnswer(InitializeChunk first) throws ShardException {
+    // Only a joined worker's own session may initialize, or even learn whether the shard is initialized.
+    shard.requireSession(first.getWorkerId(), first.getSessionKey(), "Initialize");
     if (shard.initialized()) {
       failed = true;
       Calls.send(reply, InitializeReply.newBuilder().setAlreadyInitialized(true).setVersion(0).build());
@@ -96,7 +101,7 @@ final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeCh
       return;
     }
     if (values == null) {
-      fail(new ShardException(Code.INVALID_ARGUMENT, "empty Initialize: no chunk of initial values"));
+      fail(new ShardException(Code.INVALID_ARGUMENT, Reason.MALFORMED, "empty Initialize: no chunk of initial values"));
       return;
     }
     ChunkTarget complete = values;
@@ -104,12 +109,12 @@ final class InitializeReceiver implements StreamObserver<FloatChunk<InitializeCh
       try {
         float[] initial = complete.values;
         if (complete.received != initial.length) {
-          throw new ShardException(Code.INVALID_ARGUMENT, "initial values have " + complete.received
+          throw new ShardException(Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH, "initial values have " + complete.received
               + " floats, shard " + shard.index() + " expects " + initial.length);
         }
         int bad = complete.firstNonFinite;
         if (bad >= 0) {
-          throw new ShardException(Code.INVALID_ARGUMENT, "initial value " + bad + " is " + initial[bad]);
+          throw new ShardException(Code.INVALID_ARGUMENT, Reason.NON_FINITE, "initial value " + bad + " is " + initial[bad]);
         }
         boolean already = shard.initialize(initial);
         return InitializeReply.newBuilder().setAlreadyInitialized(already).setVersion(0).build();

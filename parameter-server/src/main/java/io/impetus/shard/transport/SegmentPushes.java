@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.impetus.wire.Reason;
 
 /**
  * The same-host data plane: pushes whose floats travel in the worker's shared-memory segment while
@@ -44,11 +45,15 @@ public final class SegmentPushes {
   /** Attached segments by worker id; they outlive a worker's lease, as the mapping does. */
   private final ConcurrentMap<Integer, SharedSegment> segments = new ConcurrentHashMap<>();
 
-  /** Pushes to {@code shard} through segments in {@code folder} (null: attach nothing). */
+  /**
+   * Pushes to {@code shard} through segments in {@code folder} (null: attach nothing). A worker's
+   * segment is let go when the worker departs (leaves or expires); it attaches again when it rejoins.
+   */
   public SegmentPushes(Shard shard, UpdateLoop loop, Path folder) {
     this.shard = shard;
     this.loop = loop;
     this.folder = folder;
+    shard.onDeparture(segments::remove);
   }
 
   /**
@@ -57,21 +62,22 @@ public final class SegmentPushes {
    */
   void attach(AttachSegmentRequest request) throws ShardException {
     int id = request.getWorkerId();
+    // The caller's session first: an impostor learns nothing about the shard, not even whether it takes segments.
+    shard.requireSession(id, request.getSessionKey(), "AttachSegment");
     if (folder == null) {
-      throw new ShardException(Code.FAILED_PRECONDITION,
+      throw new ShardException(Code.FAILED_PRECONDITION, Reason.SHARED_MEMORY_UNAVAILABLE,
           "shard " + shard.index() + " does not accept shared-memory segments (started with --no-shm)");
     }
-    shard.requireLive(id);
     int length = shard.sliceLength();
     if (request.getLength() != length) {
-      throw new ShardException(Code.INVALID_ARGUMENT,
+      throw new ShardException(Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
           "segment holds " + request.getLength() + " floats, shard " + shard.index() + " has " + length);
     }
     try {
       segments.put(id, SharedSegment.open(folder, Path.of(request.getPath()), request.getNonce(), length));
       log.info("shard {}: worker {} pushes through shared memory", shard.index(), id);
     } catch (IOException | InvalidPathException e) {
-      throw new ShardException(Code.FAILED_PRECONDITION,
+      throw new ShardException(Code.FAILED_PRECONDITION, Reason.SHARED_MEMORY_UNAVAILABLE,
           "shard " + shard.index() + " cannot attach worker " + id + "'s segment: " + e.getMessage());
     }
   }
@@ -94,14 +100,14 @@ public final class SegmentPushes {
     try {
       if (header.getEncodingValue() != FloatEncoding.FP32_VALUE
           || header.getReplyEncodingValue() != FloatEncoding.FP32_VALUE) {
-        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "the shared-memory path carries float32 only, but the"
+        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "the shared-memory path carries float32 only, but the"
             + " push header declares encoding " + header.getEncodingValue() + ", reply_encoding "
             + header.getReplyEncodingValue());
       }
       slot = shard.claim(header);
       SharedSegment segment = segments.get(header.getWorkerId());
       if (segment == null || segment.length() != slot.gradient().length) {
-        throw shard.refuse("no_segment", Code.NOT_FOUND, "worker " + header.getWorkerId()
+        throw shard.refuse("no_segment", Code.NOT_FOUND, Reason.SEGMENT_NOT_ATTACHED, "worker " + header.getWorkerId()
             + " has no shared-memory segment attached to shard " + shard.index() + "; join and attach again");
       }
       int bad = segment.readGradientChecked(slot.gradient());
@@ -136,7 +142,7 @@ public final class SegmentPushes {
     }
   }
 
-  /** The in-band answer that refuses a push: its code's number and its message, cut at 2000 chars. */
+  /** The in-band answer that refuses a push: its code's number, its reason and its message, cut at 2000 chars. */
   static SharedPushReply refusal(ShardException error) {
     String message = error.getMessage();
     if (message.length() > MAX_MESSAGE_CHARS) {
@@ -145,6 +151,7 @@ public final class SegmentPushes {
     return SharedPushReply.newBuilder()
         .setErrorCode(Calls.status(error).getCode().value())
         .setErrorMessage(message)
+        .setErrorReason(error.reason() == Reason.UNSPECIFIED ? "" : error.reason().name())
         .build();
   }
 

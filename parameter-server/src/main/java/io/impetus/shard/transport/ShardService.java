@@ -32,6 +32,9 @@ import java.util.function.UnaryOperator;
  * request to the shard's {@link UpdateLoop}, which runs it and answers. No handler blocks: a push that
  * must wait (a sync round, an ssp bound) is parked in the shard and answered later.
  *
+ * <p>Every call for a worker id but Join carries the session key its Join returned, and the shard
+ * checks it before anything else ({@link Shard#claim}, {@link Shard#requireSession}).
+ *
  * <p>The float-carrying methods are the {@link WireMethods.ChunkHandlers}, bound by {@link
  * WireMethods#bind}; the generated {@code initialize}, {@code pull} and {@code pushPull} stay unused.
  */
@@ -80,7 +83,7 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   public void pullChunks(PullRequest request, StreamObserver<FloatChunk<SliceChunk>> reply) {
     StreamedReply answer =
         new StreamedReply((ServerCallStreamObserver<FloatChunk<SliceChunk>>) reply, replies, shard.index());
-    Calls.submit(loop, () -> shard.pull(request.getWorkerId(), answer), answer::fail, false);
+    Calls.submit(loop, () -> shard.pull(request.getWorkerId(), request.getSessionKey(), answer), answer::fail, false);
   }
 
   /** PushPull: a gradient in chunks; the fresh slice in chunks once the consistency mode allows. */
@@ -92,13 +95,15 @@ public final class ShardService extends ShardGrpc.ShardImplBase implements WireM
   /** Leave: the worker has finished and no longer counts towards any barrier. */
   @Override
   public void leave(LeaveRequest request, StreamObserver<LeaveReply> reply) {
-    Calls.unary(loop, reply, () -> LeaveReply.newBuilder().setVersion(shard.leave(request.getWorkerId())).build());
+    Calls.unary(loop, reply,
+        () -> LeaveReply.newBuilder().setVersion(shard.leave(request.getWorkerId(), request.getSessionKey())).build());
   }
 
   /** Heartbeat: renews the worker's lease, or says it has none. */
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatReply> reply) {
-    Calls.unary(loop, reply, () -> HeartbeatReply.newBuilder().setLive(shard.heartbeat(request.getWorkerId())).build());
+    Calls.unary(loop, reply, () -> HeartbeatReply.newBuilder()
+        .setLive(shard.heartbeat(request.getWorkerId(), request.getSessionKey())).build());
   }
 
   /** Status: version, workers, staleness and rejections. */

@@ -12,6 +12,7 @@ import io.impetus.shard.ShardException.Code;
 import io.impetus.shard.UpdateLoop;
 import io.impetus.shard.WorkerSlot;
 import io.impetus.wire.FloatChunk;
+import io.impetus.wire.Reason;
 
 /**
  * One PushPull call, the data plane between hosts: the gradient arrives in chunks (header in the
@@ -79,7 +80,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
       if (slot == null) {
         start(fields);
       } else if (fields.hasHeader()) {
-        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "only the first chunk of a push may carry a header");
+        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "only the first chunk of a push may carry a header");
       }
       gradient.decode(fields.getOffset(), chunk, "gradient", encoding);
     } catch (ShardException e) {
@@ -89,7 +90,7 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
 
   private void start(PushChunk chunk) throws ShardException {
     if (!chunk.hasHeader()) {
-      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "the first chunk of a push must carry its header");
+      throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "the first chunk of a push must carry its header");
     }
     header = chunk.getHeader();
     slot = shard.claim(header); // checks the header's fields, the encodings among them
@@ -129,11 +130,11 @@ final class StreamedPush implements StreamObserver<FloatChunk<PushChunk>> {
     }
     try {
       if (slot == null) {
-        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, "empty push: no header and no gradient");
+        throw shard.refuse("malformed", Code.INVALID_ARGUMENT, Reason.MALFORMED, "empty push: no header and no gradient");
       }
       int length = slot.gradient().length;
       if (gradient.received != length) {
-        throw shard.refuse("wrong_length", Code.INVALID_ARGUMENT,
+        throw shard.refuse("wrong_length", Code.INVALID_ARGUMENT, Reason.WRONG_LENGTH,
             "gradient has " + gradient.received + " values, shard " + shard.index() + " expects " + length);
       }
       if (gradient.firstNonFinite >= 0) {
