@@ -33,6 +33,8 @@ import java.nio.file.Path;
  *     are on disk ({@code --crash-at-version}); 0: never
  * @param clipGradNorm the L2 norm each pushed gradient of this shard's slice is clipped to before the
  *     optimizer ({@code --clip-grad-norm}; per slice, not per model), or {@link GradNormClip#NONE}
+ * @param security the bearer token, TLS and health port that guard the shard's edge
+ *     ({@link ServerSecurity#NONE}: plaintext, every caller trusted)
  */
 public record ServerConfig(
     String host,
@@ -50,7 +52,8 @@ public record ServerConfig(
     boolean doorbell,
     CheckpointSettings checkpoints,
     long crashAtVersion,
-    GradNormClip clipGradNorm) {
+    GradNormClip clipGradNorm,
+    ServerSecurity security) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -95,6 +98,9 @@ public record ServerConfig(
     if (clipGradNorm == null) {
       throw new IllegalArgumentException("clipping is required (GradNormClip.NONE for none)");
     }
+    if (security == null) {
+      security = ServerSecurity.NONE;
+    }
   }
 
   /** As the canonical constructor, without fault injection or clipping. */
@@ -114,7 +120,7 @@ public record ServerConfig(
       boolean doorbell,
       CheckpointSettings checkpoints) {
     this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
-        optimizer, sharedMemoryDir, doorbell, checkpoints, 0, GradNormClip.NONE);
+        optimizer, sharedMemoryDir, doorbell, checkpoints, 0, GradNormClip.NONE, ServerSecurity.NONE);
   }
 
   /** As the canonical constructor, without checkpoints. */
@@ -168,48 +174,61 @@ public record ServerConfig(
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion,
+        clipGradNorm, security);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion,
+        clipGradNorm, security);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm, security);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm);
+        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion,
+        clipGradNorm, security);
   }
 
   /** A copy that checkpoints (and restores) as {@code settings} say. */
   public ServerConfig withCheckpoints(CheckpointSettings settings) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion,
+        clipGradNorm, security);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion,
+        clipGradNorm, security);
   }
 
   /** A copy that crashes at {@code version} (0: never; see {@code crashAtVersion}). */
   public ServerConfig withCrashAtVersion(long version) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version, clipGradNorm);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version,
+        clipGradNorm, security);
+  }
+
+  /** A copy whose edge is guarded as {@code newSecurity} says (token, TLS, health port). */
+  public ServerConfig withSecurity(ServerSecurity newSecurity) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
+        newSecurity);
   }
 
   /** A copy that clips each gradient of the slice to {@code clip} before the optimizer. */
   public ServerConfig withClipGradNorm(GradNormClip clip) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip);
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip, security);
   }
 }

@@ -1,5 +1,6 @@
 package io.impetus.train;
 
+import io.impetus.client.ChannelSecurity;
 import io.impetus.client.Transport;
 import io.impetus.client.WirePrecision;
 import io.impetus.model.DataOptions;
@@ -37,6 +38,8 @@ import java.util.List;
  * @param wirePrecision how many bits a float takes on the grpc path (gradients up, parameters back)
  * @param startStep the first step this worker takes (0; more when resuming a run from a checkpoint:
  *     the batches of the steps before it are drawn and skipped, so the data order is the planned one)
+ * @param security the bearer token and TLS settings every channel to the shards carries
+ *     ({@link ChannelSecurity#NONE}: plaintext, no token)
  */
 public record WorkerConfig(
     List<String> servers,
@@ -62,7 +65,8 @@ public record WorkerConfig(
     Path shmDir,
     Path stalenessFile,
     WirePrecision wirePrecision,
-    long startStep) {
+    long startStep,
+    ChannelSecurity security) {
 
   /** As the canonical constructor, starting at step 0. */
   public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
@@ -72,7 +76,7 @@ public record WorkerConfig(
       WirePrecision wirePrecision) {
     this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
         reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, data, evaluate, overlap, transport, shmDir,
-        stalenessFile, wirePrecision, 0);
+        stalenessFile, wirePrecision, 0, ChannelSecurity.NONE);
   }
 
   /** Validates with messages that name the command-line flag. */
@@ -141,6 +145,9 @@ public record WorkerConfig(
       wirePrecision = WirePrecision.FP32;
     }
     wirePrecision.checkUsedBy(transport);
+    if (security == null) {
+      security = ChannelSecurity.NONE;
+    }
   }
 
   /** As the canonical constructor, recording no staleness trace, with float32 on the wire. */
