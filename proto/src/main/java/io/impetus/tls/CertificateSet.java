@@ -76,7 +76,11 @@ public record CertificateSet(Path dir, List<String> shardHosts) {
       }
     }
     List<String> names = new ArrayList<>(hosts);
-    CertificateIssuer.subjectAltNames(names); // refuses a bad host before any file is touched
+    try {
+      CertificateIssuer.subjectAltNames(names); // refuses a bad host before any file is touched
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--shard-hosts: " + e.getMessage(), e);
+    }
     if (!force) {
       for (String f : FILES) {
         if (Files.exists(dir.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
