@@ -3,6 +3,7 @@ package io.impetus.bench;
 import io.grpc.ForwardingServerBuilder;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
+import io.impetus.client.ChannelSecurity;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.client.Transport;
@@ -118,7 +119,7 @@ public final class RoundTripCase implements BenchCase {
           Transport.SHM, SharedSegment.DEFAULT_DIR);
     } else if (mode == Mode.ALIASING) {
       otherServer = new ShardServer(new Remarshalling(ShardServer.netty(config), WireMethods.copying()), config).start();
-      otherClient = new ShardedClient(ShardChannels.open(List.of(address(otherServer)), WireMethods.copying()), 0,
+      otherClient = new ShardedClient(ShardChannels.open(List.of(address(otherServer)), ChannelSecurity.NONE, WireMethods.copying()), 0,
           layout, "bench");
     } else {
       otherServer = null;

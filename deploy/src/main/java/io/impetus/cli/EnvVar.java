@@ -28,6 +28,16 @@ public record EnvVar(String name, String flag, String description) {
     return new EnvVar(name, null, description);
   }
 
+  /** The variables of {@code tables}, in order: a command's table built from shared ones. */
+  @SafeVarargs
+  public static java.util.List<EnvVar> join(java.util.List<EnvVar>... tables) {
+    java.util.List<EnvVar> all = new java.util.ArrayList<>();
+    for (java.util.List<EnvVar> t : tables) {
+      all.addAll(t);
+    }
+    return java.util.List.copyOf(all);
+  }
+
   /** The line help shows after the name. */
   String helpText() {
     if (flag == null) {

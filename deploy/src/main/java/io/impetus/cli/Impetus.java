@@ -36,7 +36,7 @@ public final class Impetus {
   public Impetus() {
     for (Command c : List.of(new LocalCommand(), new ServerCommand(), new WorkerCommand(), new ReplayCommand(),
         new io.impetus.cli.study.StudyCommand(), new CompareCommand(), new ExportCommand(), new BenchCommand(),
-        new io.impetus.local.hosts.HostsCommand())) {
+        new io.impetus.local.hosts.HostsCommand(), new CertsCommand())) {
       commands.put(c.name(), c);
     }
   }

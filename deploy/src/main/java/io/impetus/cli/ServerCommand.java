@@ -4,6 +4,7 @@ import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.shard.ConsistencyMode;
 import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ServerSecurity;
 import io.impetus.shard.ShardLifecycle;
 import io.impetus.shard.ShardMetrics;
 import io.impetus.shard.ShardServer;
@@ -31,6 +32,9 @@ public final class ServerCommand implements Command {
    * the network until asked ({@code --host 0.0.0.0}, or the pod's IP in Kubernetes).
    */
   public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** The flag of the plaintext port that serves only health checks. */
+  public static final String HEALTH_PORT = "health-port";
 
   /** PyTorch's defaults: SGD without momentum. */
   public static final OptimizerConfig DEFAULT_OPTIMIZER = OptimizerConfig.defaults(OptimizerKind.SGD, 0.01);
@@ -77,11 +81,13 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
       EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
       ClipFlags.ENVIRONMENT,
-      TokenFlags.ENVIRONMENT));
+      TokenFlags.ENVIRONMENT,
+      EnvVar.forFlag("IMPETUS_HEALTH_PORT", HEALTH_PORT)));
 
   /** {@code vars} and the variables of the flag groups with several: checkpoints, layout limits, bounds. */
   private static List<EnvVar> withGroups(List<EnvVar> vars) {
     List<EnvVar> all = new ArrayList<>(vars);
+    all.addAll(TlsFlags.SERVER_ENVIRONMENT);
     all.addAll(CheckpointFlags.ENVIRONMENT);
     all.addAll(LayoutFlags.ENVIRONMENT);
     all.addAll(BoundsFlags.ENVIRONMENT);
@@ -126,6 +132,10 @@ public final class ServerCommand implements Command {
     LayoutFlags.addTo(o);
     BoundsFlags.addTo(o);
     TokenFlags.addTo(o, "every call but health checks must carry it");
+    TlsFlags.addServerTo(o);
+    o.addOption(OptimizerFlags.valued(HEALTH_PORT, "PORT",
+        "also answer gRPC health checks (grpc.health.v1 only) in plaintext on this port of --host, for probes"
+            + " that speak no TLS, such as kubelet's (0: any free port; default: none)"));
     OptimizerFlags.addTo(o, DEFAULT_OPTIMIZER, "PyTorch's; impetus local's default is "
         + io.impetus.local.LocalCommand.DEFAULT_OPTIMIZER.momentum());
     return o;
@@ -188,6 +198,15 @@ public final class ServerCommand implements Command {
     return port == null ? null : port.intValue();
   }
 
+  /** How the shard's edge is guarded: {@code --token-file}, the TLS flags and {@code --health-port}. */
+  static ServerSecurity security(Flags f) {
+    Long healthPort = f.longOrNull(HEALTH_PORT);
+    if (healthPort != null && (healthPort < 0 || healthPort > 65535)) {
+      throw new UsageException("--" + HEALTH_PORT + " must be in [0, 65535], got " + healthPort);
+    }
+    return new ServerSecurity(TokenFlags.parse(f), TlsFlags.server(f), healthPort == null ? null : healthPort.intValue());
+  }
+
   /** {@code --crash-at-version} (at least 1), or 0 when absent. */
   static long crashAtVersion(Flags f) {
     Long v = f.longOrNull("crash-at-version");
@@ -211,7 +230,8 @@ public final class ServerCommand implements Command {
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
           .withCheckpoints(CheckpointFlags.parse(f, null)).withCrashAtVersion(crashAtVersion(f))
           .withClipGradNorm(ClipFlags.parse(f)).withLayoutLimits(LayoutFlags.parse(f))
-          .withLimits(BoundsFlags.parse(f, f.integer("workers", 1)));
+          .withLimits(BoundsFlags.parse(f, f.integer("workers", 1)))
+          .withSecurity(security(f));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -235,6 +255,11 @@ public final class ServerCommand implements Command {
     a.addAll(ClipFlags.toArgs(c.clipGradNorm()));
     a.addAll(LayoutFlags.toArgs(c.layoutLimits()));
     a.addAll(BoundsFlags.toArgs(c.limits(), c.workers()));
+    a.addAll(TokenFlags.toArgs(c.security().token() == null ? null : c.security().token().file()));
+    a.addAll(TlsFlags.toArgs(c.security().tls()));
+    if (c.security().healthPort() != null) {
+      OptimizerFlags.add(a, HEALTH_PORT, Integer.toString(c.security().healthPort()));
+    }
     if (c.sharedMemoryDir() == null) {
       a.add("--no-shm");
     } else {
@@ -252,8 +277,7 @@ public final class ServerCommand implements Command {
     ShardLifecycle.Settings settings = lifecycle(flags);
     Integer metricsPort = metricsPort(flags);
     ShardServer server =
-        new ShardServer(ShardServer.netty(config), config, TokenFlags.parse(flags))
-            .start();
+        new ShardServer(ShardServer.netty(config), config).start();
     Thread onSignal = new Thread(() -> stop(server, "stopped by a signal"), "shard-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
     try (MetricsEndpoint metrics = MetricsEndpoint.start(flags.string("metrics-address"), metricsPort, registry -> ShardMetrics.register(registry, server));

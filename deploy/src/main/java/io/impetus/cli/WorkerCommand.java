@@ -1,11 +1,11 @@
 package io.impetus.cli;
 
+import io.impetus.client.ChannelSecurity;
 import io.impetus.client.Transport;
 import io.impetus.client.WirePrecision;
 import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
-import io.impetus.wire.BearerToken;
 import io.impetus.train.WorkerDelay;
 import io.impetus.train.WorkerMetrics;
 import io.impetus.train.WorkerProcess;
@@ -39,7 +39,7 @@ public final class WorkerCommand implements Command {
   }
 
   /** The variables {@code impetus worker} reads, all flag fallbacks (what Kubernetes sets). */
-  public static final List<EnvVar> ENVIRONMENT = List.of(
+  public static final List<EnvVar> ENVIRONMENT = EnvVar.join(List.of(
       EnvVar.forFlag("IMPETUS_SERVERS", "servers"),
       EnvVar.forFlag("IMPETUS_SHARD_SERVICE", "shard-service"),
       EnvVar.forFlag("IMPETUS_NUM_SHARDS", "num-shards"),
@@ -63,7 +63,7 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_STALENESS_FILE", "staleness-file"),
-      EnvVar.forFlag("IMPETUS_WIRE_PRECISION", "wire-precision"));
+      EnvVar.forFlag("IMPETUS_WIRE_PRECISION", "wire-precision")), TlsFlags.CLIENT_ENVIRONMENT);
 
   @Override
   public List<EnvVar> environment() {
@@ -95,6 +95,7 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("metrics-port", "PORT", "serve Prometheus metrics on this port (0: any free port; default: none)"));
     MetricsEndpoint.addAddressTo(o);
     TokenFlags.addTo(o, "every call to the shards carries it");
+    TlsFlags.addClientTo(o, "the worker");
     o.addOption(OptimizerFlags.valued("worker-delay", "DELAY",
         "sleep this long at every step, in ms: none, fixed:MS, uniform:LO:HI, exponential:MEAN, lognormal:MEDIAN:SIGMA (seeded)"));
     o.addOption(OptimizerFlags.valued("slowdown", "FACTOR",
@@ -217,6 +218,21 @@ public final class WorkerCommand implements Command {
     return Arrays.stream(servers.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
+  /**
+   * What a client's channels carry for the shards to trust it: {@code --token-file} and the client's TLS
+   * flags, every file checked now (shared with {@code impetus local}, whose own clients are workers too).
+   */
+  public static ChannelSecurity security(Flags f) {
+    return new ChannelSecurity(TokenFlags.parse(f), TlsFlags.client(f));
+  }
+
+  /** The flags that reproduce {@code security}: the token's file and the TLS files. */
+  public static List<String> securityArgs(ChannelSecurity security) {
+    List<String> a = new ArrayList<>(TokenFlags.toArgs(security.token() == null ? null : security.token().file()));
+    a.addAll(TlsFlags.toArgs(security.tls()));
+    return a;
+  }
+
   /** The config the flags describe. */
   public static WorkerConfig parse(Flags f) {
     List<String> servers = servers(f);
@@ -251,7 +267,8 @@ public final class WorkerCommand implements Command {
           f.string("staleness-file") == null ? null : Path.of(f.string("staleness-file")),
           wirePrecision(f),
           f.longOrNull("start-step") == null ? 0 : f.longOrNull("start-step"),
-          f.integer("call-timeout", (int) WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS));
+          f.integer("call-timeout", (int) WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS),
+          security(f));
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new UsageException(e.getMessage());
     }
@@ -307,21 +324,21 @@ public final class WorkerCommand implements Command {
     if (c.startStep() > 0) {
       OptimizerFlags.add(a, "start-step", Long.toString(c.startStep()));
     }
+    a.addAll(securityArgs(c.security()));
     return a;
   }
 
   @Override
   public int run(Flags flags) throws Exception {
     WorkerConfig config = parse(flags);
-    BearerToken token = TokenFlags.parse(flags);
     Integer metricsPort = ServerCommand.metricsPort(flags);
     if (metricsPort == null) {
-      return WorkerProcess.run(config, step -> {}, token);
+      return WorkerProcess.run(config, step -> {});
     }
     WorkerMetrics[] metrics = new WorkerMetrics[1];
     try (MetricsEndpoint endpoint =
         MetricsEndpoint.start(flags.string("metrics-address"), metricsPort, registry -> metrics[0] = new WorkerMetrics(registry, config.rank()))) {
-      return WorkerProcess.run(config, metrics[0], token);
+      return WorkerProcess.run(config, metrics[0]);
     }
   }
 }

@@ -127,6 +127,10 @@ public final class LocalCommand implements Command {
     ConsistencyFlags.addTo(o);
     ClipFlags.addTo(o);
     TokenFlags.addTo(o, "the shards require it and the workers send it");
+    o.addOption(Option.builder().longOpt("tls")
+        .desc("mutual TLS everywhere: makes a CA and shard and worker certificates in RUN_DIR/tls (impetus certs),"
+            + " every shard requires a client certificate, and every worker and the launcher's own calls present"
+            + " one; combines with --token-file (docs/security.md)").get());
     CheckpointFlags.addTo(o, "default: RUN_DIR/checkpoints, which then holds at least each shard's final checkpoint"
         + " (replacing an earlier run's unless --checkpoint-interval is given: then the shards continue from it)");
     WorkerCommand.addTraining(o);
@@ -228,7 +232,8 @@ public final class LocalCommand implements Command {
           f.integer("worker-processes", workers),
           simulatedHosts,
           rawArgs.isEmpty() ? List.of("local") : rawArgs,
-          tokenFile(f));
+          tokenFile(f),
+          f.has("tls"));
     } catch (io.impetus.data.DataFileException e) {
       throw e;
     } catch (IllegalArgumentException | ArithmeticException e) {

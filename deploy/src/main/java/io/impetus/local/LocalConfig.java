@@ -43,6 +43,8 @@ import java.util.Map;
  * @param commandLine the arguments as typed, for command.txt
  * @param tokenFile the file holding the job's bearer token ({@code --token-file}, absolute), passed to every shard
  *     and worker; null: none
+ * @param tls run every shard with mutual TLS (client certificates required) and every client with the
+ *     worker certificate, from certificates made in the run folder's {@code tls/} ({@code --tls})
  */
 public record LocalConfig(
     int shards,
@@ -66,7 +68,8 @@ public record LocalConfig(
     int workerProcesses,
     LinkRate simulatedHosts,
     List<String> commandLine,
-    Path tokenFile) {
+    Path tokenFile,
+    boolean tls) {
 
   /** Validates with messages that name the command-line flag. */
   public LocalConfig {

@@ -2,8 +2,8 @@ package io.impetus.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.cli.ServerCommand;
-import io.impetus.cli.TokenFlags;
 import io.impetus.cli.WorkerCommand;
+import io.impetus.client.ChannelSecurity;
 import io.impetus.client.Recovery;
 import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
@@ -11,6 +11,8 @@ import io.impetus.model.Gemm;
 import io.impetus.model.Workload;
 import io.impetus.proto.StatusReply;
 import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ServerSecurity;
+import io.impetus.tls.CertificateSet;
 import io.impetus.train.WorkerConfig;
 import io.impetus.train.WorkerProcess;
 import io.impetus.wire.BearerToken;
@@ -45,6 +47,10 @@ import io.impetus.local.hosts.SimulatedHosts;
  * built before the shards start and removed once every process has stopped, on Ctrl-C too.
  */
 public final class LocalLauncher {
+  /** The run folder's sub-folder that holds the certificates of {@code --tls}. */
+  public static final String TLS_DIR = "tls";
+  /** How long the certificates of a {@code --tls} run are valid: long enough for any local run. */
+  static final int TLS_DAYS = 30;
   private final LocalConfig config;
   private final Workload workload;
   private final long stepsPerWorker;
@@ -61,6 +67,10 @@ public final class LocalLauncher {
   private volatile SimulatedHosts hosts;
   /** Where a resumed run continues from, or null for a run from the start. */
   private final ResumePoint resume;
+  /** How every shard guards its edge (token, TLS); set by {@link #secure} before the shards start. */
+  private ServerSecurity shardSecurity = ServerSecurity.NONE;
+  /** What every client of the run (workers, the launcher itself) presents; set by {@link #secure}. */
+  private ChannelSecurity clientSecurity = ChannelSecurity.NONE;
 
   /**
    * @param workload the model and data the workers will train (used here for the final loss)
@@ -133,6 +143,7 @@ public final class LocalLauncher {
         System.out.printf(Locale.ROOT, "simulated hosts: %d on %s (bridge %s), links %s%n",
             hosts.plan().hosts().size(), hosts.plan().subnetCidr(), hosts.plan().bridge(), config.simulatedHosts());
       }
+      secure(out);
       List<String> addresses = startServers(out);
       int failures = runWorkers(out, addresses);
       List<StatusReply> status;
@@ -194,6 +205,31 @@ public final class LocalLauncher {
     return config.simulateHosts() && config.simulatedHosts().shaped() ? config.simulatedHosts().bitsPerSecond() : 0;
   }
 
+  /**
+   * Reads the token, and with {@code --tls} makes the run's certificates in {@code RUN_DIR/tls} (replacing
+   * those of an earlier start of the same run), with every address a shard listens on as a subject
+   * alternative name.
+   */
+  private void secure(Path out) throws java.io.IOException {
+    BearerToken token = config.tokenFile() == null ? null : BearerToken.read(config.tokenFile(), "--token-file");
+    shardSecurity = new ServerSecurity(token, null, null);
+    clientSecurity = new ChannelSecurity(token, null);
+    if (config.tls()) {
+      List<String> shardHosts = new ArrayList<>();
+      for (int s = 0; s < config.shards(); s++) {
+        shardHosts.add(bind(s));
+      }
+      CertificateSet certs = CertificateSet.create(out.resolve(TLS_DIR).toAbsolutePath(), shardHosts, TLS_DAYS, true);
+      shardSecurity = shardSecurity.withTls(certs.shardTls());
+      clientSecurity = new ChannelSecurity(token, certs.workerTls());
+    }
+  }
+
+  /** What shard {@code s} runs as, listening on {@code port} (0: a free one). */
+  private ServerConfig shardConfig(int s, int port) {
+    return config.server().withAddress(bind(s), port, s).withSecurity(shardSecurity);
+  }
+
   private List<String> startServers(Path out) throws Exception {
     List<CompletableFuture<Integer>> ports = new ArrayList<>();
     // One directives file for all shards, written only when the defaults apply.
@@ -201,8 +237,7 @@ public final class LocalLauncher {
         ? ShardJit.options(out.resolve("logs")) : List.of();
     for (int s = 0; s < config.shards(); s++) {
       CompletableFuture<Integer> port = new CompletableFuture<>();
-      ServerConfig sc = config.server().withAddress(bind(s), 0, s)
-          .withCrashAtVersion(config.shardCrashes().getOrDefault(s, 0L));
+      ServerConfig sc = shardConfig(s, 0).withCrashAtVersion(config.shardCrashes().getOrDefault(s, 0L));
       servers.add(startServer(out, s, sc, "server-" + s, port));
       ports.add(port);
     }
@@ -222,7 +257,6 @@ public final class LocalLauncher {
       throws Exception {
     List<String> args = new ArrayList<>(List.of("server"));
     args.addAll(ServerCommand.toArgs(sc));
-    args.addAll(TokenFlags.toArgs(config.tokenFile()));
     // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
     args.add("--keep-running");
     boolean firstShard = s == 0 && name.equals("server-0");
@@ -269,7 +303,7 @@ public final class LocalLauncher {
       System.err.printf(Locale.ROOT, "impetus local: server-%d died at version %d (exit %d, --crash-shard);"
           + " restarting it on port %d from its checkpoint%n", s, version, code, port);
       try {
-        ServerConfig sc = config.server().withAddress(bind(s), port, s);
+        ServerConfig sc = shardConfig(s, port);
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         ChildProcess restarted = startServer(out, s, sc, "server-" + s + "-restart-1", listening);
         synchronized (servers) {
@@ -304,9 +338,7 @@ public final class LocalLauncher {
       for (List<Integer> ranks : groups) {
         List<List<String>> args = new ArrayList<>();
         for (int r : ranks) {
-          List<String> workerArgs = new ArrayList<>(WorkerCommand.toArgs(workerConfig(out, addresses, r)));
-          workerArgs.addAll(TokenFlags.toArgs(config.tokenFile()));
-          args.add(workerArgs);
+          args.add(WorkerCommand.toArgs(workerConfig(out, addresses, r)));
         }
         boolean firstWorker = ranks.contains(0);
         List<String> java = javaOptions("IMPETUS_WORKER_JAVA_OPTS",
@@ -346,7 +378,7 @@ public final class LocalLauncher {
         out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
         config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
         config.transport(), config.server().sharedMemoryDir(), StalenessCsv.workerFile(out, r), config.wirePrecision(),
-        resume == null ? 0 : resume.startSteps().get(r));
+        resume == null ? 0 : resume.startSteps().get(r), clientSecurity);
   }
 
   /**
@@ -445,8 +477,7 @@ public final class LocalLauncher {
   }
 
   private ShardedClient connect(List<String> addresses) {
-    BearerToken token = config.tokenFile() == null ? null : BearerToken.read(config.tokenFile(), "--token-file");
-    return new ShardedClient(ShardChannels.open(addresses, token), 0, workload.model().layout(), config.model());
+    return new ShardedClient(ShardChannels.open(addresses, clientSecurity), 0, workload.model().layout(), config.model());
   }
 
   /** Where shard {@code s} listens: loopback, or its simulated host's address. */

@@ -9,14 +9,10 @@ import io.impetus.export.SafetensorsFile;
 import io.impetus.model.LinearRegression;
 import io.impetus.model.Mlp;
 import io.impetus.model.ParameterLayout;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,24 +26,10 @@ class ExportCommandTest {
   @TempDir Path tmp;
 
   /** Exit code, stdout and stderr of one {@code impetus export} call. */
-  private record Result(int code, String out, String err) {}
-
-  private Result export(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      List<String> all = new ArrayList<>(List.of("export"));
-      all.addAll(List.of(args));
-      int code = new Impetus().run(all.toArray(String[]::new), Map.of());
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
+  private static ImpetusRun export(String... args) {
+    List<String> all = new ArrayList<>(List.of("export"));
+    all.addAll(List.of(args));
+    return ImpetusRun.of(all.toArray(String[]::new));
   }
 
   private static ParameterLayout mlpLayout(int... hidden) {
@@ -66,7 +48,7 @@ class ExportCommandTest {
   void anMlpRoundTripsUnderSequentialNamesWithTorchShapesAndNoTransposition() throws Exception {
     float[] params = CheckpointFixture.params(mlpLayout(HIDDEN).numParams());
     Path out = tmp.resolve("model.safetensors");
-    Result r = export(mlpRun(params, 40).toString(), "--format", "safetensors", out.toString());
+    ImpetusRun r = export(mlpRun(params, 40).toString(), "--format", "safetensors", out.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals("wrote " + out + ": model mlp (hidden 3,2), 2393 parameters, checkpoint version 40 of 2 shards\n",
         r.out());
@@ -135,7 +117,7 @@ class ExportCommandTest {
     assertEquals(old[0], SafetensorsFile.read(out).values("0.weight")[0], 0f);
 
     Files.delete(run.resolve("checkpoints/shard-1/checkpoint-000000000040.json"));
-    Result none = export(run.toString(), "--format", "safetensors", out.toString());
+    ImpetusRun none = export(run.toString(), "--format", "safetensors", out.toString());
     assertEquals(1, none.code());
     assertEquals("impetus export: no complete checkpoint in " + run.resolve("checkpoints")
         + ": every shard's files of one version are needed; skipped 60 (no manifest: the write was interrupted: "
@@ -147,18 +129,18 @@ class ExportCommandTest {
   void modelsItCannotMapAndLayoutsThatAreNotTheModelsAreRefused() throws Exception {
     Path dir = tmp.resolve("cnn");
     CheckpointFixture.writeAll(dir, "cnn", 1234L, CheckpointFixture.params(100), 2, 5);
-    Result cnn = export(dir.toString(), "--format", "safetensors", tmp.resolve("c").toString());
+    ImpetusRun cnn = export(dir.toString(), "--format", "safetensors", tmp.resolve("c").toString());
     assertEquals(1, cnn.code());
     assertEquals("impetus export: model 'cnn' cannot be exported (supported: mlp, softmax, mlp-x2, linear)\n",
         cnn.err());
     assertEquals(2, export(dir.toString(), "--format", "safetensors", "--model", "cnn", "x").code());
 
     Path run = mlpRun(CheckpointFixture.params(mlpLayout(HIDDEN).numParams()), 40);
-    Result wrongHidden = export(run.toString(), "--format", "safetensors", "--hidden", "4", tmp.resolve("h").toString());
+    ImpetusRun wrongHidden = export(run.toString(), "--format", "safetensors", "--hidden", "4", tmp.resolve("h").toString());
     assertEquals(1, wrongHidden.code());
     assertEquals("impetus export: the checkpoint's 2393 parameters of model 'mlp' do not have the layout of mlp with"
         + " hidden widths 4 (3190 parameters): give the run's --hidden\n", wrongHidden.err());
-    Result wrongModel = export(run.toString(), "--format", "safetensors", "--model", "softmax", tmp.resolve("s").toString());
+    ImpetusRun wrongModel = export(run.toString(), "--format", "safetensors", "--model", "softmax", tmp.resolve("s").toString());
     assertEquals("impetus export: the checkpoint holds model 'mlp', not 'softmax'\n", wrongModel.err());
     assertTrue(Files.notExists(tmp.resolve("h")) && Files.notExists(tmp.resolve("s")), "nothing written on a refusal");
   }
@@ -167,7 +149,7 @@ class ExportCommandTest {
   void commandLineErrorsNameTheProblem() throws Exception {
     Path run = mlpRun(CheckpointFixture.params(mlpLayout(HIDDEN).numParams()), 40);
     String out = tmp.resolve("o").toString();
-    assertEquals(new Result(2, "", "impetus export: --format is required (safetensors) (see impetus export --help)\n"),
+    assertEquals(new ImpetusRun(2, "", "impetus export: --format is required (safetensors) (see impetus export --help)\n"),
         export(run.toString(), out));
     assertEquals("impetus export: --format: unknown format 'onnx' (expected safetensors) (see impetus export --help)\n",
         export(run.toString(), "--format", "onnx", out).err());

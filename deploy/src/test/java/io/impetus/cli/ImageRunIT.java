@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.impetus.tls.CertificateSet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * each with exactly the arguments and environment the rendered base gives its pod (the sizes set to
  * one shard and two workers, as an overlay would, and the completion index an Indexed Job sets), as
  * user 65532 with a read-only root and /tmp a volume, each with a network of its own, the shard's DNS
- * name mapped to its container's address; and a study command draws its plot in the image.
+ * name mapped to its container's address, the token and the certificates (made by {@code impetus
+ * certs} in the image) mounted where the Secrets would be, so the workers reach the shard over mutual
+ * TLS; and a study command draws its plot in the image.
  *
  * <p>Needs podman or docker (engine answering) and the image ({@code mvn -B -Pimage package}, or
  * {@code deploy/image/test-image.sh}, which builds it and runs this test); skipped with the reason
@@ -88,6 +91,8 @@ class ImageRunIT {
     Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rwxrwxrwx"));
 
     JsonNode shardPod = jobs.get("impetus-ps").at("/spec/template");
+    // The TLS Secret, made as docs/security.md says: the shards' names are <pod>.<subdomain>.
+    makeCertificates("*." + shardPod.at("/spec/subdomain").asText());
     Map<String, String> shardEnv = KubernetesManifestsTest.containerEnv(shardPod.at("/spec/containers/0"), configMaps);
     shardEnv.put("JOB_COMPLETION_INDEX", "0");
     Path shardLog = tmp.resolve("shard.log");
@@ -149,7 +154,7 @@ class ImageRunIT {
     for (JsonNode mount : c.path("volumeMounts")) {
       JsonNode source = podVolume(pod, mount.get("name").asText());
       if (source.has("secret")) {
-        // The Secret the pod mounts (the job's bearer token): its keys as files, read-only.
+        // A Secret the pod mounts (the job's bearer token, the certificates): its keys as files, read-only.
         cmd.addAll(List.of("-v", secretDir(source.at("/secret/secretName").asText()) + ":" + mount.get("mountPath").asText()
             + ":ro"));
       } else {
@@ -175,12 +180,37 @@ class ImageRunIT {
   }
 
   /**
+   * Makes the certificates with {@code impetus certs} in the image (as the pods' user, on a read-only
+   * root) and puts the files the Secret {@link CertsCommand#SECRET} holds (all but the CA key) into its
+   * stand-in folder, readable by the pods' user as the Secret's mode and fsGroup make them.
+   */
+  private void makeCertificates(String shardHosts) throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("certs"));
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxrwxrwx"));
+    String name = run + "-certs";
+    containers.add(name);
+    Result certs = exec(List.of(engine, "run", "--name", name, "--user", "65532:65532", "--read-only", "-v",
+        work + ":/out", IMAGE, "certs", "/out/tls", "--shard-hosts", shardHosts));
+    assertEquals(0, certs.exit(), certs.output());
+    assertTrue(certs.output().contains("kubectl create secret generic " + CertsCommand.SECRET), certs.output());
+    Path secret = Files.createDirectories(tmp.resolve("secret-" + CertsCommand.SECRET));
+    for (String f : CertificateSet.SECRET_FILES) {
+      Files.copy(work.resolve("tls").resolve(f), secret.resolve(f));
+      Files.setPosixFilePermissions(secret.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
+    }
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /**
    * A folder standing in for Secret {@code name}, as {@code kubectl create secret generic} would make
-   * it: the token Secret holds a random {@code token}, readable by the pods' user.
+   * it: the token Secret holds a random {@code token}, readable by the pods' user; the TLS Secret is
+   * the one {@link #makeCertificates} made.
    */
   private Path secretDir(String name) throws IOException {
     Path dir = tmp.resolve("secret-" + name);
-    if (!Files.exists(dir)) {
+    if (name.equals(CertsCommand.SECRET)) {
+      assertTrue(Files.isDirectory(dir), "the certificates are made before the pods start");
+    } else if (!Files.exists(dir)) {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("token"), UUID.randomUUID().toString().replace("-", "") + "\n");
       Files.setPosixFilePermissions(dir.resolve("token"), PosixFilePermissions.fromString("rw-r--r--"));

@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.grpc.TlsServerCredentials.ClientAuth;
 import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.model.ParameterLayout;
 import io.impetus.shard.ExpectedLayout;
 import io.impetus.shard.ServerConfig;
 import io.impetus.shard.ShardHealth;
+import io.impetus.tls.CertificateSet;
 import io.impetus.train.WorkerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.cli.ParseException;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Kubernetes manifests (deploy/k8s) without a cluster: they parse into the objects we expect,
@@ -39,6 +43,19 @@ import org.junit.jupiter.api.Test;
 class KubernetesManifestsTest {
   private static final Path K8S = Path.of("k8s");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** The keys each Secret the manifests mount holds (docs/kubernetes.md, docs/security.md). */
+  private static final Map<String, List<String>> SECRET_KEYS =
+      Map.of("impetus-token", List.of("token"), "impetus-tls", CertificateSet.SECRET_FILES);
+
+  /** This test's copy of each Secret: a folder per Secret, a file per key. */
+  @TempDir static Path secrets;
+
+  @BeforeAll
+  static void makeSecrets() throws Exception {
+    Files.createDirectories(secrets.resolve("impetus-token"));
+    Files.writeString(secrets.resolve("impetus-token/token"), "0123456789abcdef0123456789abcdef");
+    CertificateSet.create(secrets.resolve("impetus-tls"), List.of("*.impetus-ps"), 1, false);
+  }
 
   @Test
   void theBaseFilesDescribeAConsistentJob() throws Exception {
@@ -218,7 +235,7 @@ class KubernetesManifestsTest {
     }
 
     for (int i = 0; i < shards; i++) {
-      Map<String, String> env = podEnv(shardData, i, shardHostname(shardJob, jobSet, i));
+      Map<String, String> env = withSecrets(podEnv(shardData, i, shardHostname(shardJob, jobSet, i)), shardPod);
       Flags f = flags(new ServerCommand(), args(server, env), env);
       ServerConfig c = ServerCommand.parse(f);
       // The settings the ConfigMap states are the ones the shard runs with.
@@ -237,16 +254,22 @@ class KubernetesManifestsTest {
       // The shards refuse every Join but of the workers' model, before allocating anything.
       ParameterLayout model = ModelCatalog.layout(workerData.get("IMPETUS_MODEL"), DataOptions.defaults());
       assertEquals(ExpectedLayout.of(model.numParams(), model.fingerprint()), c.layoutLimits().expected());
+      // Every call needs the token and a client certificate the job's CA signed (both from Secrets).
+      assertNotNull(c.security().token());
+      assertEquals(ClientAuth.REQUIRE, c.security().tls().clientAuth());
+      assertEquals(containerPort(server, "health"), c.security().healthPort());
     }
-    // Probes speak gRPC health to the server's port: liveness the whole server, readiness the shard.
-    assertEquals(grpcPort, server.at("/livenessProbe/grpc/port").asInt());
+    // Probes speak gRPC health to the plaintext health port (kubelet's probes speak no TLS): liveness
+    // the whole server, readiness the shard.
+    int healthPort = containerPort(server, "health");
+    assertEquals(healthPort, server.at("/livenessProbe/grpc/port").asInt());
     assertEquals(ShardHealth.LIVENESS, server.at("/livenessProbe/grpc/service").asText(""));
-    assertEquals(grpcPort, server.at("/readinessProbe/grpc/port").asInt());
+    assertEquals(healthPort, server.at("/readinessProbe/grpc/port").asInt());
     assertEquals(ShardHealth.READINESS, server.at("/readinessProbe/grpc/service").asText());
 
     for (int r = 0; r < workers; r++) {
-      Map<String, String> env = podEnv(workerData, r, jobSet == null ? workerJob.at("/metadata/name").asText() + "-" + r
-          : "impetus-workers-0-" + r);
+      Map<String, String> env = withSecrets(podEnv(workerData, r, jobSet == null
+          ? workerJob.at("/metadata/name").asText() + "-" + r : "impetus-workers-0-" + r), workerJob.at("/spec/template"));
       Flags f = flags(new WorkerCommand(), args(worker, env), env);
       WorkerConfig c = WorkerCommand.parse(f);
       assertEquals(workerData.get("IMPETUS_MODEL"), c.model());
@@ -258,6 +281,8 @@ class KubernetesManifestsTest {
       assertEquals(workers, c.workers());
       assertEquals(expectedServers, c.servers());
       assertEquals(Integer.valueOf(containerPort(worker, "metrics")), ServerCommand.metricsPort(f));
+      assertNotNull(c.security().token());
+      assertTrue(c.security().tls().mutual(), "workers present their client certificate");
     }
 
     for (JsonNode job : List.of(shardJob, workerJob)) {
@@ -323,6 +348,35 @@ class KubernetesManifestsTest {
     env.put("HOSTNAME", hostname);
     env.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
     return env;
+  }
+
+  /**
+   * {@code env} with every path into a Secret that {@code pod} mounts replaced by the path of this
+   * test's copy of that Secret. Each such path must name a key the Secret holds, and each Secret must be
+   * optional (a pod without it starts, and the command exits 2 naming the missing file: it fails closed).
+   */
+  private static Map<String, String> withSecrets(Map<String, String> env, JsonNode pod) {
+    Map<String, String> secretAt = new HashMap<>();
+    for (JsonNode mount : pod.at("/spec/containers/0/volumeMounts")) {
+      for (JsonNode volume : pod.at("/spec/volumes")) {
+        if (volume.get("name").asText().equals(mount.get("name").asText()) && volume.has("secret")) {
+          assertTrue(volume.at("/secret/optional").asBoolean(), volume.toString());
+          secretAt.put(mount.get("mountPath").asText() + "/", volume.at("/secret/secretName").asText());
+        }
+      }
+    }
+    Map<String, String> out = new HashMap<>(env);
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      for (Map.Entry<String, String> mounted : secretAt.entrySet()) {
+        if (e.getValue().startsWith(mounted.getKey())) {
+          String key = e.getValue().substring(mounted.getKey().length());
+          assertTrue(SECRET_KEYS.get(mounted.getValue()).contains(key),
+              e.getKey() + " names " + key + ", which the Secret " + mounted.getValue() + " does not hold");
+          out.put(e.getKey(), secrets.resolve(mounted.getValue()).resolve(key).toString());
+        }
+      }
+    }
+    return out;
   }
 
   /** The container's args after the command word, with $(VAR) expanded as the kubelet does. */

@@ -37,6 +37,8 @@ import java.nio.file.Path;
  *     most parameters it may ask for ({@code --max-params}), checked before the shard allocates anything
  * @param limits what callers may make the shard hold: connections, calls, idle streams, queued work,
  *     unread replies
+ * @param security the bearer token, TLS and health port that guard the shard's edge
+ *     ({@link ServerSecurity#NONE}: plaintext, every caller trusted)
  */
 public record ServerConfig(
     String host,
@@ -56,7 +58,8 @@ public record ServerConfig(
     long crashAtVersion,
     GradNormClip clipGradNorm,
     LayoutLimits layoutLimits,
-    ServerLimits limits) {
+    ServerLimits limits,
+    ServerSecurity security) {
 
   /** Default lease: a worker silent for a minute is presumed dead. */
   public static final long DEFAULT_WORKER_TIMEOUT_MILLIS = 60_000;
@@ -111,6 +114,9 @@ public record ServerConfig(
     if (limits == null) {
       throw new IllegalArgumentException("limits are required (ServerLimits.defaults(workers) for the defaults)");
     }
+    if (security == null) {
+      security = ServerSecurity.NONE;
+    }
   }
 
   /** As the canonical constructor, without fault injection, clipping or layout limits. */
@@ -131,7 +137,7 @@ public record ServerConfig(
       CheckpointSettings checkpoints) {
     this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
         optimizer, sharedMemoryDir, doorbell, checkpoints, 0, GradNormClip.NONE, LayoutLimits.DEFAULT,
-        ServerLimits.defaults(workers));
+        ServerLimits.defaults(workers), ServerSecurity.NONE);
   }
 
   /** As the canonical constructor, without checkpoints. */
@@ -186,68 +192,75 @@ public record ServerConfig(
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits);
+        layoutLimits, limits, security);
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
     return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits);
+        layoutLimits, limits, security);
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm, layoutLimits, limits);
+        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm, layoutLimits, limits, security);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits);
+        layoutLimits, limits, security);
   }
 
   /** A copy that checkpoints (and restores) as {@code settings} say. */
   public ServerConfig withCheckpoints(CheckpointSettings settings) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion, clipGradNorm,
-        layoutLimits, limits);
+        layoutLimits, limits, security);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits);
+        layoutLimits, limits, security);
   }
 
   /** A copy that crashes at {@code version} (0: never; see {@code crashAtVersion}). */
   public ServerConfig withCrashAtVersion(long version) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version, clipGradNorm,
-        layoutLimits, limits);
+        layoutLimits, limits, security);
   }
 
   /** A copy that clips each gradient of the slice to {@code clip} before the optimizer. */
   public ServerConfig withClipGradNorm(GradNormClip clip) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip,
-        layoutLimits, limits);
+        layoutLimits, limits, security);
   }
 
   /** A copy that checks each Join against {@code newLimits} before allocating anything. */
   public ServerConfig withLayoutLimits(LayoutLimits newLimits) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        newLimits, limits);
+        newLimits, limits, security);
   }
 
   /** A copy with other resource bounds. */
   public ServerConfig withLimits(ServerLimits newLimits) {
     return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
         workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, newLimits);
+        layoutLimits, newLimits, security);
+  }
+
+  /** A copy guarded by {@code newSecurity} (token, TLS, health port). */
+  public ServerConfig withSecurity(ServerSecurity newSecurity) {
+    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
+        layoutLimits, limits, newSecurity);
   }
 }

@@ -16,7 +16,7 @@ import io.impetus.shard.transport.ReplyBuffer;
 import io.impetus.shard.transport.SegmentPushes;
 import io.impetus.shard.transport.ShardService;
 import io.impetus.shard.transport.TokenCheck;
-import io.impetus.wire.BearerToken;
+import io.impetus.tls.ServerTls;
 import io.impetus.wire.WireMethods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -47,8 +47,11 @@ import org.slf4j.LoggerFactory;
  * the server, and the server's calls end before the update loop that answers them.
  *
  * <p>Beside the shard service it serves the standard gRPC health service ({@link ShardHealth}) and
- * server reflection. Given a {@link BearerToken}, it serves the shard service and reflection only to
- * calls that carry it ({@link TokenCheck}); health stays open for probes.
+ * server reflection. Its edge is guarded as the config's {@link ServerSecurity} says: given a bearer
+ * token, it serves the shard service and reflection only to calls that carry it ({@link TokenCheck}),
+ * health staying open for probes; given TLS settings, {@link #netty} listens with TLS (mutual TLS when
+ * client certificates are required); given a health port, a second, plaintext server on that port
+ * answers only {@code grpc.health.v1}, for probes that cannot speak TLS.
  * It publishes a {@link #snapshot} of the shard's status for observers
  * (metrics, the exit-when-done watch): the shard's state belongs to its update thread, so instead of
  * locking it, the update thread itself copies its status out every {@link #SNAPSHOT_PERIOD_MILLIS}.
@@ -69,6 +72,8 @@ public final class ShardServer {
   private final ActivityTracker activity;
   private final SegmentPushes segmentPushes;
   private final ShardService service;
+  /** The plaintext server that answers only health checks ({@code --health-port}), or null. */
+  private final Server healthServer;
   /** Refuses calls without the job's bearer token; null when the shard has none. */
   private final TokenCheck tokenCheck;
   private final Connections connections;
@@ -89,26 +94,16 @@ public final class ShardServer {
   /** How often the update thread publishes its status for observers. */
   public static final long SNAPSHOT_PERIOD_MILLIS = 250;
 
-  /** Prepares a shard for {@code config} that trusts every caller; nothing listens until {@link #start}. */
-  public ShardServer(ServerBuilder<?> builder, ServerConfig config) {
-    this(builder, config, null, System::nanoTime);
-  }
-
   /**
-   * Prepares a shard for {@code config} that serves only calls carrying {@code token} (null: every
-   * call); nothing listens until {@link #start}.
+   * Prepares a shard for {@code config}, guarded as {@code config.security()} says (the builder brings
+   * the transport, TLS included: see {@link #netty}); nothing listens until {@link #start}.
    */
-  public ShardServer(ServerBuilder<?> builder, ServerConfig config, BearerToken token) {
-    this(builder, config, token, System::nanoTime);
-  }
-
-  /** A shard without a token, with leases measured on {@code clock} (tests advance it by hand). */
-  ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
-    this(builder, config, null, clock);
+  public ShardServer(ServerBuilder<?> builder, ServerConfig config) {
+    this(builder, config, System::nanoTime);
   }
 
   /** As above, with leases measured on {@code clock} (tests pass a clock they advance by hand). */
-  ShardServer(ServerBuilder<?> builder, ServerConfig config, BearerToken token, LongSupplier clock) {
+  ShardServer(ServerBuilder<?> builder, ServerConfig config, LongSupplier clock) {
     this.config = config;
     Checkpointer checkpoints = Checkpointer.open(config.checkpoints(), config.shardIndex(), config.numShards());
     if (config.checkpoints().enabled()) {
@@ -130,7 +125,8 @@ public final class ShardServer {
     this.replies = new ReplyBuffer(() -> limits.replyBufferBytes(shard.sliceLength(), config.workers()));
     this.idlePushes = new IdlePushStreams(limits.streamIdleTimeoutMillis(), clock);
     this.service = new ShardService(shard, loop, segmentPushes, replies, idlePushes, this::withBounds);
-    this.tokenCheck = token == null ? null : new TokenCheck(token);
+    ServerSecurity security = config.security();
+    this.tokenCheck = security.token() == null ? null : new TokenCheck(security.token());
     this.connections = new Connections(config.shardIndex(), limits.maxConnections());
     this.malformed = new MalformedMessages(config.shardIndex());
     // The token check runs first (interceptors added last run first), so a refused call is not even
@@ -151,6 +147,10 @@ public final class ShardServer {
     open.push(new Part("timers", timers::shutdownNow));
     long idlePeriod = Math.max(10, limits.streamIdleTimeoutMillis() / 4);
     timers.scheduleWithFixedDelay(idlePushes::expire, idlePeriod, idlePeriod, TimeUnit.MILLISECONDS);
+    this.healthServer = security.healthPort() == null ? null
+        : NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), security.healthPort()))
+            .addService(health.service())
+            .build();
     // Check leases a few times per timeout, so a silent worker is noticed within ~1.25 timeouts.
     loop.every(Math.max(50, config.workerTimeoutMillis() / 4), shard::checkLeases);
     loop.execute(this::publish);
@@ -224,15 +224,20 @@ public final class ShardServer {
   }
 
   /**
-   * A Netty server builder for {@code config}'s address, tuned like the workers' channels: handlers
-   * run on the transport threads (they only decode, validate and hand over to the update loop, and
-   * never block), and a 16 MiB flow-control window keeps a whole slice in flight; with the limits of
-   * the config's {@link ServerLimits} on calls per connection, keepalive pings, idle connections and
-   * inbound message and metadata sizes.
+   * A Netty server builder for {@code config}'s address, with TLS when {@code config.security()} has
+   * TLS settings (their files are read now), tuned like the workers' channels: handlers run on the
+   * transport threads (they only decode, validate and hand over to the update loop, and never block),
+   * and a 16 MiB flow-control window keeps a whole slice in flight; with the limits of the config's
+   * {@link ServerLimits} on calls per connection, keepalive pings, idle connections and inbound message
+   * and metadata sizes.
    */
   public static ServerBuilder<?> netty(ServerConfig config) {
     ServerLimits limits = config.limits();
-    return NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+    ServerTls tls = config.security().tls();
+    NettyServerBuilder builder = tls == null ? NettyServerBuilder.forAddress(address)
+        : NettyServerBuilder.forAddress(address, tls.credentials());
+    return builder
         .directExecutor()
         .flowControlWindow(16 * 1024 * 1024)
         .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
@@ -249,6 +254,12 @@ public final class ShardServer {
   public synchronized ShardServer start() throws IOException {
     server.start();
     open.push(new Part("gRPC server", this::closeServer));
+    if (healthServer != null) {
+      healthServer.start();
+      open.push(new Part("health server", this::closeHealthServer));
+      log.info("shard {}: health checks (grpc.health.v1, plaintext) on port {}", config.shardIndex(),
+          healthServer.getPort());
+    }
     openDoorbell();
     log.info(
         "shard {} of {} serving on port {}: mode {}{}, {} workers, worker timeout {} ms, staleness policy {}, optimizer {}",
@@ -323,6 +334,17 @@ public final class ShardServer {
   /** The addresses the server listens on (after {@link #start}). */
   public List<? extends java.net.SocketAddress> listenAddresses() {
     return server.getListenSockets();
+  }
+
+  /** The plaintext health port the server listens on (after {@link #start}), or -1 without one. */
+  public int healthPort() {
+    return healthServer == null ? -1 : healthServer.getPort();
+  }
+
+  /** Stops the health server at once: it has no calls worth finishing (probes retry). */
+  private void closeHealthServer() throws InterruptedException {
+    healthServer.shutdownNow();
+    healthServer.awaitTermination(5, TimeUnit.SECONDS);
   }
 
   /** The port the server listens on (useful when the config asked for port 0). */

@@ -35,7 +35,7 @@ class ShardTokenTest {
   private final String name = InProcessServerBuilder.generateName();
   private final ShardServer server = new ShardServer(InProcessServerBuilder.forName(name).directExecutor(),
       new ServerConfig("127.0.0.1", 0, 0, 1, 1, ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.5, 0))
-          .withSharedMemoryDir(null), TOKEN);
+          .withSharedMemoryDir(null).withSecurity(ServerSecurity.NONE.withToken(TOKEN)));
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   private ManagedChannel channel(BearerToken token) {

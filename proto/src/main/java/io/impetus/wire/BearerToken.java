@@ -32,14 +32,21 @@ public final class BearerToken {
 
   private final String header;
   private final byte[] headerBytes;
+  /** The file the token was read from, or null (see {@link #file}). */
+  private final Path file;
 
-  private BearerToken(String token) {
+  private BearerToken(String token, Path file) {
     this.header = SCHEME + token;
     this.headerBytes = header.getBytes(StandardCharsets.US_ASCII);
+    this.file = file;
   }
 
   /** A token from its text; {@code flag} names where it came from in the error for a bad one. */
   public static BearerToken of(String token, String flag) {
+    return of(token, flag, null);
+  }
+
+  private static BearerToken of(String token, String flag, Path file) {
     String t = token.trim();
     if (t.length() < MIN_LENGTH) {
       throw new IllegalArgumentException(flag + ": the token must be at least " + MIN_LENGTH + " characters, got "
@@ -52,7 +59,7 @@ public final class BearerToken {
             + " (e.g. openssl rand -hex 32)");
       }
     }
-    return new BearerToken(t);
+    return new BearerToken(t, file);
   }
 
   /**
@@ -69,7 +76,16 @@ public final class BearerToken {
     if (content.isBlank()) {
       throw new IllegalArgumentException(flag + " " + file + ": the token file is empty");
     }
-    return of(content, flag + " " + file);
+    return of(content, flag + " " + file, file);
+  }
+
+  /**
+   * The file {@link #read} took the token from (so a config holding the token can be written back as
+   * {@code --token-file FILE} for a child process, without the secret on its command line), or null
+   * for a token made {@link #of} text.
+   */
+  public Path file() {
+    return file;
   }
 
   /**

@@ -3,7 +3,6 @@ package io.impetus.client;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.impetus.wire.BearerToken;
 import io.impetus.wire.WireMethods;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,48 +39,42 @@ public final class ShardChannels implements AutoCloseable {
     this.wire = wire;
   }
 
-  /** {@link #open(List, WireMethods)} with zero-copy chunks and no token. */
+  /** {@link #open(List, ChannelSecurity, WireMethods)} in plaintext without a token, with zero-copy chunks. */
   public static ShardChannels open(List<String> addresses) {
-    return open(addresses, WireMethods.zeroCopy());
+    return open(addresses, ChannelSecurity.NONE, WireMethods.zeroCopy());
+  }
+
+  /** {@link #open(List, ChannelSecurity, WireMethods)} with zero-copy chunks: what workers and the launcher use. */
+  public static ShardChannels open(List<String> addresses, ChannelSecurity security) {
+    return open(addresses, security, WireMethods.zeroCopy());
   }
 
   /**
-   * {@link #open(List, WireMethods, BearerToken)} with zero-copy chunks: what workers and the launcher
-   * use. {@code token} may be null (shards that trust every caller).
-   */
-  public static ShardChannels open(List<String> addresses, BearerToken token) {
-    return open(addresses, WireMethods.zeroCopy(), token);
-  }
-
-  /** {@link #open(List, WireMethods, BearerToken)} without a token. */
-  public static ShardChannels open(List<String> addresses, WireMethods wire) {
-    return open(addresses, wire, null);
-  }
-
-  /**
-   * One plaintext channel per address, in order, owned by the result and carrying chunks the {@code
-   * wire} way. Callbacks run on the transport's threads (directExecutor): the client's callbacks only
-   * decode into the caller's array and complete a future, so a hand-off to another thread would only
-   * add latency.
+   * One channel per address, in order, owned by the result and carrying chunks the {@code wire} way.
+   * Callbacks run on the transport's threads (directExecutor): the client's callbacks only decode into
+   * the caller's array and complete a future, so a hand-off to another thread would only add latency.
    *
    * <p>Retries are off: a retrying channel keeps every message of a call until the server answers,
    * to send it again on another attempt, so {@link ShardedClient} could not encode a gradient
    * straight from the caller's array (which may change as soon as {@code pushPull} returns). A call
    * the server refused fails with UNAVAILABLE instead, which the training loop recovers from.
    *
-   * <p>With a {@code token} (not null), every call on every channel carries it as {@code authorization:
-   * Bearer <token>}, the shared-memory path's calls included.
+   * <p>{@code security} decides what the shards see: with TLS settings the channels speak TLS
+   * (verifying the shard's certificate against the CA and the address dialled, and presenting the
+   * client certificate when there is one), else plaintext; with a token, every call on every channel
+   * carries it as {@code authorization: Bearer <token>}, the shared-memory path's calls included.
    */
-  public static ShardChannels open(List<String> addresses, WireMethods wire, BearerToken token) {
+  public static ShardChannels open(List<String> addresses, ChannelSecurity security, WireMethods wire) {
     List<ManagedChannel> opened = new ArrayList<>();
     for (String address : addresses) {
-      NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address)
-          .usePlaintext()
-          .directExecutor()
+      NettyChannelBuilder builder = security.tls() == null
+          ? NettyChannelBuilder.forTarget(address).usePlaintext()
+          : NettyChannelBuilder.forTarget(address, security.tls().credentials());
+      builder.directExecutor()
           .flowControlWindow(FLOW_CONTROL_WINDOW)
           .disableRetry();
-      if (token != null) {
-        builder.intercept(token.attach());
+      if (security.token() != null) {
+        builder.intercept(security.token().attach());
       }
       opened.add(builder.build());
     }

@@ -1,6 +1,7 @@
 package io.impetus.train;
 
 import io.impetus.client.CallDeadlines;
+import io.impetus.client.ChannelSecurity;
 import io.impetus.client.Transport;
 import io.impetus.client.WirePrecision;
 import io.impetus.model.DataOptions;
@@ -41,6 +42,8 @@ import java.util.List;
  *     the batches of the steps before it are drawn and skipped, so the data order is the planned one)
  * @param callTimeoutSeconds the deadline of each unary call to a shard, and the allowance for one
  *     step in a push-pull's deadline (see {@link CallDeadlines})
+ * @param security the bearer token and TLS settings every channel to the shards carries
+ *     ({@link ChannelSecurity#NONE}: plaintext, no token)
  */
 public record WorkerConfig(
     List<String> servers,
@@ -67,12 +70,13 @@ public record WorkerConfig(
     Path stalenessFile,
     WirePrecision wirePrecision,
     long startStep,
-    long callTimeoutSeconds) {
+    long callTimeoutSeconds,
+    ChannelSecurity security) {
 
   /** The call timeout when none is given, in seconds. */
   public static final long DEFAULT_CALL_TIMEOUT_SECONDS = CallDeadlines.DEFAULT_CALL.toSeconds();
 
-  /** As the canonical constructor, with the default call timeout. */
+  /** As the canonical constructor, with the default call timeout, plaintext and no token. */
   public WorkerConfig(List<String> servers, int rank, int workers, String model, int batchSize, Integer epochs,
       Long steps, long seed, Path metricsFile, Path reportFile, int logEvery, boolean reportProgress,
       long connectTimeoutSeconds, WorkerDelay delay, double slowdown, Long crashAtStep, DataOptions data,
@@ -80,7 +84,7 @@ public record WorkerConfig(
       WirePrecision wirePrecision, long startStep) {
     this(servers, rank, workers, model, batchSize, epochs, steps, seed, metricsFile, reportFile, logEvery,
         reportProgress, connectTimeoutSeconds, delay, slowdown, crashAtStep, data, evaluate, overlap, transport, shmDir,
-        stalenessFile, wirePrecision, startStep, DEFAULT_CALL_TIMEOUT_SECONDS);
+        stalenessFile, wirePrecision, startStep, DEFAULT_CALL_TIMEOUT_SECONDS, ChannelSecurity.NONE);
   }
 
   /** As the canonical constructor, starting at step 0. */
@@ -163,6 +167,9 @@ public record WorkerConfig(
       wirePrecision = WirePrecision.FP32;
     }
     wirePrecision.checkUsedBy(transport);
+    if (security == null) {
+      security = ChannelSecurity.NONE;
+    }
   }
 
   /** The deadlines of this worker's calls to its shards. */

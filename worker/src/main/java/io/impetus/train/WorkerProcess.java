@@ -7,7 +7,6 @@ import io.impetus.client.ShardChannels;
 import io.impetus.client.ShardedClient;
 import io.impetus.model.ModelCatalog;
 import io.impetus.model.Workload;
-import io.impetus.wire.BearerToken;
 import io.impetus.wire.Refusal;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -58,17 +57,8 @@ public final class WorkerProcess {
    * thread; it must be quick), e.g. to export metrics.
    */
   public static int run(WorkerConfig config, Consumer<StepRecord> observer) throws IOException, InterruptedException {
-    return run(config, observer, null);
-  }
-
-  /**
-   * As {@link #run(WorkerConfig, Consumer)}, with every call to the shards carrying {@code token} (null:
-   * none, for shards that trust every caller).
-   */
-  public static int run(WorkerConfig config, Consumer<StepRecord> observer, BearerToken token)
-      throws IOException, InterruptedException {
     Workload workload = ModelCatalog.create(config.model(), config.data());
-    ShardChannels channels = ShardChannels.open(config.servers(), token);
+    ShardChannels channels = ShardChannels.open(config.servers(), config.security());
     BufferedWriter metrics = null;
     if (config.metricsFile() != null) {
       if (config.metricsFile().getParent() != null) {

@@ -33,7 +33,7 @@ class ShardChannelsTest {
 
   @Test
   void theCopyingBaselineIsTheCallersChoice() {
-    try (ShardChannels copying = ShardChannels.open(List.of("127.0.0.1:1"), WireMethods.copying())) {
+    try (ShardChannels copying = ShardChannels.open(List.of("127.0.0.1:1"), ChannelSecurity.NONE, WireMethods.copying())) {
       assertSame(WireMethods.copying(), copying.wire());
       assertTrue(copying.serializesOnce());
     }
