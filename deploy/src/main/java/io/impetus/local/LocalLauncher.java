@@ -378,7 +378,7 @@ public final class LocalLauncher {
         out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
         config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
         config.transport(), config.server().sharedMemoryDir(), StalenessCsv.workerFile(out, r), config.wirePrecision(),
-        resume == null ? 0 : resume.startSteps().get(r), clientSecurity);
+        resume == null ? 0 : resume.startSteps().get(r), WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS, clientSecurity);
   }
 
   /**
