@@ -110,7 +110,7 @@ final class RunFolder {
   }
 
   private Path workerMetrics(int r) {
-    return dir.resolve("workers/worker-" + r + ".csv");
+    return RunLayout.workerMetrics(dir, r);
   }
 
   /** A worker's metrics file without a torn last row; null when it is missing or has no header. */
@@ -130,7 +130,7 @@ final class RunFolder {
   List<JsonNode> workerReports(int workers) throws IOException {
     List<JsonNode> reports = new ArrayList<>();
     for (int r = 0; r < workers; r++) {
-      Path p = dir.resolve("workers/worker-" + r + ".json");
+      Path p = RunLayout.workerReport(dir, r);
       reports.add(Files.exists(p) ? JSON.readTree(p.toFile()) : null);
     }
     return reports;
