@@ -120,8 +120,8 @@ final class RunFolderFiles {
     try {
       workerSettings = JSON.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " is not a worker settings file: not JSON (" + e.getOriginalMessage()
-          + ")");
+      throw new IllegalArgumentException(file + " is not a worker settings file: not JSON, or cut short (at line "
+          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
     }
     if (!workerSettings.path("model").isTextual()) {
       throw new IllegalArgumentException(file + " is not a worker settings file: it names no model");

@@ -80,8 +80,8 @@ public record ShardStatusFile(JsonNode settings, StatusReply status, boolean com
     try {
       root = JSON.readTree(file.toFile());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " is not a shard status file: not JSON ("
-          + e.getOriginalMessage() + ")");
+      throw new IllegalArgumentException(file + " is not a shard status file: not JSON, or cut short (at line "
+          + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
     }
     if (root == null || !root.path("settings").isObject() || !root.path("status").isObject()) {
       throw new IllegalArgumentException(file + " is not a shard status file: it needs the objects settings and status");

@@ -70,7 +70,9 @@ public final class SummarizeCommand implements Command {
     Map<String, Object> extras = new LinkedHashMap<>();
     extras.put("topology", SimulatedHosts.noTopology());
     List<String> problems = files.problems();
-    extras.put("problems", problems);
+    if (!problems.isEmpty()) {
+      extras.put("problems", problems);
+    }
     long params = files.numParams();
     RunSummary summary = RunSummarizer.write(dir, new RunSummarizer.Inputs(settings, files.status(), evaluation,
         evaluation == null ? "not evaluated: " + files.notEvaluated() : RunSummarizer.DIVERGED,
