@@ -54,6 +54,7 @@ final class ShardStatusWriter implements AutoCloseable {
     write(true, reason);
   }
 
+  /** Synchronized so that a periodic write never lands after (over) the final one; it holds no shard lock. */
   private synchronized void write(boolean last, String reason) {
     StatusReply status = server.snapshot();
     if (file == null || finished || status == null) {

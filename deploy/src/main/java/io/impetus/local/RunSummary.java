@@ -11,7 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The figures of a finished local run, as written to summary.json and printed at the end. */
+/**
+ * The figures of a finished run, as written to summary.json and printed at the end (by {@code impetus
+ * local} and {@code impetus summarize} alike, through {@link RunSummarizer}).
+ */
 final class RunSummary {
   private final Map<String, Object> json;
 
@@ -24,6 +27,7 @@ final class RunSummary {
   }
 
   /**
+   * @param settings what the run was set up to do
    * @param status every shard's final status
    * @param reports the workers' report files (null entries for workers that wrote none)
    * @param trainLossNote why the train loss is not finite, should it not be

@@ -136,7 +136,7 @@ class LocalRunIT {
     // The processes' own files are the whole run: impetus summarize, given a copy of the folder without
     // what the launcher wrote from them, writes them again with the same figures (a cluster run's path).
     Path copy = tmp.resolve("copy");
-    copyTree(out, copy);
+    ResumeIT.copyTree(out, copy);
     for (String written : List.of("summary.json", "metrics.csv", "staleness.csv", "loss.png", "command.txt")) {
       Files.delete(copy.resolve(written));
     }
@@ -150,19 +150,6 @@ class LocalRunIT {
     assertEquals(Files.readString(out.resolve("metrics.csv")), Files.readString(copy.resolve("metrics.csv")));
     assertEquals(Files.readString(out.resolve("staleness.csv")), Files.readString(copy.resolve("staleness.csv")));
     assertTrue(Files.size(copy.resolve("loss.png")) > 0);
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (var paths = Files.walk(from)) {
-      for (Path p : paths.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 
   /**
