@@ -128,9 +128,11 @@ final class RunFolderFiles {
     }
     int n = settings().workers();
     for (int r = 0; r < n; r++) {
-      if (!Files.exists(RunLayout.workerReport(dir, r))) {
-        problems.add(relative(RunLayout.workerReport(dir, r)) + ": missing; worker " + r + " did not finish"
-            + (Files.exists(RunLayout.workerMetrics(dir, r)) ? " (its metrics rows so far are kept)" : ", and left no metrics"));
+      Path report = RunLayout.workerReport(dir, r);
+      if (RunFolder.workerReport(report) == null) {
+        problems.add(relative(report) + (Files.exists(report) ? ": not JSON, or cut short" : ": missing") + "; worker " + r
+            + " did not finish" + (Files.exists(RunLayout.workerMetrics(dir, r)) ? " (its metrics rows so far are kept)"
+            : ", and left no metrics"));
       }
     }
   }

@@ -65,7 +65,7 @@ public final class SummarizeCommand implements Command {
     long[] window = files.trainingWindow();
     int failed = 0;
     for (int r = 0; r < settings.workers(); r++) {
-      failed += java.nio.file.Files.exists(RunLayout.workerReport(dir, r)) ? 0 : 1;
+      failed += RunFolder.workerReport(RunLayout.workerReport(dir, r)) == null ? 1 : 0;
     }
     Map<String, Object> extras = new LinkedHashMap<>();
     extras.put("topology", SimulatedHosts.noTopology());

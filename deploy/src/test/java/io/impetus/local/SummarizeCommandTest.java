@@ -31,8 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SummarizeCommandTest {
   @TempDir Path dir;
 
-  private static final ServerConfig SHARD =
-      new ServerConfig("0.0.0.0", 7070, 0, 2, 2, ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.01, 0.8));
+  /** The run's N. */
+  private int workers = 2;
+
+  /** Shard 0's settings, for this run's N. */
+  private ServerConfig shard() {
+    return new ServerConfig("0.0.0.0", 7070, 0, 2, workers, ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.01, 0.8));
+  }
 
   private static StatusReply status(int shard, long version) {
     return StatusReply.newBuilder().setShardIndex(shard).setNumShards(2).setInitialized(true).setVersion(version)
@@ -44,10 +49,10 @@ class SummarizeCommandTest {
         .setProcessCpuSeconds(Double.NaN).build();
   }
 
-  /** Worker {@code rank} of 2 training quadratic: its settings and {@code steps} metrics rows. */
+  /** Worker {@code rank} of N training quadratic: its settings and {@code steps} metrics rows. */
   private void worker(int rank, int steps) throws Exception {
     WorkerConfig config = new WorkerConfig(List.of("impetus-ps-0.impetus-ps:7070", "impetus-ps-1.impetus-ps:7070"),
-        rank, 2, "quadratic", 32, null, 10L, 42, null, null, 1, false, 60);
+        rank, workers, "quadratic", 32, null, 10L, 42, null, null, 1, false, 60);
     WorkerSettings.write(dir, config);
     StringBuilder csv = new StringBuilder(StepRecord.CSV_HEADER).append('\n');
     for (int step = 0; step < steps; step++) {
@@ -70,7 +75,7 @@ class SummarizeCommandTest {
   @Test
   void aStatusFileKeepsTheShardsSettingsAndItsStatusExactly() throws Exception {
     Path file = RunLayout.shardStatus(dir, 0);
-    ShardStatusFile.write(file, SHARD, status(0, 40), true, "all workers left");
+    ShardStatusFile.write(file, shard(), status(0, 40), true, "all workers left");
     ShardStatusFile read = ShardStatusFile.read(file);
     assertEquals(status(0, 40), read.status());
     assertTrue(read.complete());
@@ -85,36 +90,42 @@ class SummarizeCommandTest {
 
   @Test
   void aFolderWithAWorkerAndAShardMissingIsSummarizedAndSaysWhatIsMissing() throws Exception {
+    workers = 3;
     worker(0, 10);
     worker(1, 4); // died after 4 steps: no report
+    worker(2, 3); // killed while writing its report
     report(0, 10);
-    ShardStatusFile.write(RunLayout.shardStatus(dir, 0), SHARD, status(0, 14), true, "all workers left");
+    report(2, 3);
+    Files.writeString(RunLayout.workerReport(dir, 2), Files.readString(RunLayout.workerReport(dir, 2)).substring(0, 40));
+    ShardStatusFile.write(RunLayout.shardStatus(dir, 0), shard(), status(0, 14), true, "all workers left");
     Files.writeString(RunLayout.shardStatus(dir, 1), "{\"settings\": {"); // torn
 
     JsonNode summary = summarize();
 
     assertEquals("completed_with_lost_workers", summary.get("status").asText());
-    assertEquals("[1]", summary.get("lost_workers").toString());
+    assertEquals("[1,2]", summary.get("lost_workers").toString());
     assertEquals(10, summary.get("steps").asLong());
     assertEquals(2, summary.get("shards").asInt());
-    assertEquals(2, summary.get("workers").asInt());
+    assertEquals(3, summary.get("workers").asInt());
     assertEquals("quadratic", summary.get("model").asText());
     assertEquals(1, summary.get("per_shard").size(), "shard 1's figures are left out");
     assertEquals(14, summary.get("per_shard").get(0).get("updates_applied").asLong());
     assertEquals("EXPIRED", summary.get("worker_states").get("1").asText());
     List<String> problems = new ObjectMapper().convertValue(summary.get("problems"), List.class);
-    assertEquals(3, problems.size(), problems.toString());
+    assertEquals(4, problems.size(), problems.toString());
     assertTrue(problems.get(0).startsWith("shards/shard-1-status.json: is not a shard status file: not JSON"),
         problems.get(0));
     assertEquals("workers/worker-1.json: missing; worker 1 did not finish (its metrics rows so far are kept)",
         problems.get(1));
-    assertTrue(problems.get(2).startsWith("checkpoints: no checkpoint in"), problems.get(2));
+    assertEquals("workers/worker-2.json: not JSON, or cut short; worker 2 did not finish (its metrics rows so far are"
+        + " kept)", problems.get(2));
+    assertTrue(problems.get(3).startsWith("checkpoints: no checkpoint in"), problems.get(3));
     assertTrue(summary.get("train_loss").isNull());
     assertTrue(summary.get("train_loss_note").asText().startsWith("not evaluated: checkpoints: no checkpoint in"),
         summary.get("train_loss_note").asText());
-    // Both workers' rows, the dead one's too, in time order.
+    // Every worker's rows, the dead ones' too, in time order.
     List<String> metrics = Files.readAllLines(dir.resolve("metrics.csv"));
-    assertEquals(1 + 10 + 4, metrics.size());
+    assertEquals(1 + 10 + 4 + 3, metrics.size());
     assertTrue(metrics.get(2).startsWith("0.001,1,0,"), metrics.get(2));
     assertTrue(Files.size(dir.resolve("loss.png")) > 0);
     assertTrue(Files.exists(dir.resolve("staleness.csv")));
@@ -126,8 +137,8 @@ class SummarizeCommandTest {
     worker(1, 2);
     report(0, 2);
     report(1, 2);
-    ShardStatusFile.write(RunLayout.shardStatus(dir, 0), SHARD, status(0, 4), false, ShardStatusFile.RUNNING);
-    ShardStatusFile.write(RunLayout.shardStatus(dir, 1), SHARD, status(1, 4), true, "all workers left");
+    ShardStatusFile.write(RunLayout.shardStatus(dir, 0), shard(), status(0, 4), false, ShardStatusFile.RUNNING);
+    ShardStatusFile.write(RunLayout.shardStatus(dir, 1), shard(), status(1, 4), true, "all workers left");
 
     JsonNode summary = summarize();
 
@@ -139,7 +150,7 @@ class SummarizeCommandTest {
 
   @Test
   void aFolderNoWorkerWroteSettingsToIsRefusedNamingTheFile() throws Exception {
-    ShardStatusFile.write(RunLayout.shardStatus(dir, 0), SHARD, status(0, 4), true, "all workers left");
+    ShardStatusFile.write(RunLayout.shardStatus(dir, 0), shard(), status(0, 4), true, "all workers left");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunFolderFiles.read(dir));
     assertTrue(e.getMessage().startsWith("no worker left its settings in " + dir.resolve("workers")), e.getMessage());
     assertTrue(e.getMessage().contains("worker-R-settings.json"), e.getMessage());
