@@ -18,11 +18,12 @@ java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")
 # Modules: what jdeps finds in the shaded jar (check-modules.sh fails the image build when one is
 # missing): logging (java.logging, java.xml for logback.xml), the doorbell's peer check (jdk.net: SO_PEERCRED), gRPC/Netty/protobuf (jdk.unsupported,
 # java.naming for DNS), Prometheus (jdk.httpserver, java.management, jdk.management, jdk.jfr), Jackson
-# (java.sql), the plots (java.desktop: AWT, ImageIO), and the Vector API for the pure-Java BLAS of an
+# (java.sql), Error Prone's annotations that protobuf-java-util brings (java.compiler, for
+# javax.lang.model.element.Modifier), the plots (java.desktop: AWT, ImageIO), and the Vector API for the pure-Java BLAS of an
 # image built without a native one (enable it with JAVA_TOOL_OPTIONS=--add-modules=jdk.incubator.vector).
 # TLS needs the EC provider (jdk.crypto.ec: the certificates of impetus certs are EC P-256), a service
 # provider jdeps cannot see; check-modules.sh proves it is there by making certificates with the runtime.
-modules=java.base,jdk.net,java.logging,java.xml,java.naming,java.sql,java.management,jdk.management,jdk.unsupported,jdk.httpserver,jdk.jfr,java.desktop,jdk.incubator.vector,jdk.crypto.ec
+modules=java.base,jdk.net,java.logging,java.xml,java.naming,java.sql,java.compiler,java.management,jdk.management,jdk.unsupported,jdk.httpserver,jdk.jfr,java.desktop,jdk.incubator.vector,jdk.crypto.ec
 rm -rf "$out"
 mkdir -p "$out/opt" "$out/tmp" "$out/etc"
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the container image and runs it as the manifests would: one shard and two workers as
-# containers with the environment and arguments of the rendered base (deploy/k8s/base), the token and
-# the TLS certificates (made by `impetus certs` in the image) mounted where the manifests mount their
-# Secrets, so the workers train over mutual TLS; and a study command that draws a plot (ImageRunIT). Needs podman or docker; on Debian:
+# containers with the environment, arguments, user and security settings of the rendered base
+# (deploy/k8s/base), the token and the TLS certificates (made by `impetus certs` in the image) mounted
+# where the manifests mount their Secrets, so the workers train over mutual TLS, and a host folder where
+# the results volume would be; then `impetus summarize` on the run folder they left there, and a study
+# command that draws a plot (ImageRunIT). Needs podman or docker; on Debian:
 #   apt-get install podman runc   and, in /etc/containers/containers.conf,
 #   [containers] default_ulimits = []   [engine] runtime = "runc"   (see docs/kubernetes.md)
 # Usage: deploy/image/test-image.sh [extra mvn flags, e.g. -Dimpetus.image.dataset=fashion-mnist]

@@ -35,8 +35,9 @@ public final class Impetus {
   /** The command line with every command registered. */
   public Impetus() {
     for (Command c : List.of(new LocalCommand(), new ServerCommand(), new WorkerCommand(), new ReplayCommand(),
-        new io.impetus.cli.study.StudyCommand(), new CompareCommand(), new ExportCommand(), new BenchCommand(),
-        new io.impetus.local.hosts.HostsCommand(), new CertsCommand())) {
+        new io.impetus.cli.study.StudyCommand(), new CompareCommand(), new ExportCommand(),
+        new io.impetus.local.SummarizeCommand(), new BenchCommand(), new io.impetus.local.hosts.HostsCommand(),
+        new CertsCommand())) {
       commands.put(c.name(), c);
     }
   }

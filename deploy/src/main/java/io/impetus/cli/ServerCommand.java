@@ -1,5 +1,6 @@
 package io.impetus.cli;
 
+import io.impetus.local.RunLayout;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.optim.OptimizerKind;
 import io.impetus.shard.ConsistencyMode;
@@ -77,6 +78,7 @@ public final class ServerCommand implements Command {
       EnvVar.forFlag("IMPETUS_METRICS_PORT", "metrics-port"),
       MetricsEndpoint.ADDRESS_ENVIRONMENT,
       EnvVar.forFlag("IMPETUS_IDLE_TIMEOUT", "idle-timeout"),
+      EnvVar.forFlag("IMPETUS_RUN_DIR", "run-dir"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_NO_SHM", "no-shm", "when true"),
       EnvVar.forFlag("IMPETUS_NO_DOORBELL", "no-doorbell", "when true"),
@@ -126,8 +128,13 @@ public final class ServerCommand implements Command {
     o.addOption(OptimizerFlags.valued("crash-at-version", "V",
         "fault injection: the process dies abruptly (exit 137, as after SIGKILL) right after applying the update"
             + " that makes its version V, once the checkpoints due so far are on disk (impetus local: --crash-shard I:V)"));
+    o.addOption(OptimizerFlags.valued("run-dir", "DIR",
+        "the run folder shared with the workers (in a cluster, a volume): the shard keeps its status in"
+            + " DIR/shards/shard-I-status.json (rewritten every " + ShardStatusWriter.PERIOD_SECONDS + " s and as it"
+            + " stops) and, without --checkpoint-dir, its checkpoints in DIR/checkpoints; impetus summarize DIR reads"
+            + " them"));
     ConsistencyFlags.addTo(o);
-    CheckpointFlags.addTo(o, "default: none");
+    CheckpointFlags.addTo(o, "default: none, or RUN_DIR/checkpoints with --run-dir");
     ClipFlags.addTo(o);
     LayoutFlags.addTo(o);
     BoundsFlags.addTo(o);
@@ -216,6 +223,12 @@ public final class ServerCommand implements Command {
     return v == null ? 0 : v;
   }
 
+  /** {@code --run-dir} (or IMPETUS_RUN_DIR), or null. */
+  static Path runDir(Flags f) {
+    String dir = f.string("run-dir");
+    return dir == null ? null : Path.of(dir);
+  }
+
   /** The config the flags describe. */
   public static ServerConfig parse(Flags f) {
     try {
@@ -228,7 +241,8 @@ public final class ServerCommand implements Command {
           ConsistencyMode.ASYNC,
           OptimizerFlags.parse(f, DEFAULT_OPTIMIZER));
       return ConsistencyFlags.apply(f, base).withSharedMemoryDir(sharedMemoryDir(f)).withDoorbell(doorbell(f))
-          .withCheckpoints(CheckpointFlags.parse(f, null)).withCrashAtVersion(crashAtVersion(f))
+          .withCheckpoints(CheckpointFlags.parse(f, runDir(f) == null ? null : RunLayout.checkpoints(runDir(f))))
+          .withCrashAtVersion(crashAtVersion(f))
           .withClipGradNorm(ClipFlags.parse(f)).withLayoutLimits(LayoutFlags.parse(f))
           .withLimits(BoundsFlags.parse(f, f.integer("workers", 1)))
           .withSecurity(security(f));
@@ -278,14 +292,17 @@ public final class ServerCommand implements Command {
     Integer metricsPort = metricsPort(flags);
     ShardServer server =
         new ShardServer(ShardServer.netty(config), config).start();
-    Thread onSignal = new Thread(() -> stop(server, "stopped by a signal"), "shard-shutdown");
+    Path runDir = runDir(flags);
+    ShardStatusWriter statusFile =
+        ShardStatusWriter.start(runDir == null ? null : RunLayout.shardStatus(runDir, config.shardIndex()), server);
+    Thread onSignal = new Thread(() -> stop(server, statusFile, "stopped by a signal"), "shard-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
     try (MetricsEndpoint metrics = MetricsEndpoint.start(flags.string("metrics-address"), metricsPort, registry -> ShardMetrics.register(registry, server));
         ShardLifecycle lifecycle = ShardLifecycle.watch(server, settings)) {
       System.out.println(LISTENING + " " + server.port());
       System.out.flush();
       String reason = lifecycle.finished().get();
-      stop(server, reason);
+      stop(server, statusFile, reason);
     }
     try {
       Runtime.getRuntime().removeShutdownHook(onSignal);
@@ -295,9 +312,10 @@ public final class ServerCommand implements Command {
     return 0;
   }
 
-  /** Stops the server gracefully and prints its final status line. */
-  private static void stop(ShardServer server, String reason) {
+  /** Stops the server gracefully, writes its final status file and prints its final status line. */
+  private static void stop(ShardServer server, ShardStatusWriter statusFile, String reason) {
     server.stop();
+    statusFile.finish(reason);
     System.out.println(ShardLifecycle.finalLine(server.snapshot(), reason));
     System.out.flush();
   }

@@ -3,6 +3,8 @@ package io.impetus.cli;
 import io.impetus.client.ChannelSecurity;
 import io.impetus.client.Transport;
 import io.impetus.client.WirePrecision;
+import io.impetus.local.RunLayout;
+import io.impetus.local.WorkerSettings;
 import io.impetus.model.DataOptions;
 import io.impetus.model.ModelCatalog;
 import io.impetus.train.WorkerConfig;
@@ -63,6 +65,7 @@ public final class WorkerCommand implements Command {
       EnvVar.forFlag("IMPETUS_TRANSPORT", "transport"),
       EnvVar.forFlag("IMPETUS_SHM_DIR", "shm-dir"),
       EnvVar.forFlag("IMPETUS_STALENESS_FILE", "staleness-file"),
+      EnvVar.forFlag("IMPETUS_RUN_DIR", "run-dir"),
       EnvVar.forFlag("IMPETUS_WIRE_PRECISION", "wire-precision")), TlsFlags.CLIENT_ENVIRONMENT);
 
   @Override
@@ -86,6 +89,11 @@ public final class WorkerCommand implements Command {
     o.addOption(OptimizerFlags.valued("report-file", "JSON", "write the worker's totals to this JSON file at the end"));
     o.addOption(OptimizerFlags.valued("staleness-file", "CSV",
         "write one row per update a shard applied for this worker (shard,version,staleness,worker_step) to this CSV file"));
+    o.addOption(OptimizerFlags.valued("run-dir", "DIR",
+        "the run folder shared with the shards (in a cluster, a volume): the worker writes its settings, metrics,"
+            + " staleness and report files under DIR/workers (worker-R-settings.json, worker-R.csv,"
+            + " worker-R-staleness.csv, worker-R.json) unless --metrics-file, --staleness-file or --report-file say"
+            + " otherwise; impetus summarize DIR reads them"));
     o.addOption(Option.builder().longOpt("report-progress").desc("print machine-readable progress lines (used by impetus local)").get());
     o.addOption(OptimizerFlags.valued("connect-timeout", "SECONDS",
         "how long to wait for the shards to be reachable and joined (default 60)"));
@@ -233,9 +241,25 @@ public final class WorkerCommand implements Command {
     return a;
   }
 
+  /** {@code flag}'s file, else the file {@code inRunDir} names in the {@code --run-dir} folder, else null. */
+  private static Path file(Flags f, String flag, Function<Path, Path> inRunDir) {
+    if (f.string(flag) != null) {
+      return Path.of(f.string(flag));
+    }
+    Path runDir = runDir(f);
+    return runDir == null ? null : inRunDir.apply(runDir);
+  }
+
+  /** {@code --run-dir} (or IMPETUS_RUN_DIR), or null. */
+  static Path runDir(Flags f) {
+    String dir = f.string("run-dir");
+    return dir == null ? null : Path.of(dir);
+  }
+
   /** The config the flags describe. */
   public static WorkerConfig parse(Flags f) {
     List<String> servers = servers(f);
+    int rank = f.integer("rank", 0);
     String model = f.stringOr("model", "mlp-x2");
     if (!ModelCatalog.names().contains(model)) {
       throw new UsageException("--model: unknown model '" + model + "' (expected " + String.join(", ", ModelCatalog.names()) + ")");
@@ -244,15 +268,15 @@ public final class WorkerCommand implements Command {
     try {
       return new WorkerConfig(
           servers,
-          f.integer("rank", 0),
+          rank,
           f.integer("workers", 1),
           model,
           f.integer("batch-size", 32),
           epochs == null ? null : Math.toIntExact(epochs),
           f.longOrNull("steps"),
           f.longOrNull("seed") == null ? 42 : f.longOrNull("seed"),
-          f.string("metrics-file") == null ? null : Path.of(f.string("metrics-file")),
-          f.string("report-file") == null ? null : Path.of(f.string("report-file")),
+          file(f, "metrics-file", dir -> RunLayout.workerMetrics(dir, rank)),
+          file(f, "report-file", dir -> RunLayout.workerReport(dir, rank)),
           f.integer("log-every", 1),
           f.has("report-progress"),
           f.integer("connect-timeout", 60),
@@ -264,7 +288,7 @@ public final class WorkerCommand implements Command {
           overlap(f),
           transport(f),
           shmDir(f),
-          f.string("staleness-file") == null ? null : Path.of(f.string("staleness-file")),
+          file(f, "staleness-file", dir -> RunLayout.workerStaleness(dir, rank)),
           wirePrecision(f),
           f.longOrNull("start-step") == null ? 0 : f.longOrNull("start-step"),
           f.integer("call-timeout", (int) WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS),
@@ -331,6 +355,9 @@ public final class WorkerCommand implements Command {
   @Override
   public int run(Flags flags) throws Exception {
     WorkerConfig config = parse(flags);
+    if (runDir(flags) != null) {
+      WorkerSettings.write(runDir(flags), config);
+    }
     Integer metricsPort = ServerCommand.metricsPort(flags);
     if (metricsPort == null) {
       return WorkerProcess.run(config, step -> {});

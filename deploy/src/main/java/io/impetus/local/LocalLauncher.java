@@ -1,6 +1,5 @@
 package io.impetus.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.cli.ServerCommand;
 import io.impetus.cli.WorkerCommand;
 import io.impetus.client.ChannelSecurity;
@@ -153,34 +152,20 @@ public final class LocalLauncher {
         readFinalParameters(client, finalParams);
       }
       FinalEvaluation evaluation = FinalEvaluation.of(workload, finalParams);
-      List<JsonNode> workerReports = folder.workerReports(config.workers());
-      RunSummary summary =
-          RunSummary.build(config, status, workerReports, evaluation.trainLoss(), startMillis, System.currentTimeMillis(),
-              failures);
+      Map<String, Object> extras = new java.util.LinkedHashMap<>();
       if (!config.shardCrashes().isEmpty()) {
-        summary.json().put("restarts", ShardRestart.toJson(restarts, status));
+        extras.put("restarts", ShardRestart.toJson(restarts, status));
       }
       if (resume != null) {
         Map<String, Object> resumedFrom = new java.util.LinkedHashMap<>();
         resumedFrom.put("version", resume.version());
         resumedFrom.put("at", resumedAt);
-        summary.json().put("resumed_from", resumedFrom);
+        extras.put("resumed_from", resumedFrom);
       }
-      folder.mergeMetrics(config.workers());
-      StalenessCsv.merge(out, config.workers());
-      summary.json().put("topology", hosts == null ? SimulatedHosts.noTopology() : hosts.topology());
-      summary.json().put("time_breakdown", TimeBreakdown.of(out.resolve("metrics.csv"), status, workerReports,
+      extras.put("topology", hosts == null ? SimulatedHosts.noTopology() : hosts.topology());
+      RunSummary summary = RunSummarizer.write(out, new RunSummarizer.Inputs(settings(out, addresses), status,
+          evaluation, RunSummarizer.DIVERGED, startMillis, System.currentTimeMillis(), failures, extras,
           new TimeBreakdown.Traffic(finalParams.length, config.wirePrecision().bytesPerValue(), linkBitsPerSecond())));
-      if (evaluation.hasTest()) {
-        summary.json().put("test_loss", evaluation.testLoss());
-        summary.json().put("test_accuracy", evaluation.testAccuracy());
-        summary.json().put("accuracy_by_epoch", folder.accuracyByEpoch());
-      }
-      folder.writeSummary(summary.json());
-      folder.plotLoss(config.model());
-      if (evaluation.hasTest()) {
-        folder.plotAccuracy(config.model());
-      }
       System.out.print(summary.describe());
       for (ShardRestart r : restarts) {
         System.out.println(r.describe(status));
@@ -198,6 +183,16 @@ public final class LocalLauncher {
         // Ctrl-C: the hook is running already
       }
     }
+  }
+
+  /**
+   * The run's settings as the shards' status files and the workers' settings files record them (the
+   * files {@code impetus summarize} would read).
+   */
+  private RunSettings settings(Path out, List<String> addresses) {
+    return RunSettings.of(ShardStatusFile.settings(config.server()),
+        WorkerSettings.of(workerConfig(out, addresses, 0)),
+        placement(config.workers(), config.workerProcesses(), config.crashes().keySet()).size());
   }
 
   /** The rate of every host's link with shaped simulated hosts; 0 on loopback or unshaped links. */
@@ -257,6 +252,8 @@ public final class LocalLauncher {
       throws Exception {
     List<String> args = new ArrayList<>(List.of("server"));
     args.addAll(ServerCommand.toArgs(sc));
+    // The shard's status file, beside the workers' files: the run folder is complete without the launcher.
+    args.addAll(List.of("--run-dir", out.toString()));
     // The shards must outlive the workers: we pull the final parameters after they finish, then stop them.
     args.add("--keep-running");
     boolean firstShard = s == 0 && name.equals("server-0");
@@ -338,7 +335,10 @@ public final class LocalLauncher {
       for (List<Integer> ranks : groups) {
         List<List<String>> args = new ArrayList<>();
         for (int r : ranks) {
-          args.add(WorkerCommand.toArgs(workerConfig(out, addresses, r)));
+          List<String> workerArgs = new ArrayList<>(WorkerCommand.toArgs(workerConfig(out, addresses, r)));
+          // The worker's files (settings, metrics, staleness, report) under their names in the run folder.
+          workerArgs.addAll(List.of("--run-dir", out.toString()));
+          args.add(workerArgs);
         }
         boolean firstWorker = ranks.contains(0);
         List<String> java = javaOptions("IMPETUS_WORKER_JAVA_OPTS",
@@ -374,10 +374,9 @@ public final class LocalLauncher {
 
   private WorkerConfig workerConfig(Path out, List<String> addresses, int r) {
     return new WorkerConfig(addresses, r, config.workers(), config.model(), config.batchSize(),
-        config.epochs(), config.steps(), config.seed(), out.resolve("workers/worker-" + r + ".csv"),
-        out.resolve("workers/worker-" + r + ".json"), config.logEvery(), true, 60, config.delay(),
+        config.epochs(), config.steps(), config.seed(), null, null, config.logEvery(), true, 60, config.delay(),
         config.stragglers().getOrDefault(r, 1.0), config.crashes().get(r), config.data(), r == 0, config.overlap(),
-        config.transport(), config.server().sharedMemoryDir(), StalenessCsv.workerFile(out, r), config.wirePrecision(),
+        config.transport(), config.server().sharedMemoryDir(), null, config.wirePrecision(),
         resume == null ? 0 : resume.startSteps().get(r), WorkerConfig.DEFAULT_CALL_TIMEOUT_SECONDS, clientSecurity);
   }
 

@@ -110,7 +110,7 @@ final class RunFolder {
   }
 
   private Path workerMetrics(int r) {
-    return dir.resolve("workers/worker-" + r + ".csv");
+    return RunLayout.workerMetrics(dir, r);
   }
 
   /** A worker's metrics file without a torn last row; null when it is missing or has no header. */
@@ -126,14 +126,29 @@ final class RunFolder {
     FiniteJson.write(dir.resolve("summary.json"), summary);
   }
 
-  /** The workers' report files, null for a worker that wrote none. */
+  /**
+   * The workers' report files, null for a worker that wrote none, or only part of one (a worker
+   * killed while writing it): either way it did not finish.
+   */
   List<JsonNode> workerReports(int workers) throws IOException {
     List<JsonNode> reports = new ArrayList<>();
     for (int r = 0; r < workers; r++) {
-      Path p = dir.resolve("workers/worker-" + r + ".json");
-      reports.add(Files.exists(p) ? JSON.readTree(p.toFile()) : null);
+      reports.add(workerReport(RunLayout.workerReport(dir, r)));
     }
     return reports;
+  }
+
+  /** The report in {@code file}; null when it is missing or not a whole JSON object. */
+  static JsonNode workerReport(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      JsonNode report = JSON.readTree(file.toFile());
+      return report != null && report.isObject() ? report : null;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException torn) {
+      return null;
+    }
   }
 
   /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.impetus.json.FiniteJson;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
-import io.impetus.shard.checkpoint.CheckpointSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The figures of a finished local run, as written to summary.json and printed at the end. */
+/**
+ * The figures of a finished run, as written to summary.json and printed at the end (by {@code impetus
+ * local} and {@code impetus summarize} alike, through {@link RunSummarizer}).
+ */
 final class RunSummary {
   private final Map<String, Object> json;
 
@@ -25,11 +27,13 @@ final class RunSummary {
   }
 
   /**
+   * @param settings what the run was set up to do
    * @param status every shard's final status
    * @param reports the workers' report files (null entries for workers that wrote none)
+   * @param trainLossNote why the train loss is not finite, should it not be
    */
-  static RunSummary build(LocalConfig config, List<StatusReply> status, List<JsonNode> reports, double trainLoss,
-      long launchMillis, long endMillis, int failedWorkers) {
+  static RunSummary build(RunSettings settings, List<StatusReply> status, List<JsonNode> reports, double trainLoss,
+      String trainLossNote, long launchMillis, long endMillis, int failedWorkers) {
     long steps = 0;
     long samples = 0;
     double steadyRate = 0;
@@ -103,41 +107,36 @@ final class RunSummary {
     Map<String, Object> stepLag = lag.toMap();
 
     Map<String, Object> j = new LinkedHashMap<>();
-    j.put("model", config.model());
-    if (config.model().equals("mlp")) {
+    JsonNode shard = settings.shard();
+    j.put("model", settings.model());
+    if (settings.model().equals("mlp")) {
       // impetus export needs the widths to name and shape the layers.
-      j.put("hidden", config.data().hidden());
+      j.put("hidden", settings.hidden());
     }
-    j.put("mode", config.mode().cliName());
+    j.put("mode", settings.mode());
     Map<String, Object> consistency = new LinkedHashMap<>();
-    consistency.put("backup_workers", config.server().backupWorkers());
-    if (config.mode() == io.impetus.shard.ConsistencyMode.SSP) {
-      consistency.put("staleness_bound", config.server().stalenessBound());
+    consistency.put("backup_workers", shard.path("backup_workers").asInt());
+    if (shard.has("staleness_bound")) {
+      consistency.put("staleness_bound", shard.get("staleness_bound").asLong());
     }
-    consistency.put("worker_timeout_seconds", config.server().workerTimeoutMillis() / 1000.0);
-    consistency.put("staleness_policy", config.server().policy().spec());
+    consistency.put("worker_timeout_seconds", shard.path("worker_timeout_seconds").asDouble());
+    consistency.put("staleness_policy", shard.path("staleness_policy").asText());
     consistency.put("max_reply_lead", maxLead);
     consistency.put("parked_replies", parked);
     j.put("consistency", consistency);
-    j.put("workers", config.workers());
+    j.put("workers", settings.workers());
     // The JVMs the workers ran in: N with a process each, fewer when --worker-processes hosted several.
-    j.put("worker_processes",
-        LocalLauncher.placement(config.workers(), config.workerProcesses(), config.crashes().keySet()).size());
-    j.put("shards", config.shards());
+    j.put("worker_processes", settings.workerProcesses());
+    j.put("shards", settings.shards());
     // Worker-shard pairs by how the pushes travelled: shm-doorbell, shm-stream, grpc or grpc-bf16.
     j.put("data_plane", dataPlanes);
-    j.put("optimizer", config.optimizer().describe());
-    CheckpointSettings checkpoints = config.server().checkpoints();
-    if (checkpoints.enabled()) {
-      // Where the shards' checkpoints are; each also writes one when the launcher stops it, after this summary.
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("dir", checkpoints.dir().toString());
-      c.put("interval", checkpoints.interval());
-      c.put("keep", checkpoints.keep());
-      j.put("checkpoints", c);
+    j.put("optimizer", settings.optimizer());
+    if (settings.checkpoints() != null) {
+      // Where the shards' checkpoints are; each also writes one when it stops (for impetus local: after this summary).
+      j.put("checkpoints", settings.checkpoints());
     }
-    j.put("batch_size", config.batchSize());
-    j.put("seed", config.seed());
+    j.put("batch_size", settings.batchSize());
+    j.put("seed", settings.seed());
     j.put("steps", steps);
     j.put("samples", samples);
     j.put("wall_seconds", wall);
@@ -148,7 +147,7 @@ final class RunSummary {
       FiniteJson.put(j, "steady_samples_per_second", Double.NaN, "lost workers wrote no report, so the rates do not add up");
     }
     j.put("total_seconds", (endMillis - launchMillis) / 1000.0);
-    FiniteJson.put(j, "train_loss", trainLoss, "the final parameters give no finite loss (training diverged)");
+    FiniteJson.put(j, "train_loss", trainLoss, trainLossNote);
     j.put("staleness", staleness);
     j.put("step_lag", stepLag);
     j.put("rejected", rejectedTotal);
@@ -156,7 +155,7 @@ final class RunSummary {
     j.put("per_shard", shards);
     j.put("lost_workers", failed);
     j.put("status", failedWorkers == 0 ? "completed"
-        : failedWorkers < config.workers() ? "completed_with_lost_workers" : "failed");
+        : failedWorkers < settings.workers() ? "completed_with_lost_workers" : "failed");
     return new RunSummary(j);
   }
 

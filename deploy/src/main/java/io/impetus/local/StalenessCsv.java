@@ -33,7 +33,7 @@ final class StalenessCsv {
 
   /** Where worker {@code rank} of the run in {@code runDir} records its updates. */
   static Path workerFile(Path runDir, int rank) {
-    return runDir.resolve("workers/worker-" + rank + "-staleness.csv");
+    return RunLayout.workerStaleness(runDir, rank);
   }
 
   /**

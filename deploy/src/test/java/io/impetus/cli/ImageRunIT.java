@@ -29,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * The container image runs the job the manifests describe: one shard and two workers as containers,
  * each with exactly the arguments and environment the rendered base gives its pod (the sizes set to
  * one shard and two workers, as an overlay would, and the completion index an Indexed Job sets), as
- * user 65532 with a read-only root and /tmp a volume, each with a network of its own, the shard's DNS
- * name mapped to its container's address, the token and the certificates (made by {@code impetus
- * certs} in the image) mounted where the Secrets would be, so the workers reach the shard over mutual
- * TLS; and a study command draws its plot in the image.
+ * the pods' numeric user with a read-only root, no capabilities and no privilege escalation, /tmp a
+ * volume and a host folder where the results volume (the PersistentVolumeClaim) would be, each with
+ * a network of its own, the shard's DNS name mapped to its container's address, the token and the
+ * certificates (made by {@code impetus certs} in the image) mounted where the Secrets would be, so the
+ * workers reach the shard over mutual TLS; then {@code impetus summarize}, in the image, completes the
+ * run folder the containers left on that volume. And a study command draws its plot in the image.
  *
  * <p>Needs podman or docker (engine answering) and the image ({@code mvn -B -Pimage package}, or
  * {@code deploy/image/test-image.sh}, which builds it and runs this test); skipped with the reason
@@ -76,7 +78,7 @@ class ImageRunIT {
   void oneShardAndTwoWorkersTrainAsTheManifestsSayAndExitZero() throws Exception {
     List<JsonNode> objects = KubernetesManifestsTest.kubectlAvailable()
         ? KubernetesManifestsTest.parse(KubernetesManifestsTest.kustomize(Path.of("k8s/base")))
-        : baseFiles();
+        : KubernetesManifestsTest.baseFiles(Path.of("k8s"));
     Map<String, Map<String, String>> configMaps = new HashMap<>();
     Map<String, JsonNode> jobs = new HashMap<>();
     for (JsonNode o : objects) {
@@ -94,11 +96,12 @@ class ImageRunIT {
     configMaps.get("impetus-config").put("IMPETUS_WORKERS", "2");
     Path volume = Files.createDirectories(tmp.resolve("volume"));
     Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path runs = runsVolume();
 
     JsonNode shardPod = jobs.get("impetus-ps").at("/spec/template");
     // The TLS Secret, made as docs/security.md says: the shards' names are <pod>.<subdomain>.
     makeCertificates("*." + shardPod.at("/spec/subdomain").asText());
-    Map<String, String> shardEnv = KubernetesManifestsTest.containerEnv(shardPod.at("/spec/containers/0"), configMaps);
+    Map<String, String> shardEnv = KubernetesManifestsTest.containerEnv(shardPod, configMaps);
     shardEnv.put("JOB_COMPLETION_INDEX", "0");
     Path shardLog = tmp.resolve("shard.log");
     Process shard = new ProcessBuilder(container("ps-0", shardPod, shardEnv, volume, List.of())).redirectErrorStream(true).start();
@@ -109,7 +112,7 @@ class ImageRunIT {
     String dnsName = "impetus-ps-0." + shardPod.at("/spec/subdomain").asText();
     List<Process> workers = new ArrayList<>();
     for (int rank = 0; rank < 2; rank++) {
-      Map<String, String> env = KubernetesManifestsTest.containerEnv(workerPod.at("/spec/containers/0"), configMaps);
+      Map<String, String> env = KubernetesManifestsTest.containerEnv(workerPod, configMaps);
       env.put("JOB_COMPLETION_INDEX", Integer.toString(rank));
       workers.add(start(container("worker-" + rank, workerPod, env, volume, List.of("--add-host", dnsName + ":" + shardAddress)),
           tmp.resolve("worker-" + rank + ".log")));
@@ -126,6 +129,39 @@ class ImageRunIT {
     shardLogCopier.join(TimeUnit.MINUTES.toMillis(1)); // the shard's last lines are in its log
     assertEquals(0, shard.exitValue(), log(shardLog));
     assertTrue(Files.readString(shardLog).contains("IMPETUS_FINISHED"), log(shardLog));
+
+    // The run folder the pods left on the results volume, completed by impetus summarize in the image.
+    String runDir = shardEnv.get("IMPETUS_RUN_DIR");
+    String mount = runDir.substring(0, runDir.lastIndexOf('/'));
+    Path folder = runs.resolve(runDir.substring(mount.length() + 1));
+    for (String file : List.of("shards/shard-0-status.json", "checkpoints/shard-0", "workers/worker-0-settings.json",
+        "workers/worker-1.csv", "workers/worker-1.json", "workers/worker-1-staleness.csv")) {
+      assertTrue(Files.exists(folder.resolve(file)), file + " is missing from the run folder " + folder);
+    }
+    String name = run + "-summarize";
+    containers.add(name);
+    Result summarize = exec(List.of(engine, "run", "--name", name, "--user", "65532:65532", "--read-only",
+        "--cap-drop", "ALL", "-v", runs + ":" + mount, IMAGE, "summarize", runDir));
+    assertEquals(0, summarize.exit(), summarize.output());
+    JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(folder.resolve("summary.json").toFile());
+    assertEquals("completed", summary.get("status").asText(), summary.toString());
+    assertEquals(2, summary.get("workers").asInt());
+    assertEquals(1, summary.get("shards").asInt());
+    assertTrue(summary.get("train_loss").isNumber(), "the final checkpoint evaluated: " + summary);
+    assertTrue(summary.path("problems").isMissingNode(), summary.toString());
+    for (String file : List.of("metrics.csv", "staleness.csv", "loss.png")) {
+      assertTrue(Files.size(folder.resolve(file)) > 0, file);
+    }
+  }
+
+  /**
+   * The host folder standing in for the results volume: writable by the pods' user, as a volume with
+   * their fsGroup would be.
+   */
+  private Path runsVolume() throws IOException {
+    Path runs = Files.createDirectories(tmp.resolve("runs"));
+    Files.setPosixFilePermissions(runs, PosixFilePermissions.fromString("rwxrwxrwx"));
+    return runs;
   }
 
   @Test
@@ -156,9 +192,15 @@ class ImageRunIT {
     if (!c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)) {
       cmd.addAll(List.of("--security-opt", "no-new-privileges"));
     }
+    for (JsonNode cap : c.at("/securityContext/capabilities/drop")) {
+      cmd.addAll(List.of("--cap-drop", cap.asText()));
+    }
     for (JsonNode mount : c.path("volumeMounts")) {
-      JsonNode source = podVolume(pod, mount.get("name").asText());
-      if (source.has("secret")) {
+      JsonNode source = KubernetesManifestsTest.podVolume(pod, mount.get("name").asText());
+      if (source.has("persistentVolumeClaim")) {
+        // The results volume: one folder for every pod, as the claim is one volume.
+        cmd.addAll(List.of("-v", runsVolume() + ":" + mount.get("mountPath").asText()));
+      } else if (source.has("secret")) {
         // A Secret the pod mounts (the job's bearer token, the certificates): its keys as files, read-only.
         cmd.addAll(List.of("-v", secretDir(source.at("/secret/secretName").asText()) + ":" + mount.get("mountPath").asText()
             + ":ro"));
@@ -173,15 +215,6 @@ class ImageRunIT {
       cmd.add(a.asText());
     }
     return cmd;
-  }
-
-  private static JsonNode podVolume(JsonNode pod, String name) {
-    for (JsonNode v : pod.at("/spec/volumes")) {
-      if (v.get("name").asText().equals(name)) {
-        return v;
-      }
-    }
-    throw new AssertionError("the pod mounts volume " + name + ", which it does not define");
   }
 
   /**
@@ -255,14 +288,6 @@ class ImageRunIT {
     String address = inspect.output().trim();
     assertTrue(address.matches("[0-9.]+"), "the shard container's address: '" + address + "'");
     return address;
-  }
-
-  private static List<JsonNode> baseFiles() throws Exception {
-    List<JsonNode> objects = new ArrayList<>();
-    for (String f : List.of("configmap.yaml", "shards.yaml", "workers.yaml")) {
-      objects.addAll(KubernetesManifestsTest.parse(Files.readString(Path.of("k8s/base").resolve(f))));
-    }
-    return objects;
   }
 
   private static Process start(List<String> command, Path log) throws IOException {

@@ -59,12 +59,81 @@ class KubernetesManifestsTest {
 
   @Test
   void theBaseFilesDescribeAConsistentJob() throws Exception {
+    check(baseFiles(K8S), 2, 4, null, null);
+  }
+
+  /**
+   * The base's objects read file by file, with the labels its kustomization gives every pod template
+   * (as {@code kubectl kustomize} would add them; the pods' environment refers to them).
+   */
+  static List<JsonNode> baseFiles(Path k8s) throws IOException {
     List<JsonNode> objects = new ArrayList<>();
-    JsonNode kustomization = YAML.readTree(K8S.resolve("base/kustomization.yaml").toFile());
+    JsonNode kustomization = YAML.readTree(k8s.resolve("base/kustomization.yaml").toFile());
     for (JsonNode resource : kustomization.get("resources")) {
-      objects.addAll(parse(Files.readString(K8S.resolve("base").resolve(resource.asText()))));
+      objects.addAll(parse(Files.readString(k8s.resolve("base").resolve(resource.asText()))));
     }
-    check(objects, 2, 4, null, null);
+    for (JsonNode o : objects) {
+      JsonNode labels = o.at("/spec/template/metadata/labels");
+      if (labels instanceof com.fasterxml.jackson.databind.node.ObjectNode template) {
+        for (JsonNode pairs : kustomization.path("labels")) {
+          pairs.get("pairs").fields().forEachRemaining(e -> template.set(e.getKey(), e.getValue()));
+        }
+      }
+    }
+    return objects;
+  }
+
+  @Test
+  void theOverlaysNamespacesEnforceTheRestrictedPodSecurityProfile() throws Exception {
+    for (String overlay : List.of("example", "jobset")) {
+      JsonNode namespace = YAML.readTree(K8S.resolve("overlays/" + overlay + "/namespace.yaml").toFile());
+      assertEquals("restricted", namespace.at("/metadata/labels/pod-security.kubernetes.io~1enforce").asText(), overlay);
+    }
+  }
+
+  @Test
+  void theKindOverlayIsTheExampleOnAReadWriteOnceVolume() throws Exception {
+    Assumptions.assumeTrue(kubectlAvailable(), "kubectl is not installed");
+    List<JsonNode> objects = parse(kustomize(K8S.resolve("overlays/kind")));
+    check(objects, 3, 6, "impetus-example", "example");
+    JsonNode claim = objects.stream().filter(o -> o.get("kind").asText().equals("PersistentVolumeClaim")).findFirst()
+        .orElseThrow();
+    assertEquals("[\"ReadWriteOnce\"]", claim.at("/spec/accessModes").toString());
+  }
+
+  @Test
+  void theResultsPodMountsTheRunsVolumeReadOnlyUnderTheRestrictedProfile() throws Exception {
+    JsonNode pod = YAML.readTree(K8S.resolve("collect/results-pod.yaml").toFile());
+    assertRestricted(pod);
+    assertEquals("impetus-runs", pod.at("/spec/volumes/0/persistentVolumeClaim/claimName").asText());
+    assertTrue(pod.at("/spec/containers/0/volumeMounts/0/readOnly").asBoolean());
+    assertEquals(RUNS, pod.at("/spec/containers/0/volumeMounts/0/mountPath").asText());
+  }
+
+  /** Where every pod mounts the results volume. */
+  private static final String RUNS = "/runs";
+
+  /**
+   * A pod (template) meets the {@code restricted} Pod Security profile: a numeric non-root user, no
+   * privilege escalation, every capability dropped, the runtime's seccomp profile; and it gets no
+   * service-account token.
+   */
+  static void assertRestricted(JsonNode pod) {
+    JsonNode security = pod.at("/spec/securityContext");
+    String where = pod.at("/metadata").toString();
+    assertTrue(security.path("runAsNonRoot").asBoolean(), where);
+    assertTrue(security.path("runAsUser").asInt() > 0, where);
+    assertEquals("RuntimeDefault", security.at("/seccompProfile/type").asText(), where);
+    assertFalse(pod.at("/spec/automountServiceAccountToken").asBoolean(true), where);
+    for (JsonNode c : pod.at("/spec/containers")) {
+      assertFalse(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true), where);
+      assertEquals("[\"ALL\"]", c.at("/securityContext/capabilities/drop").toString(), where);
+      assertTrue(c.at("/securityContext/capabilities/add").isMissingNode(), where);
+    }
+    for (JsonNode v : pod.at("/spec/volumes")) {
+      assertTrue(v.has("emptyDir") || v.has("secret") || v.has("persistentVolumeClaim") || v.has("configMap"),
+          "a volume type the restricted profile allows: " + v);
+    }
   }
 
   @Test
@@ -187,11 +256,11 @@ class KubernetesManifestsTest {
     JsonNode server = shardJob.at("/spec/template/spec/containers/0");
     JsonNode worker = workerJob.at("/spec/template/spec/containers/0");
     // What each pod's environment gets from its ConfigMaps (envFrom) and env entries.
-    Map<String, String> shardData = containerEnv(server, configMaps);
-    Map<String, String> workerData = containerEnv(worker, configMaps);
+    Map<String, String> shardData = containerEnv(shardJob.at("/spec/template"), configMaps);
+    Map<String, String> workerData = containerEnv(workerJob.at("/spec/template"), configMaps);
     // Each variable a pod is given is one its command really reads from the environment.
-    assertReadBy(new ServerCommand(), shardData);
-    assertReadBy(new WorkerCommand(), workerData);
+    assertReadBy(new ServerCommand(), shardData, server);
+    assertReadBy(new WorkerCommand(), workerData, worker);
 
     JsonNode shardPod = shardJob.at("/spec/template");
     if (service != null) {
@@ -296,32 +365,154 @@ class KubernetesManifestsTest {
         assertFalse(container.at("/resources/" + kind + "/cpu").isMissingNode(), kind + " cpu");
       }
       assertEquals("impetus-config", container.at("/envFrom/0/configMapRef/name").asText());
+      assertRestricted(pod);
+      // The results volume at /runs, and the run folder under it named after the instance.
+      assertEquals("impetus-runs", podVolume(pod, mountedAt(container, RUNS)).at("/persistentVolumeClaim/claimName").asText());
     }
+    String podInstance = shardPod.at("/metadata/labels/app.kubernetes.io~1instance").asText();
+    assertEquals(RUNS + "/" + podInstance, shardData.get("IMPETUS_RUN_DIR"));
+    assertEquals(RUNS + "/" + podInstance, workerData.get("IMPETUS_RUN_DIR"));
+    JsonNode claim = require(byKindAndName, "PersistentVolumeClaim/impetus-runs");
+    assertFalse(claim.at("/spec/resources/requests/storage").asText().isEmpty());
+    assertNetworkPolicies(byKindAndName, shardPod, workerJob.at("/spec/template"), grpcPort);
   }
 
-  /** The variables a container gets: every key of its envFrom ConfigMaps and its env entries. */
-  static Map<String, String> containerEnv(JsonNode container, Map<String, Map<String, String>> configMaps) {
+  /**
+   * The shards admit only this run's workers (the worker pods' own labels select them) on the gRPC
+   * port and the scraper on the metrics port; the workers admit only the scraper, on the metrics port.
+   */
+  private static void assertNetworkPolicies(Map<String, JsonNode> objects, JsonNode shardPod, JsonNode workerPod,
+      int grpcPort) {
+    JsonNode shards = require(objects, "NetworkPolicy/impetus-shards");
+    JsonNode workers = require(objects, "NetworkPolicy/impetus-workers");
+    assertSelects(shards.at("/spec/podSelector/matchLabels"), shardPod);
+    assertSelects(workers.at("/spec/podSelector/matchLabels"), workerPod);
+    assertTrue(shards.at("/spec/podSelector/matchLabels").has("app.kubernetes.io/instance"), "this run's shards only");
+    JsonNode grpcRule = shards.at("/spec/ingress/0");
+    assertEquals("grpc", grpcRule.at("/ports/0/port").asText());
+    assertEquals(1, grpcRule.at("/from").size());
+    JsonNode fromWorkers = grpcRule.at("/from/0/podSelector/matchLabels");
+    assertSelects(fromWorkers, workerPod);
+    assertEquals("worker", fromWorkers.path("app.kubernetes.io/component").asText());
+    assertEquals(shardPod.at("/metadata/labels/app.kubernetes.io~1instance").asText(),
+        fromWorkers.path("app.kubernetes.io/instance").asText(), "the workers of this run, not another's");
+    assertTrue(grpcRule.at("/from/0/namespaceSelector").isMissingNode(), "the run's own namespace only");
+    for (JsonNode metricsRule : List.of(shards.at("/spec/ingress/1"), workers.at("/spec/ingress/0"))) {
+      assertEquals("metrics", metricsRule.at("/ports/0/port").asText());
+      JsonNode scraper = metricsRule.at("/from/0");
+      assertFalse(scraper.at("/namespaceSelector/matchLabels").isEmpty(), "the scraper's namespace: " + scraper);
+      assertTrue(scraper.at("/podSelector/matchLabels").isMissingNode(),
+          "the scraper's pods by matchExpressions, which an overlay's instance label leaves alone: " + scraper);
+      assertFalse(scraper.at("/podSelector/matchExpressions").isEmpty(), scraper.toString());
+    }
+    assertEquals(2, shards.at("/spec/ingress").size());
+    assertEquals(1, workers.at("/spec/ingress").size());
+    assertTrue(grpcPort > 0);
+  }
+
+  /** {@code selector}'s labels are all on {@code pod}'s template. */
+  private static void assertSelects(JsonNode selector, JsonNode pod) {
+    assertFalse(selector.isEmpty(), "an empty selector selects every pod");
+    selector.fields().forEachRemaining(e -> assertEquals(e.getValue().asText(),
+        pod.at("/metadata/labels").path(e.getKey()).asText(), "selector " + e.getKey()));
+  }
+
+  /** The name of the volume {@code container} mounts at {@code path}. */
+  private static String mountedAt(JsonNode container, String path) {
+    for (JsonNode m : container.path("volumeMounts")) {
+      if (m.get("mountPath").asText().equals(path)) {
+        return m.get("name").asText();
+      }
+    }
+    throw new AssertionError("nothing is mounted at " + path + " in " + container.get("name"));
+  }
+
+  /** The volume {@code name} of {@code pod}. */
+  static JsonNode podVolume(JsonNode pod, String name) {
+    for (JsonNode v : pod.at("/spec/volumes")) {
+      if (v.get("name").asText().equals(name)) {
+        return v;
+      }
+    }
+    throw new AssertionError("the pod mounts volume " + name + ", which it does not define");
+  }
+
+  /**
+   * The variables the first container of {@code pod} (a pod template) gets, as the kubelet makes
+   * them: every key of its envFrom ConfigMaps, then its env entries in order, a label's value for a
+   * {@code fieldRef} to {@code metadata.labels['KEY']}, and {@code $(VAR)} in a value replaced by an
+   * earlier entry's value.
+   */
+  static Map<String, String> containerEnv(JsonNode pod, Map<String, Map<String, String>> configMaps) {
+    JsonNode container = pod.at("/spec/containers/0");
     Map<String, String> env = new HashMap<>();
     for (JsonNode from : container.path("envFrom")) {
       String name = from.at("/configMapRef/name").asText();
       assertTrue(configMaps.containsKey(name), "envFrom names ConfigMap " + name + ", which is not defined");
       env.putAll(configMaps.get(name));
     }
+    Map<String, String> entries = new HashMap<>();
+    Pattern label = Pattern.compile("metadata\\.labels\\['([^']+)'\\]");
     for (JsonNode e : container.path("env")) {
-      // The pod's IP (downward API) has no value outside Kubernetes: a container's every address stands in.
-      boolean podIp = e.at("/valueFrom/fieldRef/fieldPath").asText().equals("status.podIP");
-      env.put(e.get("name").asText(), podIp ? "0.0.0.0" : e.path("value").asText());
+      String value;
+      String field = e.at("/valueFrom/fieldRef/fieldPath").asText();
+      if (field.equals("status.podIP")) {
+        // The pod's IP (downward API) has no value outside Kubernetes: a container's every address stands in.
+        value = "0.0.0.0";
+      } else if (e.has("valueFrom")) {
+        Matcher m = label.matcher(field);
+        assertTrue(m.matches(), "only the pod's IP and label fieldRefs are expected: " + e);
+        value = pod.at("/metadata/labels").path(m.group(1)).asText(null);
+        assertNotNull(value, "env " + e.get("name").asText() + " refers to label " + m.group(1) + ", which the pod lacks");
+      } else {
+        value = expand(e.path("value").asText(), entries);
+      }
+      entries.put(e.get("name").asText(), value);
     }
+    env.putAll(entries);
     return env;
+  }
+
+  /** {@code value} with every {@code $(VAR)} replaced by {@code defined}'s VAR, as the kubelet expands env values. */
+  private static String expand(String value, Map<String, String> defined) {
+    Matcher m = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(value);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String v = defined.get(m.group(1));
+      assertNotNull(v, "env value " + value + " refers to " + m.group(1) + ", which no earlier entry defines");
+      m.appendReplacement(sb, Matcher.quoteReplacement(v));
+    }
+    return m.appendTail(sb).toString();
+  }
+
+  /**
+   * Names of the env entries of {@code container} that exist only to be expanded into another
+   * entry's value ({@code INSTANCE} into {@code IMPETUS_RUN_DIR}): the process need not read them.
+   */
+  private static List<String> expansionOnly(JsonNode container) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode e : container.path("env")) {
+      String name = e.get("name").asText();
+      for (JsonNode other : container.path("env")) {
+        if (other.path("value").asText().contains("$(" + name + ")")) {
+          names.add(name);
+        }
+      }
+    }
+    return names;
   }
 
   /**
    * Every variable a pod is given is in {@code command}'s environment table, the one its parser
    * reads and its help lists: the manifests set nothing that the process would silently ignore.
    */
-  private static void assertReadBy(Command command, Map<String, String> env) {
+  private static void assertReadBy(Command command, Map<String, String> env, JsonNode container) {
     List<String> read = command.environment().stream().map(EnvVar::name).toList();
+    List<String> expansions = expansionOnly(container);
     for (String name : env.keySet()) {
+      if (expansions.contains(name)) {
+        continue;
+      }
       assertTrue(read.contains(name), "the manifests give impetus " + command.name() + " " + name
           + ", which it does not read (it reads " + read + ")");
     }

@@ -132,6 +132,24 @@ class LocalRunIT {
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
     assertTrue(Files.readString(out.resolve("command.txt")).startsWith("./impetus local --model quadratic"));
+
+    // The processes' own files are the whole run: impetus summarize, given a copy of the folder without
+    // what the launcher wrote from them, writes them again with the same figures (a cluster run's path).
+    Path copy = tmp.resolve("copy");
+    ResumeIT.copyTree(out, copy);
+    for (String written : List.of("summary.json", "metrics.csv", "staleness.csv", "loss.png", "command.txt")) {
+      Files.delete(copy.resolve(written));
+    }
+    assertEquals(0, impetus(tmp.resolve("summarize.log"), "summarize", copy.toString()),
+        Files.readString(tmp.resolve("summarize.log")));
+    JsonNode again = new ObjectMapper().readTree(copy.resolve("summary.json").toFile());
+    for (String field : List.of("model", "mode", "workers", "shards", "optimizer", "steps", "samples", "wall_seconds",
+        "train_loss", "staleness", "step_lag", "per_shard", "worker_states", "lost_workers", "status", "data_plane")) {
+      assertEquals(summary.get(field), again.get(field), field);
+    }
+    assertEquals(Files.readString(out.resolve("metrics.csv")), Files.readString(copy.resolve("metrics.csv")));
+    assertEquals(Files.readString(out.resolve("staleness.csv")), Files.readString(copy.resolve("staleness.csv")));
+    assertTrue(Files.size(copy.resolve("loss.png")) > 0);
   }
 
   /**

@@ -112,7 +112,8 @@ class ResumeIT {
     return byWorker != 0 ? byWorker : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
   }
 
-  private static void copyTree(Path from, Path to) throws Exception {
+  /** Copies the folder {@code from}, with everything in it, to {@code to}. */
+  static void copyTree(Path from, Path to) throws Exception {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : paths.toList()) {
         Path target = to.resolve(from.relativize(p).toString());

@@ -94,11 +94,14 @@ class ShardCrashIT {
     assertEquals(10, restart.get("updates_lost").asLong(), "the updates applied after it");
     assertEquals("completed", summary.get("status").asText());
     // 3 workers x 30 pushes reach each shard. Shard 0 applied them all; shard 1 lost 10 of its
-    // updates, and the pushes that failed while it was down were dropped by their workers.
+    // updates, and the pushes that failed while it was down were dropped by their workers. The push
+    // whose update made version 50 got no reply (the shard died right after applying it): when its
+    // worker sends it again to the restarted shard, which remembers only up to version 40, it is
+    // applied a second time, so one of the 10 lost updates may come back.
     JsonNode shards = summary.get("per_shard");
     assertEquals(90, shards.get(0).get("updates_applied").asLong());
     long survived = shards.get(1).get("updates_applied").asLong();
-    assertTrue(survived > 40 && survived <= 90 - 10, "shard 1 applied " + survived);
+    assertTrue(survived > 40 && survived <= 90 - 10 + 1, "shard 1 applied " + survived);
   }
 
   static void assertBitsEqual(float[] expected, float[] actual, String what) {
