@@ -1,6 +1,7 @@
 package io.impetus.shard.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
@@ -13,6 +14,11 @@ import io.impetus.proto.PushHeader;
 import io.impetus.shard.fuzz.Fixture.Transport;
 import io.impetus.wire.FloatCodec;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,6 +47,42 @@ class FuzzFindingsTest {
       Status next = call(f, "PushPull", MethodType.BIDI_STREAMING, List.of(pushChunk(2, key))).status();
       assertEquals(Status.Code.OK, next.getCode(), "the worker's next push: " + next);
     }
+  }
+
+  /**
+   * A push refused at its header (here: a key of no session), then a chunk that does not parse: the
+   * shard had answered the call already, and closing it again for the bad chunk threw "call already
+   * closed" into gRPC's executor, logged at SEVERE once per such message. The refusal stands, alone.
+   */
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aChunkThatDoesNotParseAfterTheShardRefusedThePushIsDroppedQuietly(Transport transport) throws Exception {
+    List<LogRecord> severe = new CopyOnWriteArrayList<>();
+    Handler collect = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+          severe.add(r);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger grpc = Logger.getLogger("io.grpc");
+    grpc.addHandler(collect);
+    try (Fixture f = Fixture.start(transport)) {
+      Status refused = call(f, "PushPull", MethodType.BIDI_STREAMING, List.of(
+          pushChunk(1, SessionKeys.STRANGER), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})).status();
+      assertEquals(Status.Code.NOT_FOUND, refused.getCode(), "worker 0 never joined: " + refused);
+      assertTrue(f.targetStatus().getInitialized(), "the shard answers on");
+    } finally {
+      grpc.removeHandler(collect);
+    }
+    assertEquals(List.of(), severe.stream().map(r -> String.valueOf(r.getThrown())).toList());
   }
 
   /** A whole valid push of {@link #WORKER}'s step {@code step} in one chunk, under its session {@code key}. */
