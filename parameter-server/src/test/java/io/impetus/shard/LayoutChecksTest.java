@@ -158,7 +158,7 @@ class LayoutChecksTest {
     shard.initialize(0, INIT);
 
     ShardTestClient.OpenInitialize again = shard.openInitialize();
-    again.chunks().onNext(ShardTestClient.initialChunk(1, 0, 1e30f, 1e30f));
+    again.chunks().onNext(shard.keyed(ShardTestClient.initialChunk(1, 0, 1e30f, 1e30f)));
     // Answered while the call is still open: the shard kept nothing of it, and reads the rest unkept.
     assertTrue(again.reply().get(10, TimeUnit.SECONDS).getAlreadyInitialized());
     again.chunks().onNext(ShardTestClient.initialChunk(1, 2, 1e30f));
@@ -179,8 +179,9 @@ class LayoutChecksTest {
     assertEquals("worker 1 has not joined shard 0", refused.getDescription());
     stranger.chunks().onCompleted();
     shard.leave(0);
-    assertEquals(Status.Code.NOT_FOUND, refusal(shard.initialize(ShardTestClient.initialChunk(0, 0, INIT))).getCode(),
-        "a worker that left");
+    Status left = refusal(shard.initialize(ShardTestClient.initialChunk(0, 0, INIT)));
+    assertEquals(Status.Code.FAILED_PRECONDITION, left.getCode(), "a worker that left, presenting its session's key");
+    assertEquals("worker 0 has left shard 0; join again to train", left.getDescription());
     assertFalse(shard.status().getInitialized());
   }
 
@@ -189,7 +190,7 @@ class LayoutChecksTest {
     ShardTestClient shard = start(LayoutLimits.DEFAULT);
     shard.join(0, layout(P, ShardTestClient.FINGERPRINT));
     ShardTestClient.OpenInitialize first = shard.openInitialize();
-    first.chunks().onNext(ShardTestClient.initialChunk(0, 0, 1, 2, 3));
+    first.chunks().onNext(shard.keyed(ShardTestClient.initialChunk(0, 0, 1, 2, 3)));
 
     Status second = refusal(shard.initialize(ShardTestClient.initialChunk(0, 0, INIT)));
     assertEquals(Status.Code.FAILED_PRECONDITION, second.getCode());

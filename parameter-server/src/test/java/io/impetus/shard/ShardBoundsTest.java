@@ -99,8 +99,12 @@ class ShardBoundsTest {
     clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
   }
 
-  /** A push stream that sends its header and half its gradient, then nothing; its end goes to the future. */
-  private static CompletableFuture<Void> silentPush(ManagedChannel channel, int worker, int length) {
+  /**
+   * A push stream of {@code worker}, presenting the key {@code client} holds for it, that sends its
+   * header and half its gradient, then nothing; its end goes to the future.
+   */
+  private static CompletableFuture<Void> silentPush(ManagedChannel channel, ShardTestClient client, int worker,
+      int length) {
     CompletableFuture<Void> end = new CompletableFuture<>();
     StreamObserver<PushChunk> out = ShardGrpc.newStub(channel).pushPull(new StreamObserver<SliceChunk>() {
       @Override
@@ -116,7 +120,7 @@ class ShardBoundsTest {
         end.complete(null);
       }
     });
-    out.onNext(PushChunk.newBuilder().setHeader(ShardTestClient.header(worker, 0, 0, length)).setOffset(0)
+    out.onNext(PushChunk.newBuilder().setHeader(client.keyed(ShardTestClient.header(worker, 0, 0, length))).setOffset(0)
         .setGradient(FloatCodec.encode(new float[length / 2], 0, length / 2)).build());
     return end;
   }
@@ -128,7 +132,7 @@ class ShardBoundsTest {
     client.initialize(0, new float[] {1f, 1f, 1f, 1f});
     float[] g = {1f, 1f, 1f, 1f};
 
-    CompletableFuture<Void> silent = silentPush(channel(), 0, 4);
+    CompletableFuture<Void> silent = silentPush(channel(), client, 0, 4);
     Status held = statusOf(client.push(0, 0, 0, g));
     assertEquals(Status.Code.FAILED_PRECONDITION, held.getCode(), "the silent stream holds the worker's slot");
 
@@ -164,16 +168,16 @@ class ShardBoundsTest {
     assertEquals(0f, parked.join().values()[0], "1 - 0.5 * mean(1, 3)");
   }
 
-  /** A Pull that never asks for its reply's messages (manual flow control, nothing requested). */
+  /** A Pull of {@code worker}, with the key {@code client} holds for it, that never asks for its reply's messages (manual flow control, nothing requested). */
   private static final class UnreadPull extends ClientCall.Listener<SliceChunk> {
     final ClientCall<PullRequest, SliceChunk> call;
     final List<SliceChunk> received = new CopyOnWriteArrayList<>();
     final CompletableFuture<Status> closed = new CompletableFuture<>();
 
-    UnreadPull(ManagedChannel channel, int worker) {
+    UnreadPull(ManagedChannel channel, ShardTestClient client, int worker) {
       call = channel.newCall(ShardGrpc.getPullMethod(), CallOptions.DEFAULT);
       call.start(this, new Metadata());
-      call.sendMessage(PullRequest.newBuilder().setWorkerId(worker).build());
+      call.sendMessage(PullRequest.newBuilder().setWorkerId(worker).setSessionKey(client.key(worker)).build());
       call.halfClose();
     }
 
@@ -202,7 +206,7 @@ class ShardBoundsTest {
     List<UnreadPull> pulls = new ArrayList<>();
     ManagedChannel nonReader = channel();
     for (int k = 0; k < 6; k++) {
-      pulls.add(new UnreadPull(nonReader, 0));
+      pulls.add(new UnreadPull(nonReader, client, 0));
     }
     client.status(); // after the pulls on the update loop: they have been answered or deferred
     assertEquals(3 * slice, server.bufferedReplyBytes(), "three replies fit the bound; the shard holds no more");
@@ -259,9 +263,9 @@ class ShardBoundsTest {
     ManagedChannel nonReader = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor()
         .flowControlWindow(65_535).build();
     channels.add(nonReader);
-    UnreadPull first = new UnreadPull(nonReader, 0);
-    UnreadPull second = new UnreadPull(nonReader, 0);
-    UnreadPull third = new UnreadPull(nonReader, 0);
+    UnreadPull first = new UnreadPull(nonReader, client, 0);
+    UnreadPull second = new UnreadPull(nonReader, client, 0);
+    UnreadPull third = new UnreadPull(nonReader, client, 0);
     // One connection's calls are handled in order: once the third is refused, the first two are written.
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, third.closed.get(10, TimeUnit.SECONDS).getCode());
     assertEquals(2 * slice, server.bufferedReplyBytes(), "written to the transport, not yet read: still counted");

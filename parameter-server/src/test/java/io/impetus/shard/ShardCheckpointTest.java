@@ -162,7 +162,9 @@ class ShardCheckpointTest {
         e.getMessage());
     ServerConfig expectingIt = config(ADAM, 1, checkpoints)
         .withLayoutLimits(new LayoutLimits(ExpectedLayout.of(P, ShardTestClient.FINGERPRINT), 0));
-    assertArrayEquals(INITIAL, start("expected", expectingIt).pull(0).values(), "the expected one starts");
+    ShardTestClient restored = start("expected", expectingIt);
+    assertTrue(restored.join(0, LAYOUT).getInitialized(), "the expected one starts");
+    assertArrayEquals(INITIAL, restored.pull(0).values());
   }
 
   @Test

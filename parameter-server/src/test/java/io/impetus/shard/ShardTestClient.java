@@ -107,11 +107,17 @@ final class ShardTestClient {
         .build();
   }
 
-  /** An Initialize call of exactly {@code chunks}, completed. */
+  /** {@code chunk} with the key this client presents for its worker, unless it carries a key already. */
+  InitializeChunk keyed(InitializeChunk chunk) {
+    return chunk.getSessionKey().isEmpty()
+        ? chunk.toBuilder().setSessionKey(key(chunk.getWorkerId())).build() : chunk;
+  }
+
+  /** An Initialize call of exactly {@code chunks} (the first {@link #keyed}: the shard reads the key there), completed. */
   CompletableFuture<InitializeReply> initialize(InitializeChunk... chunks) {
     OpenInitialize call = openInitialize();
-    for (InitializeChunk c : chunks) {
-      call.chunks().onNext(c);
+    for (int c = 0; c < chunks.length; c++) {
+      call.chunks().onNext(c == 0 ? keyed(chunks[c]) : chunks[c]);
     }
     call.chunks().onCompleted();
     return call.reply();

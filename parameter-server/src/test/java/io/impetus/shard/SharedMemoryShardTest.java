@@ -366,9 +366,9 @@ class SharedMemoryShardTest extends SharedMemoryShards {
         ended.complete(Status.OK);
       }
     });
-    stream.onNext(ShardTestClient.header(0, 0, 0, SLICE)); // sync: parked until worker 1 pushes
+    stream.onNext(shard.keyed(ShardTestClient.header(0, 0, 0, SLICE))); // sync: parked until worker 1 pushes
     for (long step = 1; step <= 100; step++) {
-      stream.onNext(ShardTestClient.header(0, 0, step, SLICE));
+      stream.onNext(shard.keyed(ShardTestClient.header(0, 0, step, SLICE)));
     }
     Status status = ended.get(10, TimeUnit.SECONDS);
     assertEquals(Status.Code.FAILED_PRECONDITION, status.getCode());

@@ -73,7 +73,8 @@ public final class Connections extends ServerTransportFilter implements ServerIn
 
   @Override
   public void transportTerminated(Attributes attributes) {
-    Connection c = attributes.get(KEY);
+    // gRPC passes null for a transport that ended before it became ready (a failed handshake write).
+    Connection c = attributes == null ? null : attributes.get(KEY);
     if (c == null) {
       return; // it never became ready
     }

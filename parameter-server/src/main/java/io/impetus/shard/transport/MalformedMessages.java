@@ -13,6 +13,7 @@ import io.grpc.Status;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +70,9 @@ public final class MalformedMessages {
             .build();
     ServerCallHandler<Q, R> handler = method.getServerCallHandler();
     return ServerMethodDefinition.create(lenient, (call, headers) -> {
-      ServerCall.Listener<Q> inner = handler.startCall(unwrapped(call, original), headers);
-      return new Listener<>(call, inner, original.getFullMethodName());
+      AtomicBoolean answered = new AtomicBoolean();
+      ServerCall.Listener<Q> inner = handler.startCall(unwrapped(call, original, answered), headers);
+      return new Listener<>(call, inner, original.getFullMethodName(), answered);
     });
   }
 
@@ -105,12 +107,15 @@ public final class MalformedMessages {
     private final ServerCall<Parsed<Q>, R> call;
     private final ServerCall.Listener<Q> inner;
     private final String method;
+    /** Whether the call was closed, by the method's handler or here: it is closed once, by whoever is first. */
+    private final AtomicBoolean answered;
     private boolean closed;
 
-    Listener(ServerCall<Parsed<Q>, R> call, ServerCall.Listener<Q> inner, String method) {
+    Listener(ServerCall<Parsed<Q>, R> call, ServerCall.Listener<Q> inner, String method, AtomicBoolean answered) {
       this.call = call;
       this.inner = inner;
       this.method = method;
+      this.answered = answered;
     }
 
     @Override
@@ -127,8 +132,12 @@ public final class MalformedMessages {
       warnOncePerConnection(call.getAttributes(), method, parsed.problem());
       // The method's own listener hears of a cancelled call, so it lets go of what it holds.
       inner.onCancel();
-      call.close(Status.INVALID_ARGUMENT.withDescription(
-          "a request message of " + method + " does not parse (" + parsed.problem() + ")"), new Metadata());
+      // The handler may have answered already (a refused push header, then garbage): a second close
+      // would throw "call already closed" into gRPC's executor, which logs it at SEVERE per message.
+      if (answered.compareAndSet(false, true)) {
+        call.close(Status.INVALID_ARGUMENT.withDescription(
+            "a request message of " + method + " does not parse (" + parsed.problem() + ")"), new Metadata());
+      }
     }
 
     @Override
@@ -171,14 +180,23 @@ public final class MalformedMessages {
   /**
    * The call as the method's own handler sees it: with its own descriptor. Only the descriptor names the
    * request type (messages arrive through the listener, already unwrapped), so every other method is
-   * the wrapped call's own.
+   * the wrapped call's own, but for {@code close}: it marks the call {@code answered}, and is dropped
+   * if the call was closed already here (its request did not parse).
    */
   @SuppressWarnings("unchecked")
-  private static <Q, R> ServerCall<Q, R> unwrapped(ServerCall<Parsed<Q>, R> call, MethodDescriptor<Q, R> method) {
+  private static <Q, R> ServerCall<Q, R> unwrapped(ServerCall<Parsed<Q>, R> call, MethodDescriptor<Q, R> method,
+      AtomicBoolean answered) {
     return new ForwardingServerCall.SimpleForwardingServerCall<>((ServerCall<Q, R>) (ServerCall<?, R>) call) {
       @Override
       public MethodDescriptor<Q, R> getMethodDescriptor() {
         return method;
+      }
+
+      @Override
+      public void close(Status status, Metadata trailers) {
+        if (answered.compareAndSet(false, true)) {
+          super.close(status, trailers);
+        }
       }
     };
   }

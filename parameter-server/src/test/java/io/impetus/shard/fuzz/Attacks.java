@@ -51,7 +51,7 @@ final class Attacks {
             Tuple.of(5, pushes()), Tuple.of(2, initializes()), Tuple.of(2, joins()), Tuple.of(1, pulls()), Tuple.of(1, leaves()),
             Tuple.of(1, heartbeats()), Tuple.of(1, attaches()), Tuple.of(1, statuses()), Tuple.of(2, sharedStreams()),
             Tuple.of(2, raw()))
-        .filter(KnownBugs::notExcluded);
+        .filter(LegitimateCalls::isAttack);
   }
 
   /** Whom a call names: the legitimate worker, one of the attacker's ids, or an id outside the shard's range. */

@@ -13,6 +13,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.impetus.optim.OptimizerConfig;
 import io.impetus.proto.FloatEncoding;
 import io.impetus.proto.InitializeChunk;
+import io.impetus.proto.JoinReply;
 import io.impetus.proto.JoinRequest;
 import io.impetus.proto.Layout;
 import io.impetus.proto.PullRequest;
@@ -93,6 +94,10 @@ final class Fixture implements AutoCloseable {
   /** The in-process name of the shard under attack (null on Netty). */
   private final String targetName;
   private final List<ManagedChannel> attackerChannels = new ArrayList<>();
+  /** The legitimate worker's session key on each shard (each issued its own). */
+  private ByteString targetKey;
+  private ByteString twinKey;
+  private SessionKeys keys;
   private long legitStep;
   private long legitVersion;
 
@@ -154,25 +159,42 @@ final class Fixture implements AutoCloseable {
   }
 
   private void legitJoinAndInitialize() throws Exception {
-    JoinRequest join = Credentials.OWN.stamp(
-        JoinRequest.newBuilder().setWorkerId(LEGIT_WORKER).setLayout(layout()).build(), LEGIT_WORKER);
+    targetKey = legitJoin(targetChannel);
+    twinKey = legitJoin(twinChannel);
+    keys = new SessionKeys(targetKey);
     float[] initial = new float[SLICE];
     for (int i = 0; i < SLICE; i++) {
       initial[i] = (i - SLICE / 2) / 8f;
     }
-    InitializeChunk init = Credentials.OWN.stamp(InitializeChunk.newBuilder().setWorkerId(LEGIT_WORKER)
-        .setValues(FloatCodec.encode(initial)).build(), LEGIT_WORKER);
+    InitializeChunk init = InitializeChunk.newBuilder().setWorkerId(LEGIT_WORKER).setValues(FloatCodec.encode(initial))
+        .build();
     for (ManagedChannel c : List.of(targetChannel, twinChannel)) {
-      requireOk("legitimate join", unary(c, "Join", join));
       requireOk("legitimate initialize",
           await(RawCall.start(c, SERVICE + "Initialize", MethodType.CLIENT_STREAMING, metadata(),
-              List.of(init.toByteArray()), true, DEADLINE_MILLIS)));
+              List.of(init.toBuilder().setSessionKey(legitKey(c)).build().toByteArray()), true, DEADLINE_MILLIS)));
     }
+  }
+
+  /** The legitimate worker's join of the shard on {@code c}; the session key it returned. */
+  private static ByteString legitJoin(ManagedChannel c) throws Exception {
+    RawCall.Outcome o = unary(c, "Join", JoinRequest.newBuilder().setWorkerId(LEGIT_WORKER).setLayout(layout())
+        .setSession(Credentials.LEGIT_SESSION).build());
+    requireOk("legitimate join", o);
+    return JoinReply.parseFrom(o.replies().get(0)).getSessionKey();
+  }
+
+  private ByteString legitKey(ManagedChannel c) {
+    return c == twinChannel ? twinKey : targetKey;
+  }
+
+  /** The session keys the shard under attack issued: a call's credentials become one of them when it starts. */
+  SessionKeys keys() {
+    return keys;
   }
 
   /**
    * The legitimate worker's next push, of {@code gradient}, to both shards; the answers of the shard
-   * under attack and of the twin. The two requests are byte for byte the same.
+   * under attack and of the twin. The two requests are byte for byte the same but for the session key.
    */
   SliceAnswer[] legitPush(float[] gradient, Set<ChunkStream.Variation> variations, long knob) throws Exception {
     return legitPush(gradient, variations, knob, () -> {});
@@ -185,27 +207,35 @@ final class Fixture implements AutoCloseable {
   SliceAnswer[] legitPush(float[] gradient, Set<ChunkStream.Variation> variations, long knob, Runnable meanwhile)
       throws Exception {
     FloatEncoding encoding = variations.contains(ChunkStream.Variation.BF16) ? FloatEncoding.BF16 : FloatEncoding.FP32;
-    PushHeader header = Credentials.OWN.stamp(PushHeader.newBuilder().setWorkerId(LEGIT_WORKER)
+    PushHeader header = PushHeader.newBuilder().setWorkerId(LEGIT_WORKER)
         .setReadVersion(legitVersion).setWorkerStep(legitStep++).setLength(SLICE).setLoss(1f).setBatchSize(8)
         .setEncoding(encoding)
         .setReplyEncoding(variations.contains(ChunkStream.Variation.REPLY_BF16) ? FloatEncoding.BF16 : FloatEncoding.FP32)
-        .build(), LEGIT_WORKER);
-    byte[] headerBytes = header.toByteArray();
-    if (variations.contains(ChunkStream.Variation.UNKNOWN_FIELDS)) {
-      headerBytes = new ProtoBytes().raw(headerBytes).varint(99, knob).toByteArray();
-    }
-    List<byte[]> chunks = new ChunkStream(new ProtoBytes().bytes(ChunkStream.LEAD_FIELD, headerBytes).toByteArray(),
-        gradient, encoding, variations, knob).messages();
+        .build();
     RawCall onTarget = RawCall.start(targetChannel, SERVICE + "PushPull", MethodType.BIDI_STREAMING, metadata(),
-        chunks, true, DEADLINE_MILLIS);
+        pushChunks(header.toBuilder().setSessionKey(targetKey).build(), gradient, variations, knob), true,
+        DEADLINE_MILLIS);
     meanwhile.run();
     RawCall onTwin = RawCall.start(twinChannel, SERVICE + "PushPull", MethodType.BIDI_STREAMING, metadata(),
-        chunks, true, DEADLINE_MILLIS);
+        pushChunks(header.toBuilder().setSessionKey(twinKey).build(), gradient, variations, knob), true,
+        DEADLINE_MILLIS);
     SliceAnswer[] answers = {slice(await(onTarget)), slice(await(onTwin))};
     if (answers[1].header() != null) {
       legitVersion = answers[1].header().getVersion();
     }
     return answers;
+  }
+
+  /** The chunks of a legitimate push of {@code header}: the same for both shards but for the key. */
+  private static List<byte[]> pushChunks(PushHeader header, float[] gradient, Set<ChunkStream.Variation> variations,
+      long knob) {
+    byte[] headerBytes = header.toByteArray();
+    if (variations.contains(ChunkStream.Variation.UNKNOWN_FIELDS)) {
+      headerBytes = new ProtoBytes().raw(headerBytes).varint(99, knob).toByteArray();
+    }
+    FloatEncoding encoding = header.getEncoding();
+    return new ChunkStream(new ProtoBytes().bytes(ChunkStream.LEAD_FIELD, headerBytes).toByteArray(), gradient,
+        encoding, variations, knob).messages();
   }
 
   /** What an observer can see of a shard: its parameters (a Pull) and its status. */
@@ -223,7 +253,7 @@ final class Fixture implements AutoCloseable {
 
   private View view(ManagedChannel c) throws Exception {
     SliceAnswer pull = slice(await(RawCall.start(c, SERVICE + "Pull", MethodType.SERVER_STREAMING, metadata(),
-        List.of(PullRequest.newBuilder().setWorkerId(LEGIT_WORKER).build().toByteArray()), true, DEADLINE_MILLIS)));
+        List.of(PullRequest.newBuilder().setWorkerId(LEGIT_WORKER).setSessionKey(legitKey(c)).build().toByteArray()), true, DEADLINE_MILLIS)));
     requireOk("pull", pull.status());
     return new View(pull.values(), status(c));
   }

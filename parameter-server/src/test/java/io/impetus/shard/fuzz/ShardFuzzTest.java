@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.impetus.proto.JoinReply;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.fuzz.Attack.Timing;
@@ -74,11 +76,11 @@ class ShardFuzzTest {
         } else if (step instanceof Attacked attacked) {
           Attack a = attacked.attack();
           switch (a.timing()) {
-            case SEQUENTIAL -> verdict(a, Fixture.await(start(f, a)), false);
+            case SEQUENTIAL -> judge(f, a, Fixture.await(start(f, a)), false);
             case RACING -> {
               RawCall[] racing = new RawCall[1];
               legitPush(f, new LegitPush(Set.of(), steps.size()), () -> racing[0] = start(f, a));
-              verdict(a, Fixture.await(racing[0]), false);
+              judge(f, a, Fixture.await(racing[0]), false);
             }
             case HELD -> {
               held.add(start(f, a));
@@ -90,7 +92,7 @@ class ShardFuzzTest {
       }
       for (int k = 0; k < held.size(); k++) {
         held.get(k).cancel();
-        verdict(heldAttacks.get(k), Fixture.await(held.get(k)), true);
+        judge(f, heldAttacks.get(k), Fixture.await(held.get(k)), true);
       }
       legitPush(f, new LegitPush(Set.of(), 0x5eed), () -> {});
       sameAsTwin(f, "the end");
@@ -98,13 +100,20 @@ class ShardFuzzTest {
     }
   }
 
+  /** Starts {@code a} on a connection of its own, presenting the live session key its credentials name. */
   private static RawCall start(Fixture f, Attack a) {
-    return RawCall.start(f.attackerChannel(), a.kind().fullName(), a.kind().type, a.credentials().metadata(a.workerId()),
-        a.messages(), a.halfCloses(), Fixture.DEADLINE_MILLIS);
+    Credentials c = a.credentials();
+    return RawCall.start(f.attackerChannel(), a.kind().fullName(), a.kind().type, c.metadata(a.workerId()),
+        c.present(a.messages(), f.keys().of(c, a.workerId())), a.halfCloses(), Fixture.DEADLINE_MILLIS);
   }
 
-  private static void verdict(Attack a, RawCall.Outcome outcome, boolean cancelledByFuzzer) {
+  /** Checks how {@code a} ended; a join the shard took gives the attacker that id's key, for its later calls. */
+  private static void judge(Fixture f, Attack a, RawCall.Outcome outcome, boolean cancelledByFuzzer)
+      throws InvalidProtocolBufferException {
     assertNull(Verdicts.problem(a, outcome, cancelledByFuzzer), () -> "attack " + a);
+    if (a.kind() == Attack.Kind.JOIN && outcome.status().isOk() && outcome.replies().size() == 1) {
+      f.keys().attackerJoined(a.workerId(), JoinReply.parseFrom(outcome.replies().get(0)).getSessionKey());
+    }
   }
 
   private static void legitPush(Fixture f, LegitPush push, Runnable meanwhile) throws Exception {

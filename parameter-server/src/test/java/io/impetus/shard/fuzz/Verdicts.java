@@ -40,7 +40,6 @@ final class Verdicts {
     boolean defined = DEFINED.contains(code)
         || code == Code.CANCELLED && cancelledByFuzzer
         || code == Code.UNIMPLEMENTED && call.kind() == Kind.NO_SUCH_METHOD
-        || code == Code.UNKNOWN && KnownBugs.unparseableAnswersUnknown(call)
         || breaksFraming(call) && (code == Code.INTERNAL && GRPC_UNARY_FRAMING.contains(status.getDescription())
             // the transport's reset of the stream gRPC closed may overtake its status ("RST_STREAM closed
             // stream" over HTTP/2, "server cancelled stream" in process)
