@@ -252,14 +252,16 @@ public final class ShardServer {
 
   /** Starts serving. */
   public synchronized ShardServer start() throws IOException {
-    server.start();
-    open.push(new Part("gRPC server", this::closeServer));
+    // The health server opens first so that it closes last: while the gRPC server drains, probes on the
+    // health port are answered NOT_SERVING instead of finding the port closed.
     if (healthServer != null) {
       healthServer.start();
       open.push(new Part("health server", this::closeHealthServer));
       log.info("shard {}: health checks (grpc.health.v1, plaintext) on port {}", config.shardIndex(),
           healthServer.getPort());
     }
+    server.start();
+    open.push(new Part("gRPC server", this::closeServer));
     openDoorbell();
     log.info(
         "shard {} of {} serving on port {}: mode {}{}, {} workers, worker timeout {} ms, staleness policy {}, optimizer {}",

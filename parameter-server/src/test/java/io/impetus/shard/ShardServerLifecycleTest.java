@@ -70,6 +70,19 @@ class ShardServerLifecycleTest {
   }
 
   @Test
+  void aShardWithAHealthPortClosesItAfterTheGrpcServerSoProbesSeeNotServingWhileCallsDrain() throws Exception {
+    ServerConfig config = config(null).withSecurity(new ServerSecurity(null, null, 0));
+    ShardServer server = new ShardServer(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()),
+        config).start();
+    try {
+      assertEquals(List.of("gRPC server", "health server", "timers", "update loop"), server.openParts());
+    } finally {
+      server.stop();
+    }
+    assertEquals(List.of(), server.openParts());
+  }
+
+  @Test
   void aShardWithACheckpointFolderClosesItsCheckpointWriterLastAfterTheFinalCheckpoint() throws Exception {
     ServerConfig config = config(null).withCheckpoints(new CheckpointSettings(shm.resolve("ckpt"), 0, 3));
     ShardServer server = new ShardServer(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()),
