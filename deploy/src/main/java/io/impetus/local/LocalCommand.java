@@ -206,7 +206,8 @@ public final class LocalCommand implements Command {
           : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + model);
       server = new ServerConfig(server.host(), 0, 0, shards, workers, mode, server.backupWorkers(),
           server.stalenessBound(), server.workerTimeoutMillis(), server.policy(),
-          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates), WorkerCommand.shmDir(f), ServerCommand.doorbell(f))
+          OptimizerFlags.parse(f, DEFAULT_OPTIMIZER, updates))
+          .withSharedMemoryDir(WorkerCommand.shmDir(f)).withDoorbell(ServerCommand.doorbell(f))
           .withCheckpoints(CheckpointFlags.parse(f, out.resolve("checkpoints"))).withClipGradNorm(ClipFlags.parse(f))
           // The shards refuse any Join but of the workers' model, before allocating anything.
           .withLayoutLimits(LayoutFlags.forModel(parsedWorkload.model().layout()));

@@ -8,6 +8,7 @@ import io.impetus.staleness.MomentumCompensation;
 import io.impetus.staleness.StalenessPolicy;
 import io.impetus.wire.SharedSegment;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Everything one shard process needs, parsed once from the command line.
@@ -119,47 +120,11 @@ public record ServerConfig(
     }
   }
 
-  /** As the canonical constructor, without fault injection, clipping or layout limits. */
-  public ServerConfig(
-      String host,
-      int port,
-      int shardIndex,
-      int numShards,
-      int workers,
-      ConsistencyMode mode,
-      int backupWorkers,
-      long stalenessBound,
-      long workerTimeoutMillis,
-      StalenessPolicy policy,
-      OptimizerConfig optimizer,
-      Path sharedMemoryDir,
-      boolean doorbell,
-      CheckpointSettings checkpoints) {
-    this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
-        optimizer, sharedMemoryDir, doorbell, checkpoints, 0, GradNormClip.NONE, LayoutLimits.DEFAULT,
-        ServerLimits.defaults(workers), ServerSecurity.NONE);
-  }
-
-  /** As the canonical constructor, without checkpoints. */
-  public ServerConfig(
-      String host,
-      int port,
-      int shardIndex,
-      int numShards,
-      int workers,
-      ConsistencyMode mode,
-      int backupWorkers,
-      long stalenessBound,
-      long workerTimeoutMillis,
-      StalenessPolicy policy,
-      OptimizerConfig optimizer,
-      Path sharedMemoryDir,
-      boolean doorbell) {
-    this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
-        optimizer, sharedMemoryDir, doorbell, CheckpointSettings.none());
-  }
-
-  /** As the canonical constructor, with shared memory in {@link SharedSegment#DEFAULT_DIR} and a doorbell. */
+  /**
+   * As the canonical constructor, with shared memory in {@link SharedSegment#DEFAULT_DIR} and a doorbell, without
+   * checkpoints, fault injection, clipping, layout limits or security, and with the default resource bounds for
+   * {@code workers}.
+   */
   public ServerConfig(
       String host,
       int port,
@@ -173,7 +138,8 @@ public record ServerConfig(
       StalenessPolicy policy,
       OptimizerConfig optimizer) {
     this(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound, workerTimeoutMillis, policy,
-        optimizer, SharedSegment.DEFAULT_DIR, true);
+        optimizer, SharedSegment.DEFAULT_DIR, true, CheckpointSettings.none(), 0, GradNormClip.NONE,
+        LayoutLimits.DEFAULT, ServerLimits.defaults(workers), ServerSecurity.NONE);
   }
 
   /** A shard with the default liveness settings and no staleness policy. */
@@ -190,77 +156,128 @@ public record ServerConfig(
 
   /** A copy with another mode and its parameters. */
   public ServerConfig withMode(ConsistencyMode newMode, int newBackupWorkers, long newStalenessBound) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, newMode, newBackupWorkers, newStalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits, security);
+    return with(b -> {
+      b.mode = newMode;
+      b.backupWorkers = newBackupWorkers;
+      b.stalenessBound = newStalenessBound;
+    });
   }
 
   /** A copy for another process: another address and shard index. */
   public ServerConfig withAddress(String newHost, int newPort, int newShardIndex) {
-    return new ServerConfig(newHost, newPort, newShardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits, security);
+    return with(b -> {
+      b.host = newHost;
+      b.port = newPort;
+      b.shardIndex = newShardIndex;
+    });
   }
 
   /** A copy whose shared-memory folder is {@code dir} (null: refuse every attach). */
   public ServerConfig withSharedMemoryDir(Path dir) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, dir, doorbell, checkpoints, crashAtVersion, clipGradNorm, layoutLimits, limits, security);
+    return with(b -> b.sharedMemoryDir = dir);
   }
 
   /** A copy with another lease and policy. */
   public ServerConfig withLiveness(long newWorkerTimeoutMillis, StalenessPolicy newPolicy) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        newWorkerTimeoutMillis, newPolicy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits, security);
+    return with(b -> {
+      b.workerTimeoutMillis = newWorkerTimeoutMillis;
+      b.policy = newPolicy;
+    });
   }
 
   /** A copy that checkpoints (and restores) as {@code settings} say. */
   public ServerConfig withCheckpoints(CheckpointSettings settings) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, settings, crashAtVersion, clipGradNorm,
-        layoutLimits, limits, security);
+    return with(b -> b.checkpoints = settings);
   }
 
   /** A copy that offers a doorbell to workers that attach segments, or not. */
   public ServerConfig withDoorbell(boolean offer) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, offer, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits, security);
+    return with(b -> b.doorbell = offer);
   }
 
   /** A copy that crashes at {@code version} (0: never; see {@code crashAtVersion}). */
   public ServerConfig withCrashAtVersion(long version) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, version, clipGradNorm,
-        layoutLimits, limits, security);
+    return with(b -> b.crashAtVersion = version);
   }
 
   /** A copy that clips each gradient of the slice to {@code clip} before the optimizer. */
   public ServerConfig withClipGradNorm(GradNormClip clip) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clip,
-        layoutLimits, limits, security);
+    return with(b -> b.clipGradNorm = clip);
   }
 
   /** A copy that checks each Join against {@code newLimits} before allocating anything. */
   public ServerConfig withLayoutLimits(LayoutLimits newLimits) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        newLimits, limits, security);
+    return with(b -> b.layoutLimits = newLimits);
   }
 
   /** A copy with other resource bounds. */
   public ServerConfig withLimits(ServerLimits newLimits) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, newLimits, security);
+    return with(b -> b.limits = newLimits);
   }
 
   /** A copy guarded by {@code newSecurity} (token, TLS, health port). */
   public ServerConfig withSecurity(ServerSecurity newSecurity) {
-    return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
-        workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
-        layoutLimits, limits, newSecurity);
+    return with(b -> b.security = newSecurity);
+  }
+
+  /** A copy of this config with what {@code change} sets, validated again by the canonical constructor. */
+  private ServerConfig with(Consumer<Builder> change) {
+    Builder builder = new Builder(this);
+    change.accept(builder);
+    return builder.build();
+  }
+
+  /**
+   * The components of a config as fields to set, so that each copy method names only what it changes and the
+   * full constructor call stands in one place.
+   */
+  private static final class Builder {
+    String host;
+    int port;
+    int shardIndex;
+    int numShards;
+    int workers;
+    ConsistencyMode mode;
+    int backupWorkers;
+    long stalenessBound;
+    long workerTimeoutMillis;
+    StalenessPolicy policy;
+    OptimizerConfig optimizer;
+    Path sharedMemoryDir;
+    boolean doorbell;
+    CheckpointSettings checkpoints;
+    long crashAtVersion;
+    GradNormClip clipGradNorm;
+    LayoutLimits layoutLimits;
+    ServerLimits limits;
+    ServerSecurity security;
+
+    Builder(ServerConfig from) {
+      host = from.host;
+      port = from.port;
+      shardIndex = from.shardIndex;
+      numShards = from.numShards;
+      workers = from.workers;
+      mode = from.mode;
+      backupWorkers = from.backupWorkers;
+      stalenessBound = from.stalenessBound;
+      workerTimeoutMillis = from.workerTimeoutMillis;
+      policy = from.policy;
+      optimizer = from.optimizer;
+      sharedMemoryDir = from.sharedMemoryDir;
+      doorbell = from.doorbell;
+      checkpoints = from.checkpoints;
+      crashAtVersion = from.crashAtVersion;
+      clipGradNorm = from.clipGradNorm;
+      layoutLimits = from.layoutLimits;
+      limits = from.limits;
+      security = from.security;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(host, port, shardIndex, numShards, workers, mode, backupWorkers, stalenessBound,
+          workerTimeoutMillis, policy, optimizer, sharedMemoryDir, doorbell, checkpoints, crashAtVersion, clipGradNorm,
+          layoutLimits, limits, security);
+    }
   }
 }
