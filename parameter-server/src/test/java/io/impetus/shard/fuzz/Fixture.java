@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One fuzzing case's world: the shard under attack (a real {@link ShardServer}, on Netty over
  * loopback or on the in-process transport) and its twin (an identical shard that only the legitimate
- * worker talks to), both joined and initialized by the legitimate worker. Whatever the attacker does,
+ * worker talks to), both joined and initialized by the legitimate worker (at once, or after the
+ * attacker's first calls to the fresh shards, see {@link Guard}). Whatever the attacker does,
  * the shard under attack must look exactly like its twin: same parameters, same version and counters,
  * same record of the legitimate worker.
  *
@@ -104,6 +105,18 @@ final class Fixture implements AutoCloseable {
     TOKEN
   }
 
+  /** How both shards apply the legitimate worker's pushes. */
+  enum Consistency {
+    /** Each push applied on arrival. */
+    ASYNC,
+    /**
+     * Synchronous rounds with {@link #WORKERS} - 1 backup workers: a round closes at one gradient
+     * however many of the attacker's ids have joined, so the legitimate worker alone moves the shard
+     * through the round machinery (a round that waits for a second worker is not fuzzed).
+     */
+    SYNC
+  }
+
   /** The text of the job's bearer token when the guard is {@link Guard#TOKEN}. */
   static final String TOKEN_TEXT = "fuzz-token-0123456789abcdef";
   static final BearerToken TOKEN = BearerToken.of(TOKEN_TEXT, "the fuzzer's token");
@@ -128,11 +141,14 @@ final class Fixture implements AutoCloseable {
   private long legitStep;
   private long legitVersion;
 
-  private Fixture(Transport transport, Guard guard) throws IOException {
+  private Fixture(Transport transport, Guard guard, Consistency consistency) throws IOException {
     this.transport = transport;
     this.guard = guard;
     ServerConfig config = guarded(new ServerConfig("127.0.0.1", 0, SHARD_INDEX, NUM_SHARDS, WORKERS,
         ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.05, 0.9)).withSharedMemoryDir(SHM_DIR).withDoorbell(false), guard);
+    if (consistency == Consistency.SYNC) {
+      config = config.withMode(ConsistencyMode.SYNC, WORKERS - 1, 0);
+    }
     if (transport == Transport.NETTY) {
       targetName = null;
       target = new ShardServer(ShardServer.netty(config), config).start();
@@ -157,16 +173,16 @@ final class Fixture implements AutoCloseable {
 
   /** Both shards started, and joined and initialized by the legitimate worker. */
   static Fixture start(Transport transport) throws Exception {
-    return start(transport, Guard.NONE);
+    return start(transport, Guard.NONE, Consistency.ASYNC);
   }
 
   /**
-   * Both shards started under {@code guard}: joined and initialized by the legitimate worker, but for
-   * {@link Guard#EXPECTED_LAYOUT}, where they are left fresh.
+   * Both shards started under {@code guard}, in {@code consistency}: joined and initialized by the
+   * legitimate worker, but for {@link Guard#EXPECTED_LAYOUT}, where they are left fresh.
    */
-  static Fixture start(Transport transport, Guard guard) throws Exception {
+  static Fixture start(Transport transport, Guard guard, Consistency consistency) throws Exception {
     plantSegment();
-    Fixture f = new Fixture(transport, guard);
+    Fixture f = new Fixture(transport, guard, consistency);
     try {
       if (guard != Guard.EXPECTED_LAYOUT) {
         f.legitJoinAndInitialize();

@@ -12,6 +12,7 @@ import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.fuzz.Attack.Timing;
 import io.impetus.shard.fuzz.ChunkStream.Variation;
+import io.impetus.shard.fuzz.Fixture.Consistency;
 import io.impetus.shard.fuzz.Fixture.Guard;
 import io.impetus.shard.fuzz.Fixture.SliceAnswer;
 import io.impetus.shard.fuzz.Fixture.Transport;
@@ -45,6 +46,11 @@ import net.jqwik.api.Tuple;
  *   <li>the legitimate worker's pushes still apply, with the twin's answer.
  * </ul>
  *
+ * <p>Each case draws how the shards are guarded ({@link Guard}: session keys alone; fresh shards told
+ * the legitimate worker's layout, which the attacker calls first; a bearer token the attacker does not
+ * have, so that every one of its calls must be UNAUTHENTICATED) and their consistency mode ({@link
+ * Consistency}).
+ *
  * <p>{@code mvn verify} runs a short round (jqwik.tries.default in junit-platform.properties); the
  * {@code fuzz} profile of this module runs the long one (docs/security.md, section Fuzzing).
  */
@@ -69,10 +75,10 @@ class ShardFuzzTest {
 
   @Property(shrinking = ShrinkingMode.BOUNDED)
   void onlyTheLegitimateWorkersPushesChangeTheShard(
-      @ForAll("transports") Transport transport, @ForAll("guards") Guard guard,
+      @ForAll("transports") Transport transport, @ForAll("guards") Guard guard, @ForAll Consistency consistency,
       @ForAll("firstCalls") List<Attack> firstCalls, @ForAll PresentedToken token, @ForAll("steps") List<Step> steps)
       throws Exception {
-    try (Fixture f = Fixture.start(transport, guard)) {
+    try (Fixture f = Fixture.start(transport, guard, consistency)) {
       if (guard == Guard.EXPECTED_LAYOUT) {
         firstToJoin(f, firstCalls);
       }
