@@ -114,7 +114,12 @@ final class Fixture implements AutoCloseable {
      * however many of the attacker's ids have joined, so the legitimate worker alone moves the shard
      * through the round machinery (a round that waits for a second worker is not fuzzed).
      */
-    SYNC
+    SYNC;
+
+    /** The shards' mode. */
+    ConsistencyMode mode() {
+      return this == ASYNC ? ConsistencyMode.ASYNC : ConsistencyMode.SYNC;
+    }
   }
 
   /** The text of the job's bearer token when the guard is {@link Guard#TOKEN}. */
@@ -145,10 +150,8 @@ final class Fixture implements AutoCloseable {
     this.transport = transport;
     this.guard = guard;
     ServerConfig config = guarded(new ServerConfig("127.0.0.1", 0, SHARD_INDEX, NUM_SHARDS, WORKERS,
-        ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.05, 0.9)).withSharedMemoryDir(SHM_DIR).withDoorbell(false), guard);
-    if (consistency == Consistency.SYNC) {
-      config = config.withMode(ConsistencyMode.SYNC, WORKERS - 1, 0);
-    }
+        ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.05, 0.9)).withSharedMemoryDir(SHM_DIR).withDoorbell(false), guard)
+        .withMode(consistency.mode(), consistency == Consistency.SYNC ? WORKERS - 1 : 0, 0);
     if (transport == Transport.NETTY) {
       targetName = null;
       target = new ShardServer(ShardServer.netty(config), config).start();

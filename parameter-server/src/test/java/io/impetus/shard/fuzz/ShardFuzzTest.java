@@ -110,7 +110,9 @@ class ShardFuzzTest {
       }
       legitPush(f, new LegitPush(Set.of(), 0x5eed), () -> {});
       sameAsTwin(f, "the end");
-      assertTrue(f.targetStatus().getInitialized(), "the shard is alive and still initialized");
+      StatusReply end = f.targetStatus();
+      assertTrue(end.getInitialized(), "the shard is alive and still initialized");
+      assertEquals(consistency.mode().cliName(), end.getMode(), "the shard's consistency mode");
     }
   }
 
