@@ -1,5 +1,6 @@
 package io.impetus.shard.fuzz;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.WireFormat;
 import io.impetus.proto.AttachSegmentRequest;
@@ -52,6 +53,33 @@ final class Attacks {
             Tuple.of(1, heartbeats()), Tuple.of(1, attaches()), Tuple.of(1, statuses()), Tuple.of(2, sharedStreams()),
             Tuple.of(2, raw()))
         .filter(LegitimateCalls::isAttack);
+  }
+
+  /**
+   * The attacker's calls to a fresh shard told the legitimate worker's layout, sent and awaited one by
+   * one: any attack but a join that describes that layout (which the shard rightly takes: the layout
+   * is all it knows of a worker before its join).
+   */
+  static Arbitrary<Attack> firstCalls() {
+    return any().filter(a -> !joinsWithTheLayout(a)).map(a -> a.timing() == Timing.SEQUENTIAL ? a
+        : new Attack(a.kind(), a.workerId(), a.credentials(), a.messages(), Timing.SEQUENTIAL, a.what()));
+  }
+
+  /** Whether one of {@code a}'s messages is a join the shard parses into the legitimate worker's layout. */
+  private static boolean joinsWithTheLayout(Attack a) {
+    if (a.kind() != Kind.JOIN) {
+      return false;
+    }
+    for (byte[] m : a.messages()) {
+      try {
+        if (LegitimateCalls.sameModel(JoinRequest.parseFrom(m).getLayout())) {
+          return true;
+        }
+      } catch (InvalidProtocolBufferException unparseable) {
+        // the shard refuses it
+      }
+    }
+    return false;
   }
 
   /** Whom a call names: the legitimate worker, one of the attacker's ids, or an id outside the shard's range. */

@@ -24,8 +24,12 @@ import io.impetus.proto.SliceHeader;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.StatusRequest;
 import io.impetus.shard.ConsistencyMode;
+import io.impetus.shard.ExpectedLayout;
+import io.impetus.shard.LayoutLimits;
 import io.impetus.shard.ServerConfig;
+import io.impetus.shard.ServerSecurity;
 import io.impetus.shard.ShardServer;
+import io.impetus.wire.BearerToken;
 import io.impetus.wire.FloatCodec;
 import io.impetus.wire.ShardPlan;
 import java.io.IOException;
@@ -44,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One fuzzing case's world: the shard under attack (a real {@link ShardServer}, on Netty over
  * loopback or on the in-process transport) and its twin (an identical shard that only the legitimate
- * worker talks to), both joined and initialized by the legitimate worker. Whatever the attacker does,
+ * worker talks to), both joined and initialized by the legitimate worker (at once, or after the
+ * attacker's first calls to the fresh shards, see {@link Guard}). Whatever the attacker does,
  * the shard under attack must look exactly like its twin: same parameters, same version and counters,
  * same record of the legitimate worker.
  *
@@ -83,6 +88,44 @@ final class Fixture implements AutoCloseable {
     IN_PROCESS
   }
 
+  /**
+   * How both shards guard themselves beyond session keys. Each case draws one, so the short and the
+   * long rounds share their cases among them.
+   */
+  enum Guard {
+    /** Nothing more: the fixture's legitimate worker joins and initializes both shards first. */
+    NONE,
+    /**
+     * Both shards are told the legitimate worker's layout ({@link ExpectedLayout}) and start fresh: no
+     * one has joined them, so the attacker may be the first to; the legitimate worker joins later
+     * ({@link #legitJoinAndInitialize}).
+     */
+    EXPECTED_LAYOUT,
+    /** Both shards require the bearer token {@link #TOKEN}, which the legitimate worker carries. */
+    TOKEN
+  }
+
+  /** How both shards apply the legitimate worker's pushes. */
+  enum Consistency {
+    /** Each push applied on arrival. */
+    ASYNC,
+    /**
+     * Synchronous rounds with {@link #WORKERS} - 1 backup workers: a round closes at one gradient
+     * however many of the attacker's ids have joined, so the legitimate worker alone moves the shard
+     * through the round machinery (a round that waits for a second worker is not fuzzed).
+     */
+    SYNC;
+
+    /** The shards' mode. */
+    ConsistencyMode mode() {
+      return this == ASYNC ? ConsistencyMode.ASYNC : ConsistencyMode.SYNC;
+    }
+  }
+
+  /** The text of the job's bearer token when the guard is {@link Guard#TOKEN}. */
+  static final String TOKEN_TEXT = "fuzz-token-0123456789abcdef";
+  static final BearerToken TOKEN = BearerToken.of(TOKEN_TEXT, "the fuzzer's token");
+
   /** A legitimate push's answer, put back together. */
   record SliceAnswer(Status status, SliceHeader header, ByteString values) {}
 
@@ -91,20 +134,24 @@ final class Fixture implements AutoCloseable {
   private final ManagedChannel targetChannel;
   private final ManagedChannel twinChannel;
   private final Transport transport;
+  private final Guard guard;
   /** The in-process name of the shard under attack (null on Netty). */
   private final String targetName;
   private final List<ManagedChannel> attackerChannels = new ArrayList<>();
   /** The legitimate worker's session key on each shard (each issued its own). */
   private ByteString targetKey;
   private ByteString twinKey;
-  private SessionKeys keys;
+  /** Before the legitimate worker joins, no key is live: calls naming it present one of no session. */
+  private SessionKeys keys = new SessionKeys(SessionKeys.STRANGER);
   private long legitStep;
   private long legitVersion;
 
-  private Fixture(Transport transport) throws IOException {
+  private Fixture(Transport transport, Guard guard, Consistency consistency) throws IOException {
     this.transport = transport;
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, SHARD_INDEX, NUM_SHARDS, WORKERS, ConsistencyMode.ASYNC,
-        OptimizerConfig.sgd(0.05, 0.9)).withSharedMemoryDir(SHM_DIR).withDoorbell(false);
+    this.guard = guard;
+    ServerConfig config = guarded(new ServerConfig("127.0.0.1", 0, SHARD_INDEX, NUM_SHARDS, WORKERS,
+        ConsistencyMode.ASYNC, OptimizerConfig.sgd(0.05, 0.9)).withSharedMemoryDir(SHM_DIR).withDoorbell(false), guard)
+        .withMode(consistency.mode(), consistency == Consistency.SYNC ? WORKERS - 1 : 0, 0);
     if (transport == Transport.NETTY) {
       targetName = null;
       target = new ShardServer(ShardServer.netty(config), config).start();
@@ -118,17 +165,41 @@ final class Fixture implements AutoCloseable {
     twinChannel = InProcessChannelBuilder.forName(twinName).directExecutor().build();
   }
 
+  private static ServerConfig guarded(ServerConfig config, Guard guard) {
+    return switch (guard) {
+      case NONE -> config;
+      case EXPECTED_LAYOUT -> config.withLayoutLimits(
+          new LayoutLimits(ExpectedLayout.of(NUM_PARAMS, FINGERPRINT), LayoutLimits.DEFAULT.maxParams()));
+      case TOKEN -> config.withSecurity(ServerSecurity.NONE.withToken(TOKEN));
+    };
+  }
+
   /** Both shards started, and joined and initialized by the legitimate worker. */
   static Fixture start(Transport transport) throws Exception {
+    return start(transport, Guard.NONE, Consistency.ASYNC);
+  }
+
+  /**
+   * Both shards started under {@code guard}, in {@code consistency}: joined and initialized by the
+   * legitimate worker, but for {@link Guard#EXPECTED_LAYOUT}, where they are left fresh.
+   */
+  static Fixture start(Transport transport, Guard guard, Consistency consistency) throws Exception {
     plantSegment();
-    Fixture f = new Fixture(transport);
+    Fixture f = new Fixture(transport, guard, consistency);
     try {
-      f.legitJoinAndInitialize();
+      if (guard != Guard.EXPECTED_LAYOUT) {
+        f.legitJoinAndInitialize();
+      }
     } catch (Exception | AssertionError e) {
       f.close();
       throw e;
     }
     return f;
+  }
+
+  /** The guard both shards run under. */
+  Guard guard() {
+    return guard;
   }
 
   /** The layout the legitimate worker has. */
@@ -158,7 +229,8 @@ final class Fixture implements AutoCloseable {
     return legitVersion;
   }
 
-  private void legitJoinAndInitialize() throws Exception {
+  /** The legitimate worker joins both shards and initializes them (done by {@link #start} unless they start fresh). */
+  void legitJoinAndInitialize() throws Exception {
     targetKey = legitJoin(targetChannel);
     twinKey = legitJoin(twinChannel);
     keys = new SessionKeys(targetKey);
@@ -176,7 +248,7 @@ final class Fixture implements AutoCloseable {
   }
 
   /** The legitimate worker's join of the shard on {@code c}; the session key it returned. */
-  private static ByteString legitJoin(ManagedChannel c) throws Exception {
+  private ByteString legitJoin(ManagedChannel c) throws Exception {
     RawCall.Outcome o = unary(c, "Join", JoinRequest.newBuilder().setWorkerId(LEGIT_WORKER).setLayout(layout())
         .setSession(Credentials.LEGIT_SESSION).build());
     requireOk("legitimate join", o);
@@ -263,19 +335,29 @@ final class Fixture implements AutoCloseable {
     return status(targetChannel);
   }
 
+  /** The status of the twin. */
+  StatusReply twinStatus() throws Exception {
+    return status(twinChannel);
+  }
+
   private StatusReply status(ManagedChannel c) throws Exception {
     RawCall.Outcome o = unary(c, "Status", StatusRequest.getDefaultInstance());
     requireOk("status", o.status());
     return StatusReply.parseFrom(o.replies().get(0));
   }
 
-  private static RawCall.Outcome unary(ManagedChannel c, String method, Message request) throws Exception {
+  private RawCall.Outcome unary(ManagedChannel c, String method, Message request) throws Exception {
     return await(RawCall.start(c, SERVICE + method, MethodType.UNARY, metadata(), List.of(request.toByteArray()),
         true, DEADLINE_MILLIS));
   }
 
-  private static Metadata metadata() {
-    return Credentials.OWN.metadata(LEGIT_WORKER);
+  /** The legitimate worker's call metadata: the job's token, where the shards require one. */
+  private Metadata metadata() {
+    Metadata m = Credentials.OWN.metadata(LEGIT_WORKER);
+    if (guard == Guard.TOKEN) {
+      m.put(BearerToken.AUTHORIZATION, BearerToken.SCHEME + TOKEN_TEXT);
+    }
+    return m;
   }
 
   /** The call's outcome; a call that outlives its deadline by far means the client side is stuck. */

@@ -54,7 +54,7 @@ final class LegitimateCalls {
   }
 
   /** Whether the shard takes {@code layout} for its own (the model's name is for messages only). */
-  private static boolean sameModel(Layout layout) {
+  static boolean sameModel(Layout layout) {
     Layout ours = Fixture.layout();
     return layout.getNumParams() == ours.getNumParams() && layout.getFingerprint() == ours.getFingerprint()
         && layout.getNumShards() == ours.getNumShards() && layout.getShardIndex() == ours.getShardIndex();

@@ -1,15 +1,19 @@
 package io.impetus.shard.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.Metadata;
 import io.impetus.proto.JoinReply;
 import io.impetus.proto.StatusReply;
 import io.impetus.proto.WorkerStatus;
 import io.impetus.shard.fuzz.Attack.Timing;
 import io.impetus.shard.fuzz.ChunkStream.Variation;
+import io.impetus.shard.fuzz.Fixture.Consistency;
+import io.impetus.shard.fuzz.Fixture.Guard;
 import io.impetus.shard.fuzz.Fixture.SliceAnswer;
 import io.impetus.shard.fuzz.Fixture.Transport;
 import io.impetus.shard.fuzz.Fixture.View;
@@ -42,6 +46,11 @@ import net.jqwik.api.Tuple;
  *   <li>the legitimate worker's pushes still apply, with the twin's answer.
  * </ul>
  *
+ * <p>Each case draws how the shards are guarded ({@link Guard}: session keys alone; fresh shards told
+ * the legitimate worker's layout, which the attacker calls first; a bearer token the attacker does not
+ * have, so that every one of its calls must be UNAUTHENTICATED) and their consistency mode ({@link
+ * Consistency}).
+ *
  * <p>{@code mvn verify} runs a short round (jqwik.tries.default in junit-platform.properties); the
  * {@code fuzz} profile of this module runs the long one (docs/security.md, section Fuzzing).
  */
@@ -66,8 +75,13 @@ class ShardFuzzTest {
 
   @Property(shrinking = ShrinkingMode.BOUNDED)
   void onlyTheLegitimateWorkersPushesChangeTheShard(
-      @ForAll("transports") Transport transport, @ForAll("steps") List<Step> steps) throws Exception {
-    try (Fixture f = Fixture.start(transport)) {
+      @ForAll("transports") Transport transport, @ForAll("guards") Guard guard, @ForAll Consistency consistency,
+      @ForAll("firstCalls") List<Attack> firstCalls, @ForAll PresentedToken token, @ForAll("steps") List<Step> steps)
+      throws Exception {
+    try (Fixture f = Fixture.start(transport, guard, consistency)) {
+      if (guard == Guard.EXPECTED_LAYOUT) {
+        firstToJoin(f, firstCalls);
+      }
       List<RawCall> held = new ArrayList<>();
       List<Attack> heldAttacks = new ArrayList<>();
       for (Step step : steps) {
@@ -76,14 +90,14 @@ class ShardFuzzTest {
         } else if (step instanceof Attacked attacked) {
           Attack a = attacked.attack();
           switch (a.timing()) {
-            case SEQUENTIAL -> judge(f, a, Fixture.await(start(f, a)), false);
+            case SEQUENTIAL -> judge(f, a, Fixture.await(start(f, a, token)), false);
             case RACING -> {
               RawCall[] racing = new RawCall[1];
-              legitPush(f, new LegitPush(Set.of(), steps.size()), () -> racing[0] = start(f, a));
+              legitPush(f, new LegitPush(Set.of(), steps.size()), () -> racing[0] = start(f, a, token));
               judge(f, a, Fixture.await(racing[0]), false);
             }
             case HELD -> {
-              held.add(start(f, a));
+              held.add(start(f, a, token));
               heldAttacks.add(a);
             }
           }
@@ -96,21 +110,51 @@ class ShardFuzzTest {
       }
       legitPush(f, new LegitPush(Set.of(), 0x5eed), () -> {});
       sameAsTwin(f, "the end");
-      assertTrue(f.targetStatus().getInitialized(), "the shard is alive and still initialized");
+      StatusReply end = f.targetStatus();
+      assertTrue(end.getInitialized(), "the shard is alive and still initialized");
+      assertEquals(consistency.mode().cliName(), end.getMode(), "the shard's consistency mode");
     }
   }
 
-  /** Starts {@code a} on a connection of its own, presenting the live session key its credentials name. */
-  private static RawCall start(Fixture f, Attack a) {
+  /**
+   * The attacker is first at a fresh shard told the legitimate worker's layout: whatever it calls,
+   * nobody joins (no join describes that layout) and the shard stays as fresh as its twin; then the
+   * legitimate worker joins and initializes both.
+   */
+  private static void firstToJoin(Fixture f, List<Attack> calls) throws Exception {
+    for (Attack a : calls) {
+      RawCall.Outcome outcome = Fixture.await(start(f, a, PresentedToken.NONE));
+      judge(f, a, outcome, false);
+      if (a.kind() == Attack.Kind.JOIN) {
+        assertFalse(outcome.status().isOk(), () -> "a fresh shard took a join of another layout: " + a);
+      }
+      StatusReply target = f.targetStatus();
+      assertEquals(watched(f.twinStatus()), watched(target), () -> "status of the fresh shard after " + a);
+      assertFalse(target.getInitialized(), () -> "the fresh shard is initialized after " + a);
+    }
+    f.legitJoinAndInitialize();
+    sameAsTwin(f, "the legitimate worker's join");
+  }
+
+  /**
+   * Starts {@code a} on a connection of its own, presenting the live session key its credentials name
+   * and, to a shard that requires a bearer token, {@code token} (never the right one).
+   */
+  private static RawCall start(Fixture f, Attack a, PresentedToken token) {
     Credentials c = a.credentials();
-    return RawCall.start(f.attackerChannel(), a.kind().fullName(), a.kind().type, c.metadata(a.workerId()),
+    Metadata metadata = c.metadata(a.workerId());
+    if (f.guard() == Guard.TOKEN) {
+      metadata = token.onto(metadata);
+    }
+    return RawCall.start(f.attackerChannel(), a.kind().fullName(), a.kind().type, metadata,
         c.present(a.messages(), f.keys().of(c, a.workerId())), a.halfCloses(), Fixture.DEADLINE_MILLIS);
   }
 
   /** Checks how {@code a} ended; a join the shard took gives the attacker that id's key, for its later calls. */
   private static void judge(Fixture f, Attack a, RawCall.Outcome outcome, boolean cancelledByFuzzer)
       throws InvalidProtocolBufferException {
-    assertNull(Verdicts.problem(a, outcome, cancelledByFuzzer), () -> "attack " + a);
+    assertNull(f.guard() == Guard.TOKEN ? Verdicts.problemWithoutToken(a, outcome, cancelledByFuzzer)
+        : Verdicts.problem(a, outcome, cancelledByFuzzer), () -> "attack " + a);
     if (a.kind() == Attack.Kind.JOIN && outcome.status().isOk() && outcome.replies().size() == 1) {
       f.keys().attackerJoined(a.workerId(), JoinReply.parseFrom(outcome.replies().get(0)).getSessionKey());
     }
@@ -155,6 +199,18 @@ class ShardFuzzTest {
   @Provide
   Arbitrary<Transport> transports() {
     return Arbitraries.of(Transport.class);
+  }
+
+  /** Most cases guard the shard with session keys alone; a quarter each start it fresh or behind a token. */
+  @Provide
+  Arbitrary<Guard> guards() {
+    return Arbitraries.frequencyOf(Tuple.of(2, Arbitraries.just(Guard.NONE)),
+        Tuple.of(1, Arbitraries.just(Guard.EXPECTED_LAYOUT)), Tuple.of(1, Arbitraries.just(Guard.TOKEN)));
+  }
+
+  @Provide
+  Arbitrary<List<Attack>> firstCalls() {
+    return Attacks.firstCalls().list().ofMinSize(1).ofMaxSize(6);
   }
 
   @Provide

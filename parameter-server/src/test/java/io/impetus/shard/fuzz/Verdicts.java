@@ -33,6 +33,26 @@ final class Verdicts {
     return call.kind().type.clientSendsOneMessage() && call.messages().size() != 1;
   }
 
+  /**
+   * What is wrong with how {@code call}, which carries no valid bearer token, ended at a shard that
+   * requires one, or null if nothing is: it must be refused as UNAUTHENTICATED before any handler
+   * answers (a method the service does not have is UNIMPLEMENTED before the token is checked; a call
+   * the fuzzer cancelled may end CANCELLED).
+   */
+  static String problemWithoutToken(Attack call, RawCall.Outcome outcome, boolean cancelledByFuzzer) {
+    Code code = outcome.status().getCode();
+    boolean refused = code == Code.UNAUTHENTICATED
+        || code == Code.UNIMPLEMENTED && call.kind() == Kind.NO_SUCH_METHOD
+        || code == Code.CANCELLED && cancelledByFuzzer;
+    if (!refused) {
+      return "a call without the token ended with " + code + ": " + outcome.status().getDescription();
+    }
+    if (!outcome.replies().isEmpty()) {
+      return "a call without the token got " + outcome.replies().size() + " replies";
+    }
+    return null;
+  }
+
   /** What is wrong with how {@code call} ended, or null if nothing is. */
   static String problem(Attack call, RawCall.Outcome outcome, boolean cancelledByFuzzer) {
     Status status = outcome.status();
