@@ -28,9 +28,6 @@ import io.impetus.proto.StatusReply;
 import io.impetus.shard.checkpoint.LogCapture;
 import io.impetus.shard.transport.MalformedMessages;
 import io.impetus.wire.FloatCodec;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -291,33 +288,11 @@ class ShardBoundsTest {
     assertEquals(2, status.getOpenConnections());
   }
 
-  /** Bytes as a method's request, whatever they are. */
-  private static final class Raw implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  private static MethodDescriptor<byte[], byte[]> raw(MethodDescriptor<?, ?> method) {
-    return MethodDescriptor.<byte[], byte[]>newBuilder(new Raw(), new Raw())
-        .setFullMethodName(method.getFullMethodName()).setType(method.getType()).build();
-  }
-
   /** Ten bytes that are no protobuf message: a varint that never ends. */
   private static final byte[] GARBAGE = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 
   private static Status sendGarbage(ManagedChannel channel, MethodDescriptor<?, ?> method) {
-    MethodDescriptor<byte[], byte[]> m = raw(method);
+    MethodDescriptor<byte[], byte[]> m = RawBytes.as(method);
     if (m.getType() == MethodDescriptor.MethodType.UNARY) {
       return assertThrows(StatusRuntimeException.class,
           () -> ClientCalls.blockingUnaryCall(channel, m, CallOptions.DEFAULT, GARBAGE)).getStatus();

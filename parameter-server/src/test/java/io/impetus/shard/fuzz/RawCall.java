@@ -6,10 +6,7 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.impetus.shard.RawBytes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,22 +28,6 @@ final class RawCall {
     }
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   private final ClientCall<byte[], byte[]> call;
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
@@ -62,8 +43,7 @@ final class RawCall {
    */
   static RawCall start(Channel channel, String method, MethodDescriptor.MethodType type, Metadata headers,
       List<byte[]> messages, boolean halfClose, long deadlineMillis) {
-    MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setFullMethodName(method).setType(type).setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    MethodDescriptor<byte[], byte[]> descriptor = RawBytes.as(method, type);
     RawCall raw = new RawCall(channel.newCall(descriptor,
         CallOptions.DEFAULT.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)));
     List<byte[]> replies = new CopyOnWriteArrayList<>();
